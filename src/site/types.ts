@@ -1,0 +1,199 @@
+// The resolved Site: the explicit model every layer reads. Layers never read the raw Spec.
+import type {
+  AiBackend,
+  AiRole,
+  AlertType,
+  AppPlacement,
+  DriveRole,
+  FirewallPlatform,
+  NodeRole,
+  PoolLayout,
+  RelayType,
+  SyncOverlay,
+  Tier,
+  VlanPurpose,
+} from '../spec/schema.ts';
+
+/** What a host is, physically. */
+export type HostKind = 'physical' | 'vm' | 'mac' | 'pi' | 'appliance';
+
+export interface Vlan {
+  name: string;
+  /** 802.1Q tag. */
+  id: number;
+  purpose: VlanPurpose;
+  /** e.g. 10.20.10.0/24 */
+  cidr: string;
+  prefix: number;
+  /** The firewall's address on this VLAN, first usable. */
+  gateway: string;
+  /** Range for static host addresses, inclusive. */
+  staticRange: [string, string];
+  /** DHCP pool, inclusive; undefined when the VLAN serves no DHCP. */
+  dhcpRange?: [string, string];
+  /** Range reserved for VIPs, inclusive (e.g. Talos and k3s API VIPs). */
+  vipRange: [string, string];
+  /** Range for load-balancer pools (MetalLB / Cilium LB-IPAM), inclusive; absent on small subnets. */
+  poolRange?: [string, string];
+  dhcp: boolean;
+  /** Egress to the internet allowed ('limited' = logged, web only, for the honeypot VLAN). */
+  internet: 'yes' | 'no' | 'limited';
+}
+
+export interface Drive {
+  id: string;
+  role: DriveRole;
+  sizeGb?: number;
+}
+
+export interface Host {
+  /** Short host name, unique in the site. */
+  name: string;
+  fqdn: string;
+  kind: HostKind;
+  /** Roles that group hosts in the inventory, e.g. pve, pve_primary, talos_controlplane, k3s_server, pbs. */
+  roles: string[];
+  /** Layers this host belongs to (for inventory grouping). */
+  layers: string[];
+  vlan: string;
+  address: string;
+  mac?: string;
+  model?: string;
+  cpuCores?: number;
+  memoryGb?: number;
+  drives: Drive[];
+  /** NIC name on the host (physical machines). */
+  nic?: string;
+  /** Operating system family, used by probes and renderers. */
+  os: 'proxmox-ve' | 'proxmox-backup' | 'debian' | 'talos' | 'macos' | 'raspberry-pi-os' | 'opnsense' | 'pfsense' | 'vyos';
+  /** VMs only: Proxmox VE node it runs on, and its VM id. */
+  vm?: { node: string; vmid: number; cores: number; memoryGb: number; diskGb: number };
+  /** Node role from the spec (physical nodes). */
+  nodeRole?: NodeRole;
+}
+
+export interface Vip {
+  /** Lock key, e.g. vip/talos-api. */
+  key: string;
+  name: string;
+  fqdn: string;
+  vlan: string;
+  address: string;
+  purpose: string;
+}
+
+export interface LbPool {
+  name: string;
+  vlan: string;
+  /** Inclusive range. */
+  range: [string, string];
+  purpose: string;
+}
+
+export type Protocol = 'tcp' | 'udp' | 'icmp';
+
+export interface Port {
+  name: string;
+  port: number;
+  protocol: Protocol;
+}
+
+/** One entry of the service catalog, placed on hosts: the one source every layer reads. */
+export interface Service {
+  name: string;
+  kind: 'infra' | 'app';
+  /** Layer that owns the service. */
+  layer: string;
+  description: string;
+  /** Hosts (or VIP names) it runs on. */
+  hosts: string[];
+  /** For apps: compose host, devops cluster or production cluster. */
+  placement?: AppPlacement;
+  version?: string;
+  image?: string;
+  ports: Port[];
+  /** Who must reach it. */
+  consumers: Endpoint[];
+  /** DNS name under the site domain, e.g. photos.lab.example.com. */
+  fqdn?: string;
+  /** Data that must be backed up, paths on the host. */
+  volumes: string[];
+  /** Health check: port name and HTTP path, or a TCP check when path is absent. */
+  health?: { port: string; path?: string; scheme?: 'http' | 'https'; expect?: number };
+  /** Prometheus metrics endpoint. */
+  metrics?: { port: string; path: string };
+  /** Served through the reverse proxy on HTTPS. */
+  proxied: boolean;
+}
+
+/** A source or destination of a flow. */
+export type Endpoint =
+  | { kind: 'vlan'; vlan: string }
+  | { kind: 'host'; host: string }
+  | { kind: 'vip'; vip: string }
+  | { kind: 'role'; role: string }
+  | { kind: 'tailnet' }
+  | { kind: 'internet' };
+
+/** Who must reach what, on which port: the firewall policy is compiled from these. */
+export interface Flow {
+  /** Stable id, e.g. prometheus->node-exporter. */
+  id: string;
+  service: string;
+  from: Endpoint;
+  to: Endpoint;
+  protocol: Protocol;
+  ports: number[];
+  why: string;
+}
+
+export interface AiNode {
+  host: string;
+  role: AiRole;
+  backends: AiBackend[];
+  models: string[];
+  memoryGb?: number;
+}
+
+export interface Watchdog {
+  host: string;
+  relay: RelayType;
+  relayHost?: string;
+  gpioPin?: number;
+  targets: string[];
+}
+
+export interface Site {
+  name: string;
+  domain: string;
+  timezone: string;
+  tier: Tier;
+  admin: { email?: string; sshKeys: string[] };
+  supernet: string;
+  firewall: { platform: FirewallPlatform; host: string; wan: string; trunk: string; asVm: boolean };
+  vlans: Vlan[];
+  hosts: Host[];
+  vips: Vip[];
+  pools: LbPool[];
+  services: Service[];
+  flows: Flow[];
+  storage: { pool: string; layout: PoolLayout; sync: SyncOverlay; nfs: boolean; host: string };
+  ups?: { model?: string; driver: string; host: string };
+  production: { controlPlanes: string[]; workers: string[]; version: string; vip?: string };
+  devops: { servers: string[]; agents: string[]; version: string; vip?: string; pool?: string };
+  ai: { nodes: AiNode[]; gatewayPort: number; gatewayHost?: string; tailnet?: string };
+  backup: {
+    primary?: string;
+    mirror?: string;
+    retention: { daily: number; weekly: number; monthly: number; yearly: number };
+    schedule: string;
+    clonezilla: boolean;
+  };
+  observability: {
+    alerts: { type: AlertType; target: string }[];
+    securityNode?: string;
+    honeypot?: string;
+    monitor: string;
+  };
+  watchdogs: Watchdog[];
+}

@@ -1,0 +1,234 @@
+// The zod schema of beelab.yaml: the single source of truth for its types, its JSON Schema and its validation.
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 characters: lowercase letters, digits and -')
+  .describe('A DNS-safe name: lowercase letters, digits and -, starting with a letter.');
+
+const cidr = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.20.0.0/16')
+  .describe('An IPv4 network in CIDR notation, e.g. 10.20.0.0/16.');
+
+const ipv4 = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address such as 10.20.10.5')
+  .describe('An IPv4 address.');
+
+const mac = z
+  .string()
+  .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a lowercase MAC address such as bc:24:11:00:00:01')
+  .describe('A MAC address, lowercase, colon-separated.');
+
+const driveId = z
+  .string()
+  .min(1)
+  .describe('A stable drive path such as /dev/disk/by-id/nvme-Samsung_SSD_990_PRO_2TB_S7KHNJ0W123456A.');
+
+export const TIERS = ['single', 'compact', 'reference'] as const;
+export const FIREWALL_PLATFORMS = ['opnsense', 'pfsense', 'vyos', 'linux'] as const;
+export const NODE_ROLES = ['primary', 'compute', 'backup', 'security'] as const;
+export const VLAN_PURPOSES = ['management', 'servers', 'devops', 'ai', 'security', 'clients'] as const;
+export const POOL_LAYOUTS = ['single', 'mirror', 'raidz1', 'raidz2', 'stripe'] as const;
+export const SYNC_OVERLAYS = ['seafile', 'owncloud', 'opencloud', 'none'] as const;
+export const AI_ROLES = ['head', 'secondary', 'agent'] as const;
+export const AI_BACKENDS = ['ollama', 'llamacpp', 'mlx', 'vllm', 'lmstudio'] as const;
+export const ALERT_TYPES = ['email', 'ntfy', 'webhook', 'matrix'] as const;
+export const RELAY_TYPES = ['gpio', 'shelly-gen1', 'shelly-gen2', 'tasmota', 'pikvm', 'command'] as const;
+export const PI_MODELS = ['pi-zero-2w', 'pi3', 'pi4', 'pi5'] as const;
+export const DRIVE_ROLES = ['system', 'pool', 'backup', 'cache'] as const;
+export const APP_PLACEMENTS = ['compose', 'devops', 'production'] as const;
+
+const drive = z
+  .strictObject({
+    id: driveId,
+    role: z.enum(DRIVE_ROLES).describe('What the drive is for. system: the OS; pool: the storage pool; backup: PBS datastore; cache: L2ARC/special.'),
+    sizeGb: z.number().int().positive().optional().describe('Capacity in GB, used for capacity checks.'),
+  })
+  .describe('A drive, named by its stable /dev/disk/by-id path so a re-cabled disk keeps its role.');
+
+const nic = z.strictObject({
+  name: z.string().min(1).describe('Interface name on the host, e.g. enp1s0.'),
+  mac: mac.optional(),
+});
+
+export const nodeSchema = z
+  .strictObject({
+    name,
+    role: z.enum(NODE_ROLES).describe('primary: the first Proxmox VE node; compute: more PVE nodes; backup: Proxmox Backup Server; security: Wazuh and the honeypot.'),
+    model: z.string().optional().describe('Hardware model, for the inventory.'),
+    cpu: z.strictObject({ model: z.string().optional(), cores: z.number().int().positive() }).optional(),
+    memoryGb: z.number().int().positive().optional(),
+    drives: z.array(drive).optional(),
+    nic: nic.optional(),
+    address: ipv4.optional().describe('Static address on the management VLAN; allocated and locked when omitted.'),
+  })
+  .describe('A physical machine in the rack.');
+
+const vlan = z.strictObject({
+  name,
+  id: z.number().int().describe('802.1Q tag, 2-4094.'),
+  purpose: z.enum(VLAN_PURPOSES),
+  cidr: cidr.optional().describe('Subnet; carved from the supernet and locked when omitted.'),
+  dhcp: z.boolean().optional().describe('Serve DHCP on this VLAN. Default: true except on security.'),
+  internet: z.boolean().optional().describe('Allow egress to the internet. Default: true; the security VLAN gets limited, logged egress.'),
+});
+
+const app = z.union([
+  z.string().describe('An app from the catalog, e.g. immich.'),
+  z.strictObject({
+    name: z.string().describe('An app from the catalog, e.g. immich.'),
+    on: z.enum(APP_PLACEMENTS).optional().describe('Where it runs. Default: compose.'),
+    version: z.string().optional().describe('Pin another version than the catalog default.'),
+  }),
+]);
+
+const aiNode = z.strictObject({
+  name,
+  role: z.enum(AI_ROLES),
+  hardware: z
+    .strictObject({
+      model: z.string().describe('e.g. Mac Studio M2 Ultra.'),
+      memoryGb: z.number().int().positive(),
+    })
+    .optional(),
+  backends: z.array(z.enum(AI_BACKENDS)).optional().describe('Model servers on this node. Default: ollama.'),
+  models: z.array(z.string()).optional().describe('Models this node serves, e.g. qwen3:32b.'),
+  mac: mac.optional(),
+  address: ipv4.optional(),
+});
+
+const watchdog = z.strictObject({
+  name,
+  hardware: z.enum(PI_MODELS).optional().describe('Default: pi4.'),
+  relay: z.enum(RELAY_TYPES),
+  relayHost: z.string().optional().describe('Smart plug or PiKVM host name or address (shelly, tasmota, pikvm).'),
+  gpioPin: z.number().int().min(0).max(40).optional().describe('GPIO line for gpio relays. Default: 17.'),
+  targets: z.array(z.string()).min(1).describe('Host names this watchdog may power-cycle.'),
+  mac: mac.optional(),
+  address: ipv4.optional(),
+});
+
+const retention = z.strictObject({
+  daily: z.number().int().min(0).optional(),
+  weekly: z.number().int().min(0).optional(),
+  monthly: z.number().int().min(0).optional(),
+  yearly: z.number().int().min(0).optional(),
+});
+
+const alertChannel = z.strictObject({
+  type: z.enum(ALERT_TYPES),
+  target: z.string().min(1).describe('E-mail address, ntfy topic URL, webhook URL or Matrix room.'),
+});
+
+export const specSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe('Format version of this file.'),
+    tier: z.enum(TIERS).optional().describe('Size class that supplies every default. Default: reference.'),
+    site: z.strictObject({
+      name,
+      domain: z
+        .string()
+        .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as lab.example.com')
+        .describe('DNS domain for every host and service.'),
+      timezone: z.string().optional().describe('IANA timezone. Default: UTC.'),
+      admin: z
+        .strictObject({
+          email: z.string().email().optional(),
+          sshKeys: z.array(z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) /, 'must be an OpenSSH public key')).optional(),
+        })
+        .optional(),
+    }),
+    network: z
+      .strictObject({
+        supernet: cidr.optional().describe('Private range every VLAN is carved from. Default: 10.20.0.0/16.'),
+        firewall: z
+          .strictObject({
+            platform: z.enum(FIREWALL_PLATFORMS).optional().describe('Default: opnsense.'),
+            name: name.optional().describe('Host name of the firewall. Default: fw.'),
+            wan: z.string().optional().describe('WAN NIC name. Default: igc0.'),
+            trunk: z.string().optional().describe('Trunk NIC carrying the VLANs. Default: igc1.'),
+            mac: mac.optional(),
+          })
+          .optional(),
+        vlans: z.array(vlan).optional().describe('Default: from the tier.'),
+      })
+      .optional(),
+    nodes: z.array(nodeSchema).optional().describe('Physical machines. Default: from the tier.'),
+    storage: z
+      .strictObject({
+        pool: z.string().optional().describe('ZFS pool name. Default: tank.'),
+        layout: z.enum(POOL_LAYOUTS).optional().describe('Default: mirror.'),
+        sync: z.enum(SYNC_OVERLAYS).optional().describe('File sync overlay on the pool. Default: none.'),
+        nfs: z.boolean().optional().describe('Export the pool over NFS to the servers VLAN. Default: true.'),
+      })
+      .optional(),
+    ups: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        model: z.string().optional(),
+        driver: z.string().optional().describe('NUT driver. Default: usbhid-ups.'),
+        host: z.string().optional().describe('Node the UPS USB cable is plugged into. Default: the primary.'),
+      })
+      .optional(),
+    production: z
+      .strictObject({
+        controlPlanes: z.number().int().min(0).optional().describe('Talos control planes; odd for etcd quorum. Default: from tier.'),
+        workers: z.number().int().min(0).optional(),
+        version: z.string().optional().describe('Talos version. Default: v1.13.9.'),
+        memoryGb: z.number().int().positive().optional().describe('Memory per Talos VM.'),
+      })
+      .optional(),
+    devops: z
+      .strictObject({
+        servers: z.number().int().min(0).optional().describe('k3s servers. Default: from tier.'),
+        agents: z.number().int().min(0).optional(),
+        version: z.string().optional(),
+        memoryGb: z.number().int().positive().optional(),
+      })
+      .optional(),
+    apps: z.array(app).optional().describe('Apps from the catalog. Default: from tier.'),
+    ai: z
+      .strictObject({
+        nodes: z.array(aiNode).optional(),
+        gatewayPort: z.number().int().min(1).max(65535).optional().describe('Port of the OpenAI-compatible gateway. Default: 4000.'),
+        tailnet: z.string().optional().describe('Tailscale tailnet name.'),
+      })
+      .optional(),
+    backup: z
+      .strictObject({
+        primary: z.string().optional().describe('Node running Proxmox Backup Server. Default: the backup node.'),
+        mirror: z.string().optional().describe('Second PBS that pulls a copy. Default: from tier.'),
+        retention: retention.optional(),
+        schedule: z.string().optional().describe('systemd calendar event for backups. Default: daily 02:00.'),
+        clonezilla: z.boolean().optional().describe('Keep Clonezilla images of physical nodes. Default: true.'),
+      })
+      .optional(),
+    observability: z
+      .strictObject({
+        alerts: z.array(alertChannel).optional(),
+        securityNode: z.boolean().optional().describe('Run Wazuh. Default: from tier.'),
+        honeypot: z.boolean().optional().describe('Run T-Pot in the security VLAN. Default: from tier.'),
+      })
+      .optional(),
+    watchdogs: z.array(watchdog).optional().describe('Raspberry Pi watchdogs. Default: from tier.'),
+  })
+  .describe('Beelab site definition: everything the stack is rebuilt from.');
+
+/** What the user wrote in beelab.yaml, after structural validation. */
+export type Spec = z.infer<typeof specSchema>;
+export type NodeSpec = z.infer<typeof nodeSchema>;
+export type Tier = (typeof TIERS)[number];
+export type FirewallPlatform = (typeof FIREWALL_PLATFORMS)[number];
+export type NodeRole = (typeof NODE_ROLES)[number];
+export type VlanPurpose = (typeof VLAN_PURPOSES)[number];
+export type AiRole = (typeof AI_ROLES)[number];
+export type AiBackend = (typeof AI_BACKENDS)[number];
+export type RelayType = (typeof RELAY_TYPES)[number];
+export type PoolLayout = (typeof POOL_LAYOUTS)[number];
+export type SyncOverlay = (typeof SYNC_OVERLAYS)[number];
+export type AlertType = (typeof ALERT_TYPES)[number];
+export type AppPlacement = (typeof APP_PLACEMENTS)[number];
+export type DriveRole = (typeof DRIVE_ROLES)[number];
