@@ -8,8 +8,10 @@ function parsePve(text: string): { type: string; id: string; props: Record<strin
     if (line === '' || /^\s*#/.test(line)) continue;
     const header = /^(\S+):\s*(\S+)\s*$/.exec(line);
     const prop = /^\s+(\S+)(\s+(.*\S))?\s*$/.exec(line);
-    if (prop) (out.at(-1)!.props[prop[1]!] ??= []).push(prop[3] ?? '');
-    else if (header) out.push({ type: header[1]!, id: header[2]!, props: {} });
+    if (prop) {
+      const props = out.at(-1)!.props;
+      props[prop[1]!] = [...(props[prop[1]!] ?? []), prop[3] ?? ''];
+    } else if (header) out.push({ type: header[1]!, id: header[2]!, props: {} });
     else throw new Error(`PVE would ignore line ${JSON.stringify(line)}`);
   }
   return out;
