@@ -72,7 +72,7 @@ const vlan = z.strictObject({
   purpose: z.enum(VLAN_PURPOSES),
   cidr: cidr.optional().describe('Subnet; carved from the supernet and locked when omitted.'),
   dhcp: z.boolean().optional().describe('Serve DHCP on this VLAN. Default: true except on security.'),
-  internet: z.boolean().optional().describe('Allow egress to the internet. Default: true; the security VLAN gets limited, logged egress.'),
+  internet: z.boolean().optional().describe('Allow egress to the internet. Default: true, except the security VLAN, which gets limited, logged egress (web and DNS only).'),
 });
 
 const app = z.union([

@@ -1,0 +1,166 @@
+// Allocates addresses, VM ids, MACs and VM placements; locked values win, new ones take the lowest free.
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors.ts';
+import { intToIp, ipToInt } from './ipam.ts';
+import type { LockBook } from './lock.ts';
+import type { HostRequest } from './hosts.ts';
+import type { Vlan } from './types.ts';
+
+/** Hands out addresses from a VLAN range, skipping every address that is taken or reserved. */
+export class RangePool {
+  readonly #used = new Set<number>();
+
+  constructor(
+    readonly vlan: Vlan,
+    readonly range: [string, string],
+    readonly what: string,
+  ) {}
+
+  reserve(ip: string): void {
+    this.#used.add(ipToInt(ip));
+  }
+
+  inRange(ip: string): boolean {
+    const n = ipToInt(ip);
+    return n >= ipToInt(this.range[0]) && n <= ipToInt(this.range[1]);
+  }
+
+  isFree(ip: string): boolean {
+    return !this.#used.has(ipToInt(ip));
+  }
+
+  next(key: string): string {
+    const end = ipToInt(this.range[1]);
+    for (let n = ipToInt(this.range[0]); n <= end; n++) {
+      if (!this.#used.has(n)) {
+        this.#used.add(n);
+        return intToIp(n);
+      }
+    }
+    throw new UserError(
+      `VLAN ${this.vlan.name} (${this.vlan.cidr}) has no free ${this.what} address left for ${key} (range ${this.range[0]}-${this.range[1]})`,
+      [`  hint: give network.vlans[name=${this.vlan.name}] a larger cidr, e.g. /${Math.max(8, this.vlan.prefix - 1)}, or move hosts to another VLAN`],
+    );
+  }
+}
+
+/**
+ * Addresses for keyed requests in three passes, so adding a request never moves another:
+ * fixed addresses first, then locked ones still valid, then the lowest free for the rest.
+ */
+export function allocateAddresses(
+  requests: { key: string; vlan: Vlan; fixed?: string }[],
+  pools: Map<string, RangePool>,
+  book: LockBook,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of requests) {
+    if (!r.fixed) continue;
+    out.set(r.key, r.fixed);
+    pools.get(r.vlan.name)!.reserve(r.fixed);
+  }
+  // Everything the old lock held stays reserved for this run: a removed host's address is not
+  // handed to a new one in the same render, which keeps ARP caches and DNS from confusing the two.
+  for (const r of requests) {
+    if (out.has(r.key)) continue;
+    const locked = book.previous('addresses', r.key);
+    const pool = pools.get(r.vlan.name)!;
+    if (locked && pool.inRange(locked) && pool.isFree(locked)) {
+      out.set(r.key, locked);
+      pool.reserve(locked);
+    }
+  }
+  for (const r of requests) {
+    if (out.has(r.key)) continue;
+    out.set(r.key, pools.get(r.vlan.name)!.next(r.key));
+  }
+  for (const [key, ip] of out) book.record('addresses', key, ip);
+  return out;
+}
+
+/** Proxmox VM ids: locked ones kept, new ones the lowest free from 100. */
+export function allocateVmids(names: string[], book: LockBook): Map<string, number> {
+  const out = new Map<string, number>();
+  const used = new Set<number>();
+  for (const name of names) {
+    const id = book.previous('vmids', `vm/${name}`);
+    if (id !== undefined && !used.has(id)) {
+      out.set(name, id);
+      used.add(id);
+    }
+  }
+  let next = 100;
+  for (const name of names) {
+    if (out.has(name)) continue;
+    while (used.has(next)) next++;
+    out.set(name, next);
+    used.add(next);
+  }
+  for (const [name, id] of out) book.record('vmids', `vm/${name}`, id);
+  return out;
+}
+
+/** VM MACs in Proxmox's bc:24:11 prefix, derived from site and VM name so they are stable even before locking. */
+export function allocateMacs(site: string, names: string[], book: LockBook): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const name of names) {
+    const locked = book.previous('macs', `vm/${name}`);
+    if (locked && !used.has(locked)) {
+      out.set(name, locked);
+      used.add(locked);
+    }
+  }
+  for (const name of names) {
+    if (out.has(name)) continue;
+    for (let salt = 0; ; salt++) {
+      const h = createHash('sha256').update(`${site}/${name}/${salt}`).digest();
+      const mac = `bc:24:11:${[h[0], h[1], h[2]].map((b) => b!.toString(16).padStart(2, '0')).join(':')}`;
+      if (!used.has(mac)) {
+        out.set(name, mac);
+        used.add(mac);
+        break;
+      }
+    }
+  }
+  for (const [name, mac] of out) book.record('macs', `vm/${name}`, mac);
+  return out;
+}
+
+/** Memory each Proxmox node keeps for itself (ZFS ARC, the hypervisor). */
+export const HOST_RESERVED_GB = 8;
+
+/**
+ * Places VMs on Proxmox nodes: a locked placement stays while its node exists; a new VM goes where
+ * fewest of its group already run, then where most memory is free, so replicas spread out.
+ */
+export function placeVms(vms: HostRequest[], nodes: { name: string; memoryGb: number }[], book: LockBook): Map<string, string> {
+  const out = new Map<string, string>();
+  const free = new Map(nodes.map((n) => [n.name, n.memoryGb - HOST_RESERVED_GB]));
+  const groups = new Map<string, number>();
+  const place = (v: HostRequest, node: string) => {
+    out.set(v.name, node);
+    free.set(node, free.get(node)! - v.vm!.memoryGb);
+    const g = `${node}/${v.vm!.group}`;
+    groups.set(g, (groups.get(g) ?? 0) + 1);
+  };
+  for (const v of vms) {
+    const locked = book.previous('placements', `vm/${v.name}`);
+    if (locked && free.has(locked)) place(v, locked);
+  }
+  for (const v of vms) {
+    if (out.has(v.name)) continue;
+    let best = nodes[0]!.name;
+    let bestScore: [number, number] = [Number.POSITIVE_INFINITY, 0];
+    for (const n of nodes) {
+      const score: [number, number] = [groups.get(`${n.name}/${v.vm!.group}`) ?? 0, -free.get(n.name)!];
+      if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+        best = n.name;
+        bestScore = score;
+      }
+    }
+    place(v, best);
+  }
+  for (const [name, node] of out) book.record('placements', `vm/${name}`, node);
+  return out;
+}

@@ -1,0 +1,104 @@
+// Carves VLAN subnets from the supernet (locked by vlan/<name>) and lays out each subnet's ranges.
+import { UserError } from '../errors.ts';
+import type { Spec } from '../spec/schema.ts';
+import { at, containsNet, formatNet, type Net, overlaps, parseCidr } from './ipam.ts';
+import type { LockBook } from './lock.ts';
+import type { Vlan } from './types.ts';
+
+type VlanSpec = NonNullable<NonNullable<Spec['network']>['vlans']>[number];
+
+/**
+ * Splits a subnet into gateway, VIP, static, DHCP and pool ranges. On a /24: .1 gateway, .2-.9 VIPs,
+ * .10-.99 static, .100-.199 DHCP, .200-.254 load-balancer pool; larger and smaller subnets scale.
+ */
+export function layout(net: Net, dhcp: boolean): Pick<Vlan, 'gateway' | 'vipRange' | 'staticRange' | 'dhcpRange' | 'poolRange'> {
+  const last = net.size - 2;
+  if (net.size < 64) {
+    // Too small to split usefully: VIPs take two addresses, everything else is static.
+    const vipEnd = Math.min(3, last);
+    return {
+      gateway: at(net, 1),
+      vipRange: [at(net, 2), at(net, vipEnd)],
+      staticRange: [at(net, Math.min(vipEnd + 1, last)), at(net, last)],
+    };
+  }
+  const unit = net.size / 256;
+  const vipEnd = Math.max(3, Math.floor(10 * unit) - 1);
+  const staticEnd = Math.floor(100 * unit) - 1;
+  const dhcpEnd = Math.floor(200 * unit) - 1;
+  if (!dhcp) {
+    return {
+      gateway: at(net, 1),
+      vipRange: [at(net, 2), at(net, vipEnd)],
+      staticRange: [at(net, vipEnd + 1), at(net, dhcpEnd)],
+      poolRange: [at(net, dhcpEnd + 1), at(net, last)],
+    };
+  }
+  return {
+    gateway: at(net, 1),
+    vipRange: [at(net, 2), at(net, vipEnd)],
+    staticRange: [at(net, vipEnd + 1), at(net, staticEnd)],
+    dhcpRange: [at(net, staticEnd + 1), at(net, dhcpEnd)],
+    poolRange: [at(net, dhcpEnd + 1), at(net, last)],
+  };
+}
+
+/** Resolves every VLAN's subnet: explicit cidr, else the locked one, else carved from the supernet. */
+export function resolveVlans(specVlans: VlanSpec[], supernet: Net, book: LockBook): Vlan[] {
+  const taken: Net[] = [];
+  const chosen = new Map<string, Net>();
+  for (const v of specVlans) {
+    const explicit = v.cidr ? parseCidr(v.cidr) : undefined;
+    if (explicit) chosen.set(v.name, explicit);
+  }
+  for (const v of specVlans) {
+    if (chosen.has(v.name)) continue;
+    const locked = book.previous('subnets', `vlan/${v.name}`);
+    const net = locked ? parseCidr(locked) : undefined;
+    if (net && containsNet(supernet, net) && ![...chosen.values()].some((c) => overlaps(c, net))) {
+      chosen.set(v.name, net);
+    }
+  }
+  taken.push(...chosen.values());
+  // Locked subnets of VLANs that no longer exist stay reserved only while in the old lock; free now.
+  for (const v of specVlans) {
+    if (chosen.has(v.name)) continue;
+    const net = carve(v.id, supernet, taken);
+    if (!net) {
+      throw new UserError(
+        `network.vlans: no free /24 left in supernet ${formatNet(supernet)} for VLAN ${v.name}`,
+        ['  hint: use a larger supernet (e.g. a /16) or give the VLAN an explicit cidr'],
+      );
+    }
+    chosen.set(v.name, net);
+    taken.push(net);
+  }
+  return specVlans.map((v) => {
+    const net = chosen.get(v.name)!;
+    const cidr = formatNet(net);
+    book.record('subnets', `vlan/${v.name}`, cidr);
+    const dhcp = v.dhcp ?? v.purpose !== 'security';
+    const internet = v.internet === undefined ? (v.purpose === 'security' ? 'limited' : 'yes') : v.internet ? 'yes' : 'no';
+    return { name: v.name, id: v.id, purpose: v.purpose, cidr, prefix: net.prefix, dhcp, internet, ...layout(net, dhcp) };
+  });
+}
+
+/** A /24 for the VLAN: the one whose third octet is the VLAN id when that is free, else the first free. */
+function carve(id: number, supernet: Net, taken: Net[]): Net | undefined {
+  const size = 256;
+  if (supernet.prefix > 24) return undefined;
+  const count = supernet.size / size;
+  const free = (i: number): Net | undefined => {
+    const net = { base: supernet.base + i * size, prefix: 24, size };
+    return taken.some((t) => overlaps(t, net)) ? undefined : net;
+  };
+  if (id < count) {
+    const preferred = free(id);
+    if (preferred) return preferred;
+  }
+  for (let i = 1; i < count; i++) {
+    const net = free(i);
+    if (net) return net;
+  }
+  return free(0);
+}
