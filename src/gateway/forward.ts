@@ -1,0 +1,271 @@
+// The failover loop: pick a backend, try it, retry elsewhere only before the first byte, then account.
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Backend } from './backend.ts';
+import type { Clock } from './clock.ts';
+import type { GatewayConfig, KeyConfig } from './config-schema.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import type { KeyLimits } from './key-limits.ts';
+import type { Logger } from './logger.ts';
+import { sendError } from './openai-error.ts';
+import type { RetryBudget } from './retry-budget.ts';
+import type { Candidate, Pick, Router } from './router.ts';
+import { type AttemptResult, attempt, type UpstreamTransport } from './upstream-attempt.ts';
+import type { UsageLog } from './usage-log.ts';
+import { findUsage, type Usage } from './usage-scan.ts';
+
+/** Everything known about one proxied request. */
+export interface ProxyRequest {
+  id: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: string;
+  routeLabel: string;
+  body: Buffer;
+  parsed: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  key: KeyConfig | undefined;
+  started: number;
+  candidates: Candidate[];
+  /** Whether the stream request gets `stream_options.include_usage` added for accounting. */
+  injectUsage: boolean;
+}
+
+/** What the forwarder needs from the gateway. */
+export interface ForwardDeps {
+  config: GatewayConfig;
+  clock: Clock;
+  router: Router;
+  transport: UpstreamTransport;
+  retryBudget: RetryBudget;
+  limits: KeyLimits;
+  metrics: GatewayMetrics;
+  usageLog: UsageLog;
+  logger: Logger;
+}
+
+export async function forward(d: ForwardDeps, p: ProxyRequest): Promise<void> {
+  const { res } = p;
+  const clock = d.clock;
+  let upstream: ClientRequest | undefined;
+  let aborted = false;
+  const onClose = () => {
+    if (!res.writableFinished) {
+      aborted = true;
+      upstream?.destroy();
+    }
+  };
+  res.on('close', onClose);
+  const setUpstream = (r: ClientRequest | undefined) => {
+    upstream = r;
+  };
+
+  const bodies = new Map<string, Buffer>();
+  const bodyFor = (upstreamModel: string): Buffer => {
+    if (upstreamModel === p.model && !p.injectUsage) return p.body;
+    let b = bodies.get(upstreamModel);
+    if (!b) {
+      // Only aliases and usage injection pay for re-serialising the body.
+      const o: Record<string, unknown> = { ...p.parsed, model: upstreamModel };
+      if (p.injectUsage)
+        o.stream_options = { ...(o.stream_options as object | undefined), include_usage: true };
+      b = Buffer.from(JSON.stringify(o));
+      bodies.set(upstreamModel, b);
+    }
+    return b;
+  };
+
+  d.retryBudget.onRequest();
+  let tried: Set<Backend> | undefined;
+  let last: AttemptResult | undefined;
+  let backend: Backend | undefined;
+  let result: AttemptResult | undefined;
+  let attempts = 0;
+  for (;;) {
+    const picked: Pick = await d.router.acquire(p.candidates, tried);
+    if (picked.kind !== 'ok') {
+      if (!aborted) replyNoBackend(res, picked.kind, last);
+      result = last;
+      break;
+    }
+    const { backend: b, upstreamModel } = picked.candidate;
+    if (aborted) {
+      d.router.release(b);
+      break;
+    }
+    backend = b;
+    attempts++;
+    b.requests++;
+    b.breaker.onSend();
+    const r = await attempt({
+      backend: b,
+      path: b.paths[p.route]!,
+      body: bodyFor(upstreamModel),
+      requestId: p.id,
+      res,
+      wantUsage: true,
+      timeouts: d.config.timeouts,
+      clock,
+      transport: d.transport,
+      setUpstream,
+    });
+    d.router.release(b);
+    const bl = d.metrics.backendLabel.get(b.name)!;
+    if (aborted) {
+      b.breaker.onAbandon();
+      d.metrics.attempts.inc(`${bl},outcome="client_abort"`);
+      result = { kind: 'aborted' };
+      break;
+    }
+    if (r.kind === 'done' || r.kind === 'broken') {
+      d.metrics.ttfb.observe(bl, r.ttfbMs / 1000);
+      b.recordLatency(r.ttfbMs);
+      if (r.kind === 'done') {
+        b.breaker.onSuccess();
+        d.metrics.attempts.inc(`${bl},outcome="ok"`);
+      } else {
+        b.failures++;
+        b.lastError = r.detail;
+        b.breaker.onFailure();
+        d.metrics.attempts.inc(`${bl},outcome="broken"`);
+      }
+      result = r;
+      break;
+    }
+    if (r.kind === 'retryable') {
+      b.failures++;
+      b.lastError = `${r.reason}: ${r.detail}`;
+      b.breaker.onFailure();
+      d.metrics.attempts.inc(`${bl},outcome="${r.reason === 'status' ? `status_${r.status}` : r.reason}"`);
+      last = r;
+      if (
+        attempts < d.config.routing.maxAttempts &&
+        p.candidates.length > attempts &&
+        d.retryBudget.tryRetry()
+      ) {
+        d.metrics.retries.inc();
+        tried ??= new Set();
+        tried.add(b);
+        continue;
+      }
+      relayFailure(res, r);
+      result = r;
+      break;
+    }
+    result = r;
+    break;
+  }
+  res.off('close', onClose);
+  account(d, p, backend, result, attempts);
+}
+
+function relayFailure(res: ServerResponse, r: Extract<AttemptResult, { kind: 'retryable' }>): void {
+  if (r.reason === 'status' && r.status && r.body && r.body.length > 0) {
+    // The last backend's own error (e.g. its 429 or 503 body) says more than ours would.
+    res.writeHead(r.status, {
+      'content-type': r.contentType || 'application/json',
+      'content-length': r.body.length,
+    });
+    res.end(r.body);
+    return;
+  }
+  const status = r.reason === 'timeout' ? 504 : r.status === 429 ? 429 : 502;
+  sendError(
+    res,
+    status,
+    'server_error',
+    r.reason === 'timeout' ? 'upstream_timeout' : 'upstream_error',
+    `every backend tried failed; last: ${r.detail}`,
+  );
+}
+
+function replyNoBackend(
+  res: ServerResponse,
+  kind: Exclude<Pick['kind'], 'ok'>,
+  last: AttemptResult | undefined,
+): void {
+  if (last?.kind === 'retryable') {
+    relayFailure(res, last);
+    return;
+  }
+  if (kind === 'queue-full') {
+    sendError(
+      res,
+      429,
+      'rate_limit_error',
+      'gateway_overloaded',
+      'every backend for this model is busy and the queue is full; retry shortly',
+      { 'retry-after': '1' },
+    );
+  } else if (kind === 'queue-timeout') {
+    sendError(
+      res,
+      503,
+      'server_error',
+      'queue_timeout',
+      'waited too long for a free backend; retry shortly',
+      { 'retry-after': '1' },
+    );
+  } else {
+    sendError(
+      res,
+      503,
+      'server_error',
+      'no_healthy_backend',
+      'no healthy backend serves this model right now',
+      { 'retry-after': '5' },
+    );
+  }
+}
+
+function account(
+  d: ForwardDeps,
+  p: ProxyRequest,
+  b: Backend | undefined,
+  r: AttemptResult | undefined,
+  attempts: number,
+): void {
+  const status = r?.kind === 'aborted' ? 499 : p.res.statusCode;
+  const elapsed = d.clock.now() - p.started;
+  d.metrics.requests.inc(GatewayMetrics.routeCode(p.routeLabel, status));
+  d.metrics.duration.observe(p.routeLabel, elapsed / 1000);
+  let usage: Usage | undefined;
+  if ((r?.kind === 'done' || r?.kind === 'broken') && r.status < 400) {
+    const tail = r.kind === 'done' ? r.tail : undefined;
+    usage = tail ? findUsage(tail.text()) : undefined;
+  }
+  const keyName = p.key?.name ?? null;
+  if (usage) {
+    if (p.key) d.limits.charge(p.key, usage.total_tokens);
+    const k = keyName ?? '';
+    d.metrics.tokens.inc(GatewayMetrics.tokenLabels(k, p.model, 'prompt'), usage.prompt_tokens);
+    d.metrics.tokens.inc(GatewayMetrics.tokenLabels(k, p.model, 'completion'), usage.completion_tokens);
+  }
+  d.usageLog.append({
+    time: new Date(d.clock.wallNow()).toISOString(),
+    key: keyName,
+    model: p.model,
+    backend: b?.name ?? null,
+    status,
+    stream: p.stream,
+    prompt_tokens: usage?.prompt_tokens ?? 0,
+    completion_tokens: usage?.completion_tokens ?? 0,
+    total_tokens: usage?.total_tokens ?? 0,
+    duration_ms: Math.round(elapsed * 1000) / 1000,
+  });
+  if (d.config.log.requests) {
+    d.logger.log(status >= 500 ? 'warn' : 'info', 'request', {
+      id: p.id,
+      route: p.route,
+      key: keyName,
+      model: p.model,
+      backend: b?.name ?? null,
+      status,
+      attempts,
+      stream: p.stream,
+      ms: Math.round(elapsed * 1000) / 1000,
+      tokens: usage?.total_tokens,
+      error: r?.kind === 'broken' || r?.kind === 'retryable' ? r.detail : undefined,
+    });
+  }
+}

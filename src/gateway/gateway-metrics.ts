@@ -1,0 +1,116 @@
+// The gateway's metric set: request and upstream counters, latency histograms, backend gauges.
+import type { Backend } from './backend.ts';
+import { Counter, Gauge, Histogram, LATENCY_BUCKETS, labels, labelValue, Registry } from './metrics.ts';
+
+const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter;
+  readonly duration: Histogram;
+  readonly ttfb: Histogram;
+  readonly attempts: Counter;
+  readonly retries: Counter;
+  readonly tokens: Counter;
+  /** Pre-rendered backend label per backend name. */
+  readonly backendLabel = new Map<string, string>();
+
+  constructor(backends: readonly Backend[], inFlight: () => number, queueDepth: () => number) {
+    const r = this.registry;
+    for (const b of backends) this.backendLabel.set(b.name, `backend="${labelValue(b.name)}"`);
+    this.requests = r.add(
+      new Counter('beelab_gateway_requests_total', 'Requests answered, by route and HTTP status.'),
+    );
+    this.duration = r.add(
+      new Histogram(
+        'beelab_gateway_request_duration_seconds',
+        'Time from request to last byte sent.',
+        LATENCY_BUCKETS,
+      ),
+    );
+    this.ttfb = r.add(
+      new Histogram(
+        'beelab_gateway_upstream_first_byte_seconds',
+        'Time from sending to a backend until its first body byte.',
+        LATENCY_BUCKETS,
+      ),
+    );
+    this.attempts = r.add(
+      new Counter(
+        'beelab_gateway_upstream_attempts_total',
+        'Requests sent to backends, by backend and outcome.',
+      ),
+    );
+    this.retries = r.add(new Counter('beelab_gateway_retries_total', 'Requests retried on another backend.'));
+    this.tokens = r.add(
+      new Counter('beelab_gateway_tokens_total', 'Tokens reported by backends, by key, model and kind.'),
+    );
+    r.add(new Gauge('beelab_gateway_in_flight', 'Requests being served now.', () => [['', inFlight()]]));
+    r.add(
+      new Gauge('beelab_gateway_queue_depth', 'Requests waiting for a backend slot.', () => [
+        ['', queueDepth()],
+      ]),
+    );
+    const per = (f: (b: Backend) => number) => () =>
+      backends.map((b): [string, number] => [this.backendLabel.get(b.name)!, f(b)]);
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_up',
+        '1 when the last health check passed.',
+        per((b) => (b.health === 'up' ? 1 : 0)),
+      ),
+    );
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_loading',
+        '1 while the backend reports it is loading a model.',
+        per((b) => (b.health === 'loading' ? 1 : 0)),
+      ),
+    );
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_outstanding',
+        'Requests in flight per backend.',
+        per((b) => b.outstanding),
+      ),
+    );
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_circuit_state',
+        'Circuit breaker: 0 closed, 1 half-open, 2 open.',
+        per((b) => STATE_VALUE[b.breaker.state]),
+      ),
+    );
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_cooldown_seconds',
+        'Seconds until an open circuit admits a probe.',
+        per((b) => b.breaker.cooldownRemainingMs / 1000),
+      ),
+    );
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_circuit_opens_total',
+        'Times the circuit opened.',
+        per((b) => b.breaker.opens),
+        'counter',
+      ),
+    );
+    r.add(
+      new Gauge(
+        'beelab_gateway_backend_latency_ewma_seconds',
+        'Moving average of time to first byte.',
+        per((b) => b.ewmaMs / 1000),
+      ),
+    );
+  }
+
+  /** Label text for a route and status, e.g. route="/v1/chat/completions",code="200". */
+  static routeCode(routeLabel: string, code: number): string {
+    return `${routeLabel},code="${code}"`;
+  }
+
+  static tokenLabels(key: string, model: string, kind: 'prompt' | 'completion'): string {
+    return labels({ key, model, kind });
+  }
+}
