@@ -1,0 +1,40 @@
+// Backend-safe names for address sets and stable ordering of IPv4 addresses.
+import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+
+/** Longest set name every backend accepts (pfSense aliases: 31; OPNsense: 32; nft and VyOS: more). */
+export const MAX_SET_NAME = 31;
+export const SET_NAME_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
+
+/** Turns `role`, `k3s-api` into `role_k3s_api`; over-long names keep a hash suffix so they stay unique. */
+export function setName(...parts: string[]): string {
+  const raw = parts
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
+  const base = /^[a-z]/.test(raw) ? raw : `s_${raw}`;
+  if (base.length <= MAX_SET_NAME) return base;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 6);
+  return `${base.slice(0, MAX_SET_NAME - 7).replace(/_$/, '')}_${hash}`;
+}
+
+/** Numeric IPv4 value, for sorting. */
+export function ipv4Number(address: string): number {
+  return ipaddr.IPv4.parse(address)
+    .toByteArray()
+    .reduce((n, b) => n * 256 + b, 0);
+}
+
+/** Sorted numerically, duplicates removed. */
+export function sortAddresses(addresses: Iterable<string>): string[] {
+  return [...new Set(addresses)].sort((a, b) => ipv4Number(a) - ipv4Number(b));
+}
+
+/** True when the address lies inside the CIDR. */
+export function inCidr(address: string, cidr: string): boolean {
+  const addr = ipaddr.IPv4.parse(address);
+  const [net, bits] = ipaddr.IPv4.parseCIDR(cidr);
+  return addr.match(net, bits);
+}
