@@ -1,9 +1,9 @@
 // Allocates addresses, VM ids, MACs and VM placements; locked values win, new ones take the lowest free.
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
+import type { HostRequest } from './hosts.ts';
 import { intToIp, ipToInt } from './ipam.ts';
 import type { LockBook } from './lock.ts';
-import type { HostRequest } from './hosts.ts';
 import type { Vlan } from './types.ts';
 
 /** Hands out addresses from a VLAN range, skipping every address that is taken or reserved. */
@@ -39,7 +39,9 @@ export class RangePool {
     }
     throw new UserError(
       `VLAN ${this.vlan.name} (${this.vlan.cidr}) has no free ${this.what} address left for ${key} (range ${this.range[0]}-${this.range[1]})`,
-      [`  hint: give network.vlans[name=${this.vlan.name}] a larger cidr, e.g. /${Math.max(8, this.vlan.prefix - 1)}, or move hosts to another VLAN`],
+      [
+        `  hint: give network.vlans[name=${this.vlan.name}] a larger cidr, e.g. /${Math.max(8, this.vlan.prefix - 1)}, or move hosts to another VLAN`,
+      ],
     );
   }
 }
@@ -134,7 +136,11 @@ export const HOST_RESERVED_GB = 8;
  * Places VMs on Proxmox nodes: a locked placement stays while its node exists; a new VM goes where
  * fewest of its group already run, then where most memory is free, so replicas spread out.
  */
-export function placeVms(vms: HostRequest[], nodes: { name: string; memoryGb: number }[], book: LockBook): Map<string, string> {
+export function placeVms(
+  vms: HostRequest[],
+  nodes: { name: string; memoryGb: number }[],
+  book: LockBook,
+): Map<string, string> {
   const out = new Map<string, string>();
   const free = new Map(nodes.map((n) => [n.name, n.memoryGb - HOST_RESERVED_GB]));
   const groups = new Map<string, number>();

@@ -70,15 +70,38 @@ export function hostRequests(spec: Spec, vlans: Vlan[]): HostRequest[] {
   for (const w of spec.watchdogs ?? []) {
     if (w.relayHost && !/^\d/.test(w.relayHost) && !out.some((h) => h.name === w.relayHost)) {
       const relayKind = w.relay === 'pikvm' ? 'pikvm' : 'smart_plug';
-      out.push({ name: w.relayHost, kind: 'appliance', roles: [relayKind], layers: ['observability'], vlan: mgmt, os: 'debian', drives: [] });
+      out.push({
+        name: w.relayHost,
+        kind: 'appliance',
+        roles: [relayKind],
+        layers: ['observability'],
+        vlan: mgmt,
+        os: 'debian',
+        drives: [],
+      });
     }
   }
 
   for (const n of nodes) {
     const roles =
-      n.role === 'primary' ? ['pve', 'pve_primary'] : n.role === 'compute' ? ['pve', 'pve_compute'] : n.role === 'backup' ? ['pbs'] : ['security_node', 'wazuh_manager'];
-    const layers = n.role === 'backup' ? ['physical', 'backup'] : n.role === 'security' ? ['physical', 'security', 'observability'] : ['physical'];
-    const drives: Drive[] = (n.drives ?? []).map((d) => ({ id: d.id, role: d.role, ...(d.sizeGb ? { sizeGb: d.sizeGb } : {}) }));
+      n.role === 'primary'
+        ? ['pve', 'pve_primary']
+        : n.role === 'compute'
+          ? ['pve', 'pve_compute']
+          : n.role === 'backup'
+            ? ['pbs']
+            : ['security_node', 'wazuh_manager'];
+    const layers =
+      n.role === 'backup'
+        ? ['physical', 'backup']
+        : n.role === 'security'
+          ? ['physical', 'security', 'observability']
+          : ['physical'];
+    const drives: Drive[] = (n.drives ?? []).map((d) => ({
+      id: d.id,
+      role: d.role,
+      ...(d.sizeGb ? { sizeGb: d.sizeGb } : {}),
+    }));
     out.push({
       name: n.name,
       kind: 'physical',
@@ -101,31 +124,113 @@ export function hostRequests(spec: Spec, vlans: Vlan[]): HostRequest[] {
     const prod = spec.production ?? {};
     const talosMem = prod.memoryGb ?? 8;
     for (let i = 1; i <= (prod.controlPlanes ?? 0); i++) {
-      out.push(vm(`talos-cp${i}`, servers, ['talos', 'talos_controlplane'], ['orchestration'], 'talos', { cores: 4, memoryGb: talosMem, diskGb: 100 }, 'talos-cp'));
+      out.push(
+        vm(
+          `talos-cp${i}`,
+          servers,
+          ['talos', 'talos_controlplane'],
+          ['orchestration'],
+          'talos',
+          { cores: 4, memoryGb: talosMem, diskGb: 100 },
+          'talos-cp',
+        ),
+      );
     }
     for (let i = 1; i <= (prod.workers ?? 0); i++) {
-      out.push(vm(`talos-w${i}`, servers, ['talos', 'talos_worker'], ['orchestration'], 'talos', { cores: 4, memoryGb: talosMem, diskGb: 200 }, 'talos-w'));
+      out.push(
+        vm(
+          `talos-w${i}`,
+          servers,
+          ['talos', 'talos_worker'],
+          ['orchestration'],
+          'talos',
+          { cores: 4, memoryGb: talosMem, diskGb: 200 },
+          'talos-w',
+        ),
+      );
     }
     const dev = spec.devops ?? {};
     const k3sMem = dev.memoryGb ?? 8;
     for (let i = 1; i <= (dev.servers ?? 0); i++) {
-      out.push(vm(`k3s-s${i}`, devopsVlan, ['k3s', 'k3s_server'], ['devops', 'orchestration'], 'debian', { cores: 4, memoryGb: k3sMem, diskGb: 64 }, 'k3s-s'));
+      out.push(
+        vm(
+          `k3s-s${i}`,
+          devopsVlan,
+          ['k3s', 'k3s_server'],
+          ['devops', 'orchestration'],
+          'debian',
+          { cores: 4, memoryGb: k3sMem, diskGb: 64 },
+          'k3s-s',
+        ),
+      );
     }
     for (let i = 1; i <= (dev.agents ?? 0); i++) {
-      out.push(vm(`k3s-a${i}`, devopsVlan, ['k3s', 'k3s_agent'], ['devops', 'orchestration'], 'debian', { cores: 4, memoryGb: k3sMem, diskGb: 100 }, 'k3s-a'));
+      out.push(
+        vm(
+          `k3s-a${i}`,
+          devopsVlan,
+          ['k3s', 'k3s_agent'],
+          ['devops', 'orchestration'],
+          'debian',
+          { cores: 4, memoryGb: k3sMem, diskGb: 100 },
+          'k3s-a',
+        ),
+      );
     }
-    out.push(vm('apps', servers, ['docker', 'reverse_proxy'], ['orchestration'], 'debian', { cores: 6, memoryGb: 16, diskGb: 200 }, 'apps'));
-    out.push(vm('monitor', servers, ['prometheus', 'alertmanager', 'grafana'], ['observability'], 'debian', { cores: 2, memoryGb: 4, diskGb: 100 }, 'monitor'));
+    out.push(
+      vm(
+        'apps',
+        servers,
+        ['docker', 'reverse_proxy'],
+        ['orchestration'],
+        'debian',
+        { cores: 6, memoryGb: 16, diskGb: 200 },
+        'apps',
+      ),
+    );
+    out.push(
+      vm(
+        'monitor',
+        servers,
+        ['prometheus', 'alertmanager', 'grafana'],
+        ['observability'],
+        'debian',
+        { cores: 2, memoryGb: 4, diskGb: 100 },
+        'monitor',
+      ),
+    );
     if (!nodes.some((n) => n.role === 'backup')) {
-      out.push(vm('pbs', mgmt, ['pbs'], ['backup'], 'proxmox-backup', { cores: 2, memoryGb: 4, diskGb: 64 }, 'pbs'));
+      out.push(
+        vm('pbs', mgmt, ['pbs'], ['backup'], 'proxmox-backup', { cores: 2, memoryGb: 4, diskGb: 64 }, 'pbs'),
+      );
     }
     const obs = spec.observability ?? {};
     if (obs.securityNode && !nodes.some((n) => n.role === 'security')) {
-      out.push(vm('wazuh', servers, ['security_node', 'wazuh_manager'], ['security', 'observability'], 'debian', { cores: 4, memoryGb: 8, diskGb: 100 }, 'wazuh'));
+      out.push(
+        vm(
+          'wazuh',
+          servers,
+          ['security_node', 'wazuh_manager'],
+          ['security', 'observability'],
+          'debian',
+          { cores: 4, memoryGb: 8, diskGb: 100 },
+          'wazuh',
+        ),
+      );
     }
     const secVlan = vlans.find((v) => v.purpose === 'security');
     if (obs.honeypot && secVlan) {
-      out.push(vm('tpot', secVlan.name, ['honeypot'], ['security'], 'debian', { cores: 4, memoryGb: 16, diskGb: 128 }, 'tpot'));
+      out.push(
+        vm(
+          'tpot',
+          secVlan.name,
+          ['honeypot'],
+          ['security'],
+          'debian',
+          { cores: 4, memoryGb: 16, diskGb: 128 },
+          'tpot',
+        ),
+      );
     }
   }
 

@@ -41,8 +41,10 @@ export function formatNet(net: Net): string {
 
 /** True when the range is private (RFC 1918). */
 export function isPrivate(net: Net): boolean {
-  return ipaddr.IPv4.parse(intToIp(net.base)).range() === 'private' &&
-    ipaddr.IPv4.parse(intToIp(net.base + net.size - 1)).range() === 'private';
+  return (
+    ipaddr.IPv4.parse(intToIp(net.base)).range() === 'private' &&
+    ipaddr.IPv4.parse(intToIp(net.base + net.size - 1)).range() === 'private'
+  );
 }
 
 export function contains(net: Net, ip: string | number): boolean {

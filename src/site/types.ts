@@ -65,7 +65,16 @@ export interface Host {
   /** NIC name on the host (physical machines). */
   nic?: string;
   /** Operating system family, used by probes and renderers. */
-  os: 'proxmox-ve' | 'proxmox-backup' | 'debian' | 'talos' | 'macos' | 'raspberry-pi-os' | 'opnsense' | 'pfsense' | 'vyos';
+  os:
+    | 'proxmox-ve'
+    | 'proxmox-backup'
+    | 'debian'
+    | 'talos'
+    | 'macos'
+    | 'raspberry-pi-os'
+    | 'opnsense'
+    | 'pfsense'
+    | 'vyos';
   /** VMs only: Proxmox VE node it runs on, and its VM id. */
   vm?: { node: string; vmid: number; cores: number; memoryGb: number; diskGb: number };
   /** Node role from the spec (physical nodes). */

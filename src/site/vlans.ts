@@ -11,7 +11,10 @@ type VlanSpec = NonNullable<NonNullable<Spec['network']>['vlans']>[number];
  * Splits a subnet into gateway, VIP, static, DHCP and pool ranges. On a /24: .1 gateway, .2-.9 VIPs,
  * .10-.99 static, .100-.199 DHCP, .200-.254 load-balancer pool; larger and smaller subnets scale.
  */
-export function layout(net: Net, dhcp: boolean): Pick<Vlan, 'gateway' | 'vipRange' | 'staticRange' | 'dhcpRange' | 'poolRange'> {
+export function layout(
+  net: Net,
+  dhcp: boolean,
+): Pick<Vlan, 'gateway' | 'vipRange' | 'staticRange' | 'dhcpRange' | 'poolRange'> {
   const last = net.size - 2;
   if (net.size < 64) {
     // Too small to split usefully: VIPs take two addresses, everything else is static.
@@ -78,8 +81,18 @@ export function resolveVlans(specVlans: VlanSpec[], supernet: Net, book: LockBoo
     const cidr = formatNet(net);
     book.record('subnets', `vlan/${v.name}`, cidr);
     const dhcp = v.dhcp ?? v.purpose !== 'security';
-    const internet = v.internet === undefined ? (v.purpose === 'security' ? 'limited' : 'yes') : v.internet ? 'yes' : 'no';
-    return { name: v.name, id: v.id, purpose: v.purpose, cidr, prefix: net.prefix, dhcp, internet, ...layout(net, dhcp) };
+    const internet =
+      v.internet === undefined ? (v.purpose === 'security' ? 'limited' : 'yes') : v.internet ? 'yes' : 'no';
+    return {
+      name: v.name,
+      id: v.id,
+      purpose: v.purpose,
+      cidr,
+      prefix: net.prefix,
+      dhcp,
+      internet,
+      ...layout(net, dhcp),
+    };
   });
 }
 

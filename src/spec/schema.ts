@@ -43,7 +43,11 @@ export const APP_PLACEMENTS = ['compose', 'devops', 'production'] as const;
 const drive = z
   .strictObject({
     id: driveId,
-    role: z.enum(DRIVE_ROLES).describe('What the drive is for. system: the OS; pool: the storage pool; backup: PBS datastore; cache: L2ARC/special.'),
+    role: z
+      .enum(DRIVE_ROLES)
+      .describe(
+        'What the drive is for. system: the OS; pool: the storage pool; backup: PBS datastore; cache: L2ARC/special.',
+      ),
     sizeGb: z.number().int().positive().optional().describe('Capacity in GB, used for capacity checks.'),
   })
   .describe('A drive, named by its stable /dev/disk/by-id path so a re-cabled disk keeps its role.');
@@ -56,13 +60,19 @@ const nic = z.strictObject({
 export const nodeSchema = z
   .strictObject({
     name,
-    role: z.enum(NODE_ROLES).describe('primary: the first Proxmox VE node; compute: more PVE nodes; backup: Proxmox Backup Server; security: Wazuh and the honeypot.'),
+    role: z
+      .enum(NODE_ROLES)
+      .describe(
+        'primary: the first Proxmox VE node; compute: more PVE nodes; backup: Proxmox Backup Server; security: Wazuh and the honeypot.',
+      ),
     model: z.string().optional().describe('Hardware model, for the inventory.'),
     cpu: z.strictObject({ model: z.string().optional(), cores: z.number().int().positive() }).optional(),
     memoryGb: z.number().int().positive().optional(),
     drives: z.array(drive).optional(),
     nic: nic.optional(),
-    address: ipv4.optional().describe('Static address on the management VLAN; allocated and locked when omitted.'),
+    address: ipv4
+      .optional()
+      .describe('Static address on the management VLAN; allocated and locked when omitted.'),
   })
   .describe('A physical machine in the rack.');
 
@@ -72,7 +82,12 @@ const vlan = z.strictObject({
   purpose: z.enum(VLAN_PURPOSES),
   cidr: cidr.optional().describe('Subnet; carved from the supernet and locked when omitted.'),
   dhcp: z.boolean().optional().describe('Serve DHCP on this VLAN. Default: true except on security.'),
-  internet: z.boolean().optional().describe('Allow egress to the internet. Default: true, except the security VLAN, which gets limited, logged egress (web and DNS only).'),
+  internet: z
+    .boolean()
+    .optional()
+    .describe(
+      'Allow egress to the internet. Default: true, except the security VLAN, which gets limited, logged egress (web and DNS only).',
+    ),
 });
 
 const app = z.union([
@@ -103,7 +118,10 @@ const watchdog = z.strictObject({
   name,
   hardware: z.enum(PI_MODELS).optional().describe('Default: pi4.'),
   relay: z.enum(RELAY_TYPES),
-  relayHost: z.string().optional().describe('Smart plug or PiKVM host name or address (shelly, tasmota, pikvm).'),
+  relayHost: z
+    .string()
+    .optional()
+    .describe('Smart plug or PiKVM host name or address (shelly, tasmota, pikvm).'),
   gpioPin: z.number().int().min(0).max(40).optional().describe('GPIO line for gpio relays. Default: 17.'),
   targets: z.array(z.string()).min(1).describe('Host names this watchdog may power-cycle.'),
   mac: mac.optional(),
@@ -137,7 +155,11 @@ export const specSchema = z
       admin: z
         .strictObject({
           email: z.string().email().optional(),
-          sshKeys: z.array(z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) /, 'must be an OpenSSH public key')).optional(),
+          sshKeys: z
+            .array(
+              z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) /, 'must be an OpenSSH public key'),
+            )
+            .optional(),
         })
         .optional(),
     }),
@@ -175,7 +197,12 @@ export const specSchema = z
       .optional(),
     production: z
       .strictObject({
-        controlPlanes: z.number().int().min(0).optional().describe('Talos control planes; odd for etcd quorum. Default: from tier.'),
+        controlPlanes: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('Talos control planes; odd for etcd quorum. Default: from tier.'),
         workers: z.number().int().min(0).optional(),
         version: z.string().optional().describe('Talos version. Default: v1.13.9.'),
         memoryGb: z.number().int().positive().optional().describe('Memory per Talos VM.'),
@@ -193,17 +220,29 @@ export const specSchema = z
     ai: z
       .strictObject({
         nodes: z.array(aiNode).optional(),
-        gatewayPort: z.number().int().min(1).max(65535).optional().describe('Port of the OpenAI-compatible gateway. Default: 4000.'),
+        gatewayPort: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .optional()
+          .describe('Port of the OpenAI-compatible gateway. Default: 4000.'),
         tailnet: z.string().optional().describe('Tailscale tailnet name.'),
       })
       .optional(),
     backup: z
       .strictObject({
-        primary: z.string().optional().describe('Node running Proxmox Backup Server. Default: the backup node.'),
+        primary: z
+          .string()
+          .optional()
+          .describe('Node running Proxmox Backup Server. Default: the backup node.'),
         mirror: z.string().optional().describe('Second PBS that pulls a copy. Default: from tier.'),
         retention: retention.optional(),
         schedule: z.string().optional().describe('systemd calendar event for backups. Default: daily 02:00.'),
-        clonezilla: z.boolean().optional().describe('Keep Clonezilla images of physical nodes. Default: true.'),
+        clonezilla: z
+          .boolean()
+          .optional()
+          .describe('Keep Clonezilla images of physical nodes. Default: true.'),
       })
       .optional(),
     observability: z

@@ -170,8 +170,16 @@ const compact: Spec = {
   devops: { servers: 1, agents: 1, version: 'v1.34.2+k3s1', memoryGb: 6 },
   apps: ['immich', 'vaultwarden', 'paperless-ngx', 'uptime-kuma'],
   ai: { gatewayPort: 4000, nodes: [reference.ai!.nodes![0]!] },
-  backup: { retention: { daily: 7, weekly: 4, monthly: 3, yearly: 0 }, schedule: '*-*-* 02:00', clonezilla: true },
-  observability: { alerts: [{ type: 'email', target: 'admin@example.com' }], securityNode: false, honeypot: false },
+  backup: {
+    retention: { daily: 7, weekly: 4, monthly: 3, yearly: 0 },
+    schedule: '*-*-* 02:00',
+    clonezilla: true,
+  },
+  observability: {
+    alerts: [{ type: 'email', target: 'admin@example.com' }],
+    securityNode: false,
+    honeypot: false,
+  },
   watchdogs: [
     {
       name: 'wd1',
@@ -199,8 +207,16 @@ const single: Spec = {
   devops: { servers: 1, agents: 0, version: 'v1.34.2+k3s1', memoryGb: 4 },
   apps: ['immich', 'vaultwarden'],
   ai: { gatewayPort: 4000, nodes: [] },
-  backup: { retention: { daily: 7, weekly: 4, monthly: 3, yearly: 0 }, schedule: '*-*-* 02:00', clonezilla: true },
-  observability: { alerts: [{ type: 'email', target: 'admin@example.com' }], securityNode: false, honeypot: false },
+  backup: {
+    retention: { daily: 7, weekly: 4, monthly: 3, yearly: 0 },
+    schedule: '*-*-* 02:00',
+    clonezilla: true,
+  },
+  observability: {
+    alerts: [{ type: 'email', target: 'admin@example.com' }],
+    securityNode: false,
+    honeypot: false,
+  },
   watchdogs: [],
 };
 
