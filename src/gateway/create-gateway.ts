@@ -53,6 +53,7 @@ export interface Gateway {
 }
 
 const ROUTES = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings']);
+const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/status']);
 const defaultTransport: UpstreamTransport = (b, opts, cb) =>
   (b.isHttps ? httpsRequest : httpRequest)(opts, cb);
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -270,12 +271,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const known = ROUTES.has(path) || GET_ROUTES.has(path);
       sendError(
         res,
-        405,
+        known ? 405 : 404,
         'invalid_request_error',
-        'method_not_allowed',
-        `${req.method} ${path} is not supported.`,
+        known ? 'method_not_allowed' : 'not_found',
+        `No route for ${req.method} ${path}.`,
       );
       return;
     }

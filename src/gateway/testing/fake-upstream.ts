@@ -1,0 +1,213 @@
+// An OpenAI-protocol test backend on loopback that can stream, stall, fail mid-stream, error and load slowly.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How the next requests are answered; tests flip it while the server runs. */
+export type UpstreamMode =
+  | { kind: 'ok' }
+  | { kind: 'status'; status: number }
+  | { kind: 'stall' }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'die-mid-stream'; afterChunks: number }
+  | { kind: 'die-before-body' };
+
+export interface FakeUpstreamOptions {
+  /** Models listed by /v1/models and /api/tags. */
+  models?: string[];
+  /** Events per streamed response (before the usage chunk). */
+  chunks?: number;
+  /** Gap between streamed events. */
+  chunkDelayMs?: number;
+  /** What /health answers; 503 imitates llama.cpp loading a model. */
+  healthStatus?: number;
+}
+
+/** The exact SSE bytes a stream of `n` chunks carries; tests compare the client's bytes with it. */
+export function sseEvents(model: string, n: number): string[] {
+  const events = [': ping\n\n'];
+  for (let i = 0; i < n; i++) {
+    const delta = i === 0 ? { role: 'assistant', content: `tok${i} ` } : { content: `tok${i} ` };
+    events.push(
+      `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
+    );
+  }
+  events.push(
+    `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+  );
+  events.push(
+    `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: 7, completion_tokens: n, total_tokens: 7 + n } })}\n\n`,
+  );
+  events.push('data: [DONE]\n\n');
+  return events;
+}
+
+export function completionBody(model: string, text = 'hello from the fake upstream'): string {
+  return JSON.stringify({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 1,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 },
+  });
+}
+
+export class FakeUpstream {
+  readonly server: Server;
+  mode: UpstreamMode = { kind: 'ok' };
+  healthStatus: number;
+  models: string[];
+  /** Completed /v1 POST requests by path. */
+  requests = 0;
+  /** Requests whose client (the gateway) went away before the response finished. */
+  aborted = 0;
+  /** Bodies of the POST requests seen, when `recordBodies` is on. */
+  bodies: unknown[] = [];
+  recordBodies = false;
+  readonly #open = new Set<ServerResponse>();
+  readonly #chunks: number;
+  readonly #chunkDelayMs: number;
+  #port = 0;
+
+  constructor(opts: FakeUpstreamOptions = {}) {
+    this.models = opts.models ?? ['fake-model'];
+    this.#chunks = opts.chunks ?? 5;
+    this.#chunkDelayMs = opts.chunkDelayMs ?? 0;
+    this.healthStatus = opts.healthStatus ?? 200;
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.#handle(req, res));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
+    this.#port = (this.server.address() as AddressInfo).port;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.#open) r.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  #json(res: ServerResponse, status: number, body: string): void {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = req.url ?? '/';
+    if (req.method === 'GET') {
+      if (path === '/health')
+        return this.#json(
+          res,
+          this.healthStatus,
+          `{"status":"${this.healthStatus === 200 ? 'ok' : 'loading model'}"}`,
+        );
+      if (path === '/api/tags')
+        return this.#json(
+          res,
+          200,
+          JSON.stringify({ models: this.models.map((name) => ({ name, model: name })) }),
+        );
+      if (path === '/v1/models') {
+        return this.#json(
+          res,
+          200,
+          JSON.stringify({
+            object: 'list',
+            data: this.models.map((id) => ({ id, object: 'model', created: 1, owned_by: 'fake' })),
+          }),
+        );
+      }
+      return this.#json(res, 404, '{"error":{"message":"not found"}}');
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        model?: string;
+        stream?: boolean;
+        encoding_format?: string;
+      };
+      if (this.recordBodies) this.bodies.push(body);
+      this.#open.add(res);
+      res.on('close', () => {
+        this.#open.delete(res);
+        if (!res.writableFinished) this.aborted++;
+      });
+      this.#respond(path, body, res);
+    });
+  }
+
+  #respond(
+    path: string,
+    body: { model?: string; stream?: boolean; encoding_format?: string },
+    res: ServerResponse,
+  ): void {
+    const mode = this.mode;
+    const model = body.model ?? 'fake-model';
+    if (mode.kind === 'stall') return;
+    if (mode.kind === 'status') {
+      return this.#json(
+        res,
+        mode.status,
+        JSON.stringify({
+          error: { message: `fake upstream says ${mode.status}`, type: 'server_error', code: null },
+        }),
+      );
+    }
+    if (mode.kind === 'die-before-body') {
+      res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
+      res.flushHeaders();
+      setTimeout(() => res.destroy(), 5);
+      return;
+    }
+    const go = () => {
+      this.requests++;
+      if (path.endsWith('/embeddings')) {
+        const vector = [0.1, 0.2, 0.3];
+        // The openai client asks for base64 by default and decodes it back to floats.
+        const embedding =
+          body.encoding_format === 'base64'
+            ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+            : vector;
+        return this.#json(
+          res,
+          200,
+          JSON.stringify({
+            object: 'list',
+            data: [{ object: 'embedding', index: 0, embedding }],
+            model,
+            usage: { prompt_tokens: 3, total_tokens: 3 },
+          }),
+        );
+      }
+      if (!body.stream) return this.#json(res, 200, completionBody(model));
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const events = sseEvents(model, this.#chunks);
+      const dieAfter = mode.kind === 'die-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
+      let i = 0;
+      const next = () => {
+        if (res.destroyed) return;
+        if (i >= dieAfter) {
+          res.destroy();
+          return;
+        }
+        if (i >= events.length) {
+          res.end();
+          return;
+        }
+        res.write(events[i++]);
+        if (this.#chunkDelayMs > 0) setTimeout(next, this.#chunkDelayMs);
+        else setImmediate(next);
+      };
+      next();
+    };
+    if (mode.kind === 'slow') setTimeout(go, mode.delayMs);
+    else go();
+  }
+}
