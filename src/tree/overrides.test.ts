@@ -101,8 +101,8 @@ describe('applyOverrides', () => {
     const out = apply({ 'k8s/apps.yaml.merge.yaml': '1:\n  spec:\n    replicas: 3\n' }).get(
       'k8s/apps.yaml',
     )!.content;
-    const docs = parseAllDocuments(out) as ReturnType<typeof parseAllDocuments> & unknown[];
-    expect(docs.map((d) => d.toJS())).toEqual([
+    const docs = parseAllDocuments(out);
+    expect(Array.isArray(docs) && docs.map((d) => d.toJS())).toEqual([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } },
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 3 } },
     ]);
