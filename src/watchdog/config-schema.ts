@@ -27,18 +27,19 @@ export const powerSchema = z.discriminatedUnion('type', [
     hold,
     ...auth,
   }),
+  // Gen2 digest authentication is not implemented: keep the plug on a management VLAN without auth.
   z.strictObject({
     type: z.literal('shelly-gen2'),
     url: httpBase,
     id: z.number().int().min(0).default(0),
     hold,
-    ...auth,
   }),
   z.strictObject({
     type: z.literal('tasmota'),
     url: httpBase,
     relay: z.number().int().min(1).default(1),
-    hold,
+    /** Tasmota's Delay counts tenths of a second up to 3600: at most 6m. */
+    hold: hold.refine((ms) => ms >= 200 && ms <= 360_000, 'tasmota hold must be between 200ms and 6m'),
     ...auth,
   }),
   z.strictObject({
