@@ -5,6 +5,7 @@ import { compileAddressing } from './addressing.ts';
 import { compilePolicy } from './compile.ts';
 import { fixtureSite } from './fixture-site.ts';
 import { SET_NAME_PATTERN, setName } from './names.ts';
+import { referenceSite } from './reference-site.ts';
 import { FIREWALL, INTERNET } from './types.ts';
 
 describe('compilePolicy', () => {
@@ -145,5 +146,27 @@ describe('compileAddressing', () => {
     const mac = fixtureSite();
     mac.hosts[2]!.mac = mac.hosts[1]!.mac;
     expect(() => compileAddressing(mac)).toThrow(/share the MAC/);
+  });
+});
+
+describe('compilePolicy on the resolved reference build', () => {
+  const site = referenceSite();
+  const policy = compilePolicy(site);
+
+  it('opens the flows the issue names and nothing from the security VLAN inward', () => {
+    const has = (from: string, to: string, port: number) =>
+      policy.rules.some(
+        (r) => r.action === 'pass' && r.from === from && r.to === to && r.ports.includes(port),
+      );
+    expect(has('servers', 'mgmt', 9100)).toBe(true);
+    expect(has('devops', 'servers', 6443)).toBe(true);
+    expect(has('servers', 'mgmt', 1514)).toBe(true);
+    const sec = policy.rules.filter((r) => r.from === 'security' && r.action === 'pass');
+    expect(sec.every((r) => r.to === FIREWALL || r.to === INTERNET)).toBe(true);
+  });
+
+  it('references only sets it defines and defines only sets it references', () => {
+    const used = new Set(policy.rules.flatMap((r) => [r.fromAddrs, r.toAddrs]).filter(Boolean));
+    expect(new Set(policy.sets.map((s) => s.name))).toEqual(used);
   });
 });

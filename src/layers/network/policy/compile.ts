@@ -228,6 +228,17 @@ function flowRule(
   });
 }
 
+/** True when `earlier` already passes everything `later` would (so `later` would never match). */
+function covers(earlier: PolicyRule, later: PolicyRule): boolean {
+  if (earlier.action !== later.action || earlier.from !== later.from || earlier.to !== later.to) return false;
+  if (earlier.fromAddrs !== undefined && earlier.fromAddrs !== later.fromAddrs) return false;
+  if (earlier.toAddrs !== undefined && earlier.toAddrs !== later.toAddrs) return false;
+  if (earlier.protocol === 'any') return true;
+  if (earlier.protocol !== later.protocol) return false;
+  if (earlier.protocol === 'icmp') return earlier.icmpType === later.icmpType;
+  return earlier.ports.length === 0 || later.ports.every((p) => earlier.ports.includes(p));
+}
+
 function checkNames(site: Site): void {
   for (const v of site.vlans) {
     if ((RESERVED_ZONE_NAMES as readonly string[]).includes(v.name)) {
@@ -256,9 +267,13 @@ export function compilePolicy(site: Site): Policy {
   }
   const rules: PolicyRule[] = [];
   for (const v of site.vlans) {
-    rules.push(...baseline(v));
-    if (v.purpose === 'management') rules.push(...management(v, site));
-    rules.push(...fromFlows.filter((r) => r.from === v.name));
+    const zoneRules: PolicyRule[] = [];
+    zoneRules.push(...baseline(v));
+    if (v.purpose === 'management') zoneRules.push(...management(v, site));
+    for (const r of fromFlows.filter((f) => f.from === v.name)) {
+      if (!zoneRules.some((earlier) => covers(earlier, r))) zoneRules.push(r);
+    }
+    rules.push(...zoneRules);
     rules.push(...egress(v));
     rules.push(defaultDeny(v.name, true));
   }
@@ -270,11 +285,14 @@ export function compilePolicy(site: Site): Policy {
     if (ids.has(r.id)) throw new Error(`policy: duplicate rule id ${r.id}`);
     ids.add(r.id);
   }
+  const used = new Set(rules.flatMap((r) => [r.fromAddrs, r.toAddrs]).filter((n) => n !== undefined));
   const zones: Zone[] = [...site.vlans.map(zoneOf), { name: WAN, kind: 'wan', internet: 'yes' }];
   const natZones = site.vlans.filter((v) => rules.some((r) => r.from === v.name && r.to === INTERNET));
   return {
     zones,
-    sets: [...resolver.sets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    sets: [...resolver.sets.values()]
+      .filter((s) => used.has(s.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     rules,
     nat: natZones.map((v) => ({ zone: v.name, cidr: v.cidr })),
     unenforced,
