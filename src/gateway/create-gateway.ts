@@ -102,10 +102,24 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     },
     deps.healthCheck,
   );
-  const routeLabels = new Map([...ROUTES].map((r) => [r, `route="${labelValue(r)}"`]));
+  const routeLabels = new Map([...ROUTES, ...GET_ROUTES].map((r) => [r, `route="${labelValue(r)}"`]));
+  const otherRouteLabel = 'route="other"';
   const idPrefix = randomBytes(4).toString('hex');
   let seq = 0;
   const needsAccounting = (k: KeyConfig | undefined) => Boolean(config.usageLog || k?.tpm || k?.budget);
+
+  /** Sends an error the gateway decided itself, and counts and logs it like a proxied request. */
+  const refuse = (...args: Parameters<typeof sendError>) => {
+    const res = args[0];
+    sendError(...args);
+    const url = res.req?.url ?? '';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const routeLabel = routeLabels.get(path) ?? otherRouteLabel;
+    metrics.requests.inc(GatewayMetrics.routeCode(routeLabel, args[1]));
+    if (config.log.requests)
+      logger.log('info', 'refused', { route: path.slice(0, 64), status: args[1], code: args[3] });
+  };
 
   const sendJson = (res: ServerResponse, status: number, body: string) => {
     res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) });
@@ -117,7 +131,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const header = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined);
     const key = keys.lookup(header);
     if (!key) {
-      sendError(
+      refuse(
         res,
         401,
         'authentication_error',
@@ -140,28 +154,22 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     try {
       parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     } catch {
-      sendError(res, 400, 'invalid_request_error', 'invalid_json', 'The request body is not valid JSON.');
+      refuse(res, 400, 'invalid_request_error', 'invalid_json', 'The request body is not valid JSON.');
       return;
     }
     const model = parsed?.model;
     if (typeof model !== 'string' || !model) {
-      sendError(res, 400, 'invalid_request_error', 'missing_model', 'The request needs a "model" string.');
+      refuse(res, 400, 'invalid_request_error', 'missing_model', 'The request needs a "model" string.');
       return;
     }
     const allowed = key && keyModels.get(key);
     if (allowed && !allowed.has(model)) {
-      sendError(
-        res,
-        403,
-        'permission_error',
-        'model_not_allowed',
-        `This key may not use the model "${model}".`,
-      );
+      refuse(res, 403, 'permission_error', 'model_not_allowed', `This key may not use the model "${model}".`);
       return;
     }
     const candidates = router.candidates(model);
     if (!candidates) {
-      sendError(
+      refuse(
         res,
         404,
         'invalid_request_error',
@@ -173,7 +181,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     if (key) {
       const refusal = limits.admit(key);
       if (refusal) {
-        sendError(
+        refuse(
           res,
           429,
           refusal.code === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_error',
@@ -208,7 +216,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         logger.log('error', 'internal error while forwarding', {
           error: String((err as Error)?.stack ?? err),
         });
-        sendError(res, 500, 'server_error', 'internal_error', 'The gateway hit an internal error.');
+        refuse(res, 500, 'server_error', 'internal_error', 'The gateway hit an internal error.');
       })
       .finally(() => {
         inFlight--;
@@ -221,7 +229,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const declared = Number(req.headers['content-length'] ?? -1);
     const tooLarge = () => {
       res.setHeader('connection', 'close');
-      sendError(
+      refuse(
         res,
         413,
         'invalid_request_error',
@@ -257,7 +265,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     if (draining) res.setHeader('connection', 'close');
     if (req.method === 'POST' && ROUTES.has(path)) {
       if (draining) {
-        sendError(res, 503, 'server_error', 'shutting_down', 'The gateway is shutting down; retry.', {
+        refuse(res, 503, 'server_error', 'shutting_down', 'The gateway is shutting down; retry.', {
           'retry-after': '1',
         });
         return;
@@ -272,7 +280,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const known = ROUTES.has(path) || GET_ROUTES.has(path);
-      sendError(
+      refuse(
         res,
         known ? 405 : 404,
         'invalid_request_error',
@@ -321,7 +329,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         );
         return;
       default:
-        sendError(res, 404, 'invalid_request_error', 'not_found', `No route for ${req.method} ${path}.`);
+        refuse(res, 404, 'invalid_request_error', 'not_found', `No route for ${req.method} ${path}.`);
     }
   };
 

@@ -101,20 +101,20 @@ export class FakeUpstream {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
     if (req.method === 'GET') {
-      if (path === '/health')
-        return this.#json(
+      if (path === '/health') {
+        this.#json(
           res,
           this.healthStatus,
           `{"status":"${this.healthStatus === 200 ? 'ok' : 'loading model'}"}`,
         );
-      if (path === '/api/tags')
-        return this.#json(
-          res,
-          200,
-          JSON.stringify({ models: this.models.map((name) => ({ name, model: name })) }),
-        );
+        return;
+      }
+      if (path === '/api/tags') {
+        this.#json(res, 200, JSON.stringify({ models: this.models.map((name) => ({ name, model: name })) }));
+        return;
+      }
       if (path === '/v1/models') {
-        return this.#json(
+        this.#json(
           res,
           200,
           JSON.stringify({
@@ -122,8 +122,10 @@ export class FakeUpstream {
             data: this.models.map((id) => ({ id, object: 'model', created: 1, owned_by: 'fake' })),
           }),
         );
+        return;
       }
-      return this.#json(res, 404, '{"error":{"message":"not found"}}');
+      this.#json(res, 404, '{"error":{"message":"not found"}}');
+      return;
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -152,13 +154,14 @@ export class FakeUpstream {
     const model = body.model ?? 'fake-model';
     if (mode.kind === 'stall') return;
     if (mode.kind === 'status') {
-      return this.#json(
+      this.#json(
         res,
         mode.status,
         JSON.stringify({
           error: { message: `fake upstream says ${mode.status}`, type: 'server_error', code: null },
         }),
       );
+      return;
     }
     if (mode.kind === 'die-before-body') {
       res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
@@ -175,7 +178,7 @@ export class FakeUpstream {
           body.encoding_format === 'base64'
             ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
             : vector;
-        return this.#json(
+        this.#json(
           res,
           200,
           JSON.stringify({
@@ -185,8 +188,12 @@ export class FakeUpstream {
             usage: { prompt_tokens: 3, total_tokens: 3 },
           }),
         );
+        return;
       }
-      if (!body.stream) return this.#json(res, 200, completionBody(model));
+      if (!body.stream) {
+        this.#json(res, 200, completionBody(model));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const events = sseEvents(model, this.#chunks);
       const dieAfter = mode.kind === 'die-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
