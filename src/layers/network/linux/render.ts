@@ -41,7 +41,10 @@ export interface LinuxRouter {
 }
 
 /** Renders the router for given interface names (the Site's NICs by default). Pure. */
-export function renderLinuxRouter(site: Site, nics = { wan: site.firewall.wan, trunk: site.firewall.trunk }): LinuxRouter {
+export function renderLinuxRouter(
+  site: Site,
+  nics = { wan: site.firewall.wan, trunk: site.firewall.trunk },
+): LinuxRouter {
   const policy = compilePolicy(site);
   const addressing = compileAddressing(site);
   const ifs = routerInterfaces(policy, nics);
