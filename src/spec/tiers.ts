@@ -239,6 +239,25 @@ export function withTierDefaults(spec: Spec): Spec {
   network.firewall = merge(d.network?.firewall, spec.network?.firewall);
   const backup = merge(d.backup, spec.backup)!;
   backup.retention = merge(d.backup?.retention, spec.backup?.retention);
+  // Defaults that name hosts only hold while those hosts exist: a user who writes their own
+  // node list must not get errors about the tier's pbs1 or watchdog targets they never wrote.
+  const nodeNames = new Set((spec.nodes ?? d.nodes ?? []).map((n) => n.name));
+  if (spec.nodes) {
+    for (const key of ['primary', 'mirror'] as const) {
+      if (!spec.backup?.[key] && backup[key] && !nodeNames.has(backup[key])) delete backup[key];
+    }
+  }
+  let watchdogs = spec.watchdogs ?? d.watchdogs;
+  if (!spec.watchdogs && spec.nodes) {
+    watchdogs = (d.watchdogs ?? [])
+      .map((w) => ({ ...w, targets: w.targets.filter((t) => nodeNames.has(t)) }))
+      .filter((w) => w.targets.length > 0);
+  }
+  const observability = merge(d.observability, spec.observability)!;
+  const vlanList = network.vlans ?? [];
+  if (spec.observability?.honeypot === undefined && !vlanList.some((v) => v.purpose === 'security')) {
+    observability.honeypot = false;
+  }
   return {
     ...d,
     ...spec,
@@ -253,7 +272,7 @@ export function withTierDefaults(spec: Spec): Spec {
     apps: spec.apps ?? d.apps,
     ai: merge(d.ai, spec.ai),
     backup,
-    observability: merge(d.observability, spec.observability),
-    watchdogs: spec.watchdogs ?? d.watchdogs,
+    observability,
+    watchdogs,
   };
 }
