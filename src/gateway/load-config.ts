@@ -57,7 +57,7 @@ function describeIssues(
       msg = `missing required key; add it (${msg})`;
     const value = issue.code === 'unrecognized_keys' ? undefined : doc.getIn(issue.path as unknown[]);
     const quoted = value === undefined || typeof value === 'object' ? '' : ` (got ${JSON.stringify(value)})`;
-    return `  ${where || file}: ${formatPath(issue.path as PropertyKey[])}${quoted}: ${msg}`;
+    return `  ${where || file}: ${formatPath(path)}${quoted}: ${msg}`;
   });
 }
 

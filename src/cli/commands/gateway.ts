@@ -20,6 +20,10 @@ Examples:
       await serve(opts.config);
     });
 
+  // The parent's --config also matches after a subcommand name, so read it from there as well.
+  const configOf = (opts: { config?: string }): string =>
+    opts.config ?? (gw.opts() as { config: string }).config;
+
   gw.command('hash-key')
     .description('Print the sha256 hash of an API key (from the argument, stdin, or --new).')
     .argument('[key]', 'the key; prefer stdin so it stays out of shell history')
@@ -36,24 +40,27 @@ Examples:
 
   gw.command('check')
     .description('Validate a gateway config and summarise it.')
-    .option('-c, --config <file>', 'gateway config (YAML)', 'gateway.yaml')
+    .option('-c, --config <file>', 'gateway config (YAML) (default: "gateway.yaml")')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  beelab gateway check --config gateway.yaml --json')
-    .action(async (opts: { config: string; json?: boolean }) => {
+    .action(async (opts: { config?: string; json?: boolean }) => {
       const { checkCommand } = await import('../../gateway/run.ts');
-      process.stdout.write(`${await checkCommand(opts.config, Boolean(opts.json))}\n`);
+      process.stdout.write(`${await checkCommand(configOf(opts), Boolean(opts.json))}\n`);
     });
 
   gw.command('service')
     .description('Print a hardened systemd unit or a launchd plist that runs the gateway.')
-    .option('-c, --config <file>', 'gateway config (YAML), as it will sit on the target', 'gateway.yaml')
+    .option(
+      '-c, --config <file>',
+      'gateway config (YAML), as it will sit on the target (default: "gateway.yaml")',
+    )
     .option('--kind <kind>', 'systemd or launchd', 'systemd')
     .addHelpText(
       'after',
       '\nExample:\n  beelab gateway service --kind launchd --config /usr/local/etc/beelab/gateway.yaml > com.beelab.gateway.plist',
     )
-    .action(async (opts: { config: string; kind: string }) => {
+    .action(async (opts: { config?: string; kind: string }) => {
       const { serviceCommand } = await import('../../gateway/run.ts');
-      process.stdout.write(await serviceCommand(opts.config, opts.kind));
+      process.stdout.write(await serviceCommand(configOf(opts), opts.kind));
     });
 };

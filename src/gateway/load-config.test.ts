@@ -1,0 +1,93 @@
+// Config loading: the example parses; bad input is reported with file:line:col, key path and a fix.
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.ts';
+import { loadGatewayConfig, parseGatewayConfig } from './load-config.ts';
+
+const base = `backends:
+  - name: a
+    kind: ollama
+    url: http://127.0.0.1:11434
+auth:
+  required: false
+`;
+
+function problems(text: string): string {
+  try {
+    parseGatewayConfig(text, 'gw.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return [(err as UserError).message, ...(err as UserError).details].join('\n');
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('gateway config', () => {
+  it('parses the shipped example with defaults filled in', async () => {
+    const c = await loadGatewayConfig('examples/gateway.yaml');
+    expect(c.backends.map((b) => b.kind)).toEqual(['mlx', 'ollama', 'llamacpp']);
+    expect(c.backends[1]!.apiBase).toBe('/v1');
+    expect(c.auth.keys[1]!.budget).toEqual({ tokens: 5_000_000, period: 'month' });
+  });
+
+  it('fills defaults for a minimal config', () => {
+    const c = parseGatewayConfig(base, 'gw.yaml');
+    expect(c.listen).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(c.routing.strategy).toBe('least-outstanding');
+    expect(c.timeouts.idleMs).toBe(60_000);
+  });
+
+  it.each([
+    [
+      'bad kind',
+      base.replace('kind: ollama', 'kind: olama'),
+      'gw.yaml:3:11: backends[0].kind (got "olama"): kind must be one of',
+    ],
+    [
+      'url with /v1',
+      base.replace('11434', '11434/v1'),
+      'backends[0].url (got "http://127.0.0.1:11434/v1"): give the server root without /v1',
+    ],
+    ['not a url', base.replace('http://127.0.0.1:11434', 'localhost'), 'must be an http:// or https:// URL'],
+    [
+      'unknown key',
+      `${base}listen: { hots: x }\n`,
+      'gw.yaml:7:17: listen.hots: unknown key(s) "hots"; remove or correct the spelling',
+    ],
+    [
+      'bad hash',
+      `${base.replace('required: false', 'keys: [{ name: k, hash: abc }]')}`,
+      'produce it with `beelab gateway hash-key`',
+    ],
+    ['no keys', base.replace('  required: false\n', '  keys: []\n'), 'auth.keys: no API keys listed'],
+    [
+      'duplicate names',
+      `${base.replace('auth:', '  - { name: a, kind: vllm, url: "http://127.0.0.1:8000" }\nauth:')}`,
+      'duplicate backend name "a"',
+    ],
+    ['missing backends', 'auth: { required: false }\n', 'backends'],
+    [
+      'bad strategy',
+      `${base}routing: { strategy: fastest }\n`,
+      'strategy must be least-outstanding, weighted or latency',
+    ],
+    [
+      'negative timeout',
+      `${base}timeouts: { idleMs: -5 }\n`,
+      'idleMs must be a whole number of milliseconds',
+    ],
+    ['yaml syntax', 'backends: [\n', 'gw.yaml is not valid YAML'],
+  ])('refuses %s', (_name, text, fragment) => {
+    expect(problems(text)).toContain(fragment);
+  });
+
+  it('reports every problem at once', () => {
+    const text = base.replace('kind: ollama', 'kind: nope').replace('http://127.0.0.1:11434', 'x');
+    expect(problems(text)).toMatch(/has 2 problem/);
+  });
+
+  it('says how to start when the file is missing', async () => {
+    await expect(loadGatewayConfig('/nonexistent/gw.yaml')).rejects.toThrow(
+      /cannot read \/nonexistent\/gw.yaml \(ENOENT\)/,
+    );
+  });
+});
