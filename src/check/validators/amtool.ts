@@ -1,0 +1,36 @@
+// amtool check-config for Alertmanager configurations (alertmanager.yml).
+import type { Diagnostic } from '../diagnostic.ts';
+import { runTool } from '../exec.ts';
+import type { Validator } from '../validator.ts';
+import { dedupe, parseGoYamlErrors } from './go-yaml-output.ts';
+import { tail } from './util.ts';
+
+const CODE = 'amtool';
+const CONFIG = /(^|\/)alertmanager\.ya?ml$/;
+
+export const amtool: Validator = {
+  id: 'amtool',
+  title: 'Alertmanager config (amtool check-config)',
+  tool: { command: 'amtool', installHint: 'apt-get install prometheus-alertmanager' },
+  applies: (files) => files.filter((f) => CONFIG.test(f)),
+  async run(ctx) {
+    const out: Diagnostic[] = [];
+    for (const file of ctx.files) {
+      const r = await runTool(ctx, ['check-config', file]);
+      const found = [
+        ...parseGoYamlErrors(ctx.dir, file, r.stdout, CODE),
+        ...parseGoYamlErrors(ctx.dir, file, r.stderr, CODE),
+      ];
+      out.push(...found);
+      if (r.exitCode !== 0 && found.length === 0) {
+        out.push({
+          code: CODE,
+          severity: 'error',
+          message: `amtool check-config exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
+          location: { file },
+        });
+      }
+    }
+    return dedupe(out);
+  },
+};
