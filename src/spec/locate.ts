@@ -1,5 +1,15 @@
 // Maps a path inside beelab.yaml (['network', 'vlans', 2, 'cidr']) to its line and column.
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+} from 'yaml';
 import type { Location } from '../check/diagnostic.ts';
 
 export type SpecPath = readonly (string | number)[];

@@ -17,7 +17,7 @@ export interface ParsedSpec {
 /** The value at a path, quoted for a message. */
 function quote(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -50,13 +50,18 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, data: unknown, locator: Spe
   let message = `${where} ${quote(value)}: ${issue.message}`;
   let hint: string | undefined;
   if (issue.code === 'invalid_type') {
-    message = value === undefined ? `${where} is required` : `${where} ${quote(value)} must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+    message =
+      value === undefined
+        ? `${where} is required`
+        : `${where} ${quote(value)} must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
     if (value === undefined) hint = `add \`${path[path.length - 1]}:\` here`;
   } else if (issue.code === 'invalid_value') {
     const allowed = issue.values.map(String);
     const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
     message = `${where} ${quote(value)} is not allowed`;
-    hint = guess ? `did you mean \`${guess}\`? allowed: ${allowed.join(', ')}` : `allowed: ${allowed.join(', ')}`;
+    hint = guess
+      ? `did you mean \`${guess}\`? allowed: ${allowed.join(', ')}`
+      : `allowed: ${allowed.join(', ')}`;
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
     message = `${where} ${quote(value)}: ${issue.message.replace(/^Too (small|big): expected \w+ to (have|be) /, 'must be ')}`;
   } else if (issue.code === 'invalid_union') {
@@ -86,7 +91,10 @@ export function parseSpec(text: string, file = 'beelab.yaml'): ParsedSpec {
       severity: 'error',
       message: `YAML syntax error: ${e.message.split('\n')[0]}`,
       location: { file, ...(pos ? { line: pos.line, col: pos.col } : {}) },
-      hint: e.code === 'DUPLICATE_KEY' ? 'remove one of the two keys' : 'check indentation and quoting on this line',
+      hint:
+        e.code === 'DUPLICATE_KEY'
+          ? 'remove one of the two keys'
+          : 'check indentation and quoting on this line',
     });
   }
   if (diagnostics.length > 0) return { diagnostics, locator };

@@ -1,7 +1,17 @@
 // Every CLI command, one module each; each module only defines options and lazily imports its work.
 import type { Command } from 'commander';
+import { defineCheck } from './check.ts';
 import { defineGateway } from './gateway.ts';
+import { definePlan } from './plan.ts';
+import { defineRender } from './render.ts';
+import { defineWatchdog } from './watchdog.ts';
 
 export type DefineCommand = (program: Command) => void;
 
-export const commands: DefineCommand[] = [defineGateway];
+export const commands: DefineCommand[] = [
+  defineRender,
+  definePlan,
+  defineCheck,
+  defineGateway,
+  defineWatchdog,
+];

@@ -9,24 +9,53 @@ export function nodeRules({ spec }: RuleContext): Finding[] {
   const out: Finding[] = [];
   const nodes = spec.nodes ?? [];
   if (nodes.length === 0) {
-    return [{ code: 'nodes/none', path: ['nodes'], message: 'nodes is empty: the site has no machine to run on', hint: 'add at least one node with role primary, or remove `nodes:` to take the tier default' }];
+    return [
+      {
+        code: 'nodes/none',
+        path: ['nodes'],
+        message: 'nodes is empty: the site has no machine to run on',
+        hint: 'add at least one node with role primary, or remove `nodes:` to take the tier default',
+      },
+    ];
   }
   const primaries = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.role === 'primary');
   if (primaries.length === 0) {
-    out.push({ code: 'nodes/no-primary', path: ['nodes'], message: 'nodes has no node with role primary', hint: 'mark the first Proxmox VE node `role: primary`' });
+    out.push({
+      code: 'nodes/no-primary',
+      path: ['nodes'],
+      message: 'nodes has no node with role primary',
+      hint: 'mark the first Proxmox VE node `role: primary`',
+    });
   }
   for (const [, i] of primaries.slice(1)) {
-    out.push({ code: 'nodes/two-primaries', path: ['nodes', i, 'role'], message: `nodes[${i}].role "primary": only one node can be the primary`, hint: 'use role compute for the others' });
+    out.push({
+      code: 'nodes/two-primaries',
+      path: ['nodes', i, 'role'],
+      message: `nodes[${i}].role "primary": only one node can be the primary`,
+      hint: 'use role compute for the others',
+    });
   }
   const seenDrive = new Map<string, string>();
   nodes.forEach((n, i) => {
     (n.drives ?? []).forEach((d, j) => {
       const where = `nodes[${i}].drives[${j}]`;
       const prev = seenDrive.get(d.id);
-      if (prev) out.push({ code: 'drive/duplicate', path: ['nodes', i, 'drives', j, 'id'], message: `${where}.id "${d.id}" is already used by ${prev}`, hint: 'a drive can belong to one node and one role; check the by-id serial' });
+      if (prev)
+        out.push({
+          code: 'drive/duplicate',
+          path: ['nodes', i, 'drives', j, 'id'],
+          message: `${where}.id "${d.id}" is already used by ${prev}`,
+          hint: 'a drive can belong to one node and one role; check the by-id serial',
+        });
       else seenDrive.set(d.id, where);
       if (!d.id.startsWith('/dev/disk/by-id/')) {
-        out.push({ code: 'drive/unstable-id', severity: 'warning', path: ['nodes', i, 'drives', j, 'id'], message: `${where}.id "${d.id}" is not a /dev/disk/by-id path`, hint: 'names like /dev/sda change between boots; use `ls -l /dev/disk/by-id/` to find the stable name' });
+        out.push({
+          code: 'drive/unstable-id',
+          severity: 'warning',
+          path: ['nodes', i, 'drives', j, 'id'],
+          message: `${where}.id "${d.id}" is not a /dev/disk/by-id path`,
+          hint: 'names like /dev/sda change between boots; use `ls -l /dev/disk/by-id/` to find the stable name',
+        });
       }
     });
   });
@@ -37,7 +66,12 @@ export function nodeRules({ spec }: RuleContext): Finding[] {
     const poolDrives = (node.drives ?? []).filter((d) => d.role === 'pool').length;
     const need = POOL_MIN[layoutName] ?? 1;
     if (node.drives && poolDrives < need) {
-      out.push({ code: 'storage/drives', path: ['nodes', i, 'drives'], message: `storage.layout "${layoutName}" needs ${need} pool drives on the primary ${node.name}, which has ${poolDrives}`, hint: 'add drives with role pool, or choose a layout that fits (single, mirror, raidz1, raidz2)' });
+      out.push({
+        code: 'storage/drives',
+        path: ['nodes', i, 'drives'],
+        message: `storage.layout "${layoutName}" needs ${need} pool drives on the primary ${node.name}, which has ${poolDrives}`,
+        hint: 'add drives with role pool, or choose a layout that fits (single, mirror, raidz1, raidz2)',
+      });
     }
   }
   return out;
@@ -51,7 +85,20 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
   (spec.nodes ?? []).forEach((n, i) => named.push({ name: n.name, path: ['nodes', i, 'name'] }));
   (spec.ai?.nodes ?? []).forEach((n, i) => named.push({ name: n.name, path: ['ai', 'nodes', i, 'name'] }));
   (spec.watchdogs ?? []).forEach((w, i) => named.push({ name: w.name, path: ['watchdogs', i, 'name'] }));
-  const fake = [{ name: 'mgmt', id: 10, purpose: 'management' as const, cidr: '10.0.0.0/24', prefix: 24, gateway: '', staticRange: ['', ''] as [string, string], vipRange: ['', ''] as [string, string], dhcp: true, internet: 'yes' as const }];
+  const fake = [
+    {
+      name: 'mgmt',
+      id: 10,
+      purpose: 'management' as const,
+      cidr: '10.0.0.0/24',
+      prefix: 24,
+      gateway: '',
+      staticRange: ['', ''] as [string, string],
+      vipRange: ['', ''] as [string, string],
+      dhcp: true,
+      internet: 'yes' as const,
+    },
+  ];
   for (const h of hostRequests(spec, fake)) {
     if (h.kind === 'vm') named.push({ name: h.name, path: [] });
   }
@@ -64,28 +111,70 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
     }
     const a = prev.length ? pathText(prev) : 'a generated VM';
     const b = n.path.length ? n.path : prev;
-    out.push({ code: 'host/duplicate-name', path: b, message: `host name "${n.name}" is used twice (${a} and ${n.path.length ? pathText(n.path) : 'a generated VM'})`, hint: n.path.length && prev.length ? 'rename one of them' : 'generated VMs are named talos-cp1, talos-w1, k3s-s1, k3s-a1, apps, monitor, pbs, wazuh, tpot; rename yours' });
+    out.push({
+      code: 'host/duplicate-name',
+      path: b,
+      message: `host name "${n.name}" is used twice (${a} and ${n.path.length ? pathText(n.path) : 'a generated VM'})`,
+      hint:
+        n.path.length && prev.length
+          ? 'rename one of them'
+          : 'generated VMs are named talos-cp1, talos-w1, k3s-s1, k3s-a1, apps, monitor, pbs, wazuh, tpot; rename yours',
+    });
   }
   const addrs: { v: string; path: (string | number)[] }[] = [];
-  (spec.nodes ?? []).forEach((n, i) => n.address && addrs.push({ v: n.address, path: ['nodes', i, 'address'] }));
-  (spec.ai?.nodes ?? []).forEach((n, i) => n.address && addrs.push({ v: n.address, path: ['ai', 'nodes', i, 'address'] }));
-  (spec.watchdogs ?? []).forEach((w, i) => w.address && addrs.push({ v: w.address, path: ['watchdogs', i, 'address'] }));
-  out.push(...duplicates(addrs, 'net/duplicate-address', 'address', 'give each host its own address, or omit it to have one allocated'));
+  (spec.nodes ?? []).forEach(
+    (n, i) => n.address && addrs.push({ v: n.address, path: ['nodes', i, 'address'] }),
+  );
+  (spec.ai?.nodes ?? []).forEach(
+    (n, i) => n.address && addrs.push({ v: n.address, path: ['ai', 'nodes', i, 'address'] }),
+  );
+  (spec.watchdogs ?? []).forEach(
+    (w, i) => w.address && addrs.push({ v: w.address, path: ['watchdogs', i, 'address'] }),
+  );
+  out.push(
+    ...duplicates(
+      addrs,
+      'net/duplicate-address',
+      'address',
+      'give each host its own address, or omit it to have one allocated',
+    ),
+  );
   const macs: { v: string; path: (string | number)[] }[] = [];
-  if (spec.network?.firewall?.mac) macs.push({ v: spec.network.firewall.mac, path: ['network', 'firewall', 'mac'] });
-  (spec.nodes ?? []).forEach((n, i) => n.nic?.mac && macs.push({ v: n.nic.mac, path: ['nodes', i, 'nic', 'mac'] }));
+  if (spec.network?.firewall?.mac)
+    macs.push({ v: spec.network.firewall.mac, path: ['network', 'firewall', 'mac'] });
+  (spec.nodes ?? []).forEach(
+    (n, i) => n.nic?.mac && macs.push({ v: n.nic.mac, path: ['nodes', i, 'nic', 'mac'] }),
+  );
   (spec.ai?.nodes ?? []).forEach((n, i) => n.mac && macs.push({ v: n.mac, path: ['ai', 'nodes', i, 'mac'] }));
   (spec.watchdogs ?? []).forEach((w, i) => w.mac && macs.push({ v: w.mac, path: ['watchdogs', i, 'mac'] }));
-  out.push(...duplicates(macs, 'net/duplicate-mac', 'MAC', 'every NIC has its own MAC; copy it from the device label or `ip link`'));
+  out.push(
+    ...duplicates(
+      macs,
+      'net/duplicate-mac',
+      'MAC',
+      'every NIC has its own MAC; copy it from the device label or `ip link`',
+    ),
+  );
   return out;
 }
 
-function duplicates(items: { v: string; path: (string | number)[] }[], code: string, what: string, hint: string): Finding[] {
+function duplicates(
+  items: { v: string; path: (string | number)[] }[],
+  code: string,
+  what: string,
+  hint: string,
+): Finding[] {
   const seen = new Map<string, (string | number)[]>();
   const out: Finding[] = [];
   for (const it of items) {
     const prev = seen.get(it.v);
-    if (prev) out.push({ code, path: it.path, message: `${pathText(it.path)} ${what} "${it.v}" is already used by ${pathText(prev)}`, hint });
+    if (prev)
+      out.push({
+        code,
+        path: it.path,
+        message: `${pathText(it.path)} ${what} "${it.v}" is already used by ${pathText(prev)}`,
+        hint,
+      });
     else seen.set(it.v, it.path);
   }
   return out;

@@ -1,10 +1,10 @@
 // Runs every spec rule and turns findings into located diagnostics.
 import type { Diagnostic } from '../../check/diagnostic.ts';
-import { withTierDefaults } from '../tiers.ts';
 import type { SpecLocator } from '../locate.ts';
 import type { Spec } from '../schema.ts';
-import { capacityAndAddressRules, supernetRule, vlanRules } from './network.ts';
+import { withTierDefaults } from '../tiers.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
+import { capacityAndAddressRules, supernetRule, vlanRules } from './network.ts';
 import type { SpecRule } from './rule.ts';
 import { aiRules, appRules, clusterRules, referenceRules } from './services.ts';
 

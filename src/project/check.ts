@@ -1,0 +1,49 @@
+// `beelab check`: the spec's warnings, every layer's internal rules and the external validators, in one report.
+import { performance } from 'node:perf_hooks';
+import { checkDir } from '../check/check-dir.ts';
+import type { Diagnostic } from '../check/diagnostic.ts';
+import type { CheckReport } from '../check/runner.ts';
+import type { Validator, ValidatorResult } from '../check/validator.ts';
+import { defaultValidators } from '../check/validators/index.ts';
+import { layers } from '../layers/index.ts';
+import { siteRules } from '../site/rules.ts';
+import { loadProject, type Project } from './load.ts';
+
+export interface ProjectCheckOptions {
+  strict?: boolean;
+  onResult?: (r: ValidatorResult) => void;
+  /** Loaded already (init and render pass theirs). */
+  project?: Project;
+}
+
+/** Internal rules over the Site: the spec's warnings, site-wide rules, each layer's rules. */
+export function internalRules(project: Project): Diagnostic[] {
+  const out = [...project.warnings, ...siteRules(project.site)];
+  for (const layer of layers) out.push(...(layer.rules?.(project.site) ?? []));
+  return out;
+}
+
+export function projectValidators(): Validator[] {
+  const seen = new Set<string>();
+  const out: Validator[] = [];
+  for (const v of [...defaultValidators(), ...layers.flatMap((l) => l.validators?.() ?? [])]) {
+    if (seen.has(v.id)) continue;
+    seen.add(v.id);
+    out.push(v);
+  }
+  return out;
+}
+
+export async function runProjectChecks(dir: string, options: ProjectCheckOptions = {}): Promise<CheckReport> {
+  const project = options.project ?? (await loadProject(dir));
+  const t0 = performance.now();
+  const rules = internalRules(project);
+  const rulesDurationMs = performance.now() - t0;
+  return checkDir(dir, {
+    rules,
+    rulesDurationMs,
+    validators: projectValidators(),
+    strict: options.strict ?? false,
+    ...(options.onResult ? { onResult: options.onResult } : {}),
+  });
+}

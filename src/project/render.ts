@@ -1,0 +1,47 @@
+// `beelab render` / `beelab plan`: load, resolve, render every layer, then plan or write (and keep the lock).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Lock } from '../site/lock.ts';
+import type { FileTree } from '../tree/file-tree.ts';
+import type { Plan } from '../tree/plan.ts';
+import { toYaml } from '../tree/serialize/index.ts';
+import { planTree, type WriteResult, writeTree } from '../tree/writer.ts';
+import { LOCK_FILE } from './files.ts';
+import { loadProject, type Project } from './load.ts';
+import { renderSite } from './render-site.ts';
+
+export interface RenderOptions {
+  /** Overwrite hand-edited generated files (each backed up first). */
+  force?: boolean;
+  /** Plan only: write nothing, not even the lock. */
+  dryRun?: boolean;
+}
+
+export interface RenderOutcome {
+  project: Project;
+  tree: FileTree;
+  plan: Plan | WriteResult;
+  /** True when beelab.lock.yaml is new or its allocations changed (written unless dryRun). */
+  lockChanged: boolean;
+}
+
+export function serializeLock(lock: Lock): string {
+  return toYaml(lock, {
+    header:
+      'beelab.lock.yaml: every allocation (subnets, addresses, VM ids, MACs, placements) by a stable key.\nWritten by Beelab; commit it. An existing key never changes value.',
+  });
+}
+
+export async function renderProject(dir: string, options: RenderOptions = {}): Promise<RenderOutcome> {
+  const project = await loadProject(dir);
+  const tree = renderSite(project.site);
+  const lockText = serializeLock(project.lock);
+  const lockChanged = lockText !== project.lockText;
+  if (options.dryRun) {
+    return { project, tree, plan: await planTree(dir, tree), lockChanged };
+  }
+  // The tree first: if a hand-edited file stops the write, the lock stays as it was too.
+  const plan = await writeTree(dir, tree, { force: options.force ?? false });
+  if (lockChanged) await writeFile(join(dir, LOCK_FILE), lockText);
+  return { project, tree, plan, lockChanged };
+}
