@@ -25,7 +25,7 @@ export const RESERVED_ZONE_NAMES = ['wan', 'firewall', 'internet', 'any', 'tailn
 
 /** A named set of IPv4 addresses (hosts, VIPs, role members), all inside one zone. Becomes an alias / set / group. */
 export interface AddressSet {
-  /** Matches ^[a-z][a-z0-9_]{0,30}$ so every backend can use it as an alias/group/set name. */
+  /** Matches SET_NAME_PATTERN (^[a-z][a-z0-9][a-z0-9_]{0,29}$) so every backend can use it as an alias/group/set name. */
   name: string;
   /** The zone every address lies in. */
   zone: string;
