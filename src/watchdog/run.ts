@@ -1,0 +1,111 @@
+// `beelab watchdog`: load the config, wire the real clock, network, drivers and files, run until SIGTERM.
+import { UserError } from '../errors.ts';
+import { createAlertSender } from './alerts.ts';
+import { realClock } from './clock.ts';
+import { execProgram } from './drivers/exec.ts';
+import { formatDuration } from './duration.ts';
+import { httpRequest } from './http-client.ts';
+import { loadWatchdogConfig, resolveTargets } from './load-config.ts';
+import { jsonLogger } from './logger.ts';
+import { readFlagFile } from './maintenance.ts';
+import { WatchdogMetrics } from './metrics.ts';
+import { startMetricsServer } from './metrics-server.ts';
+import { withRetries } from './retry.ts';
+import { ladderOf } from './state-machine.ts';
+import { fileStateStore } from './state-store.ts';
+import { renderSystemdUnit } from './systemd-unit.ts';
+import { createWatchdog } from './watchdog.ts';
+
+export interface WatchdogOptions {
+  config?: string;
+  check?: boolean;
+  reset?: string[];
+  printUnit?: boolean;
+  node?: string;
+  entry?: string;
+  gpioChip?: string[];
+}
+
+export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
+  if (opts.printUnit) {
+    process.stdout.write(
+      renderSystemdUnit({
+        node: opts.node,
+        entry: opts.entry,
+        config: opts.config,
+        gpioChips: opts.gpioChip,
+      }),
+    );
+    return;
+  }
+  if (!opts.config)
+    throw new UserError('--config FILE is required', [
+      'Example: beelab watchdog --config /etc/beelab-watchdog/watchdog.yaml',
+    ]);
+  const config = await loadWatchdogConfig(opts.config);
+  if (opts.check) {
+    for (const t of resolveTargets(config)) {
+      const p = t.policy;
+      const ladder = ladderOf(t).join(' → ') || 'alert only';
+      process.stdout.write(
+        `${t.name}: ${t.probes.length} probe(s) every ${formatDuration(p.interval)}; down after ${p.failAfter}, up after ${p.recoverAfter}; ` +
+          `ladder ${ladder}${t.power ? ` (${t.power.type})` : ''}; grace ${formatDuration(p.bootGrace)}; ` +
+          `at most ${p.maxCycles} cycles per ${formatDuration(p.window)}\n`,
+      );
+    }
+    process.stdout.write(`${opts.config}: ok\n`);
+    return;
+  }
+  const store = fileStateStore(config.stateFile);
+  if (opts.reset) {
+    const states = await store.load();
+    const names = opts.reset.length > 0 ? opts.reset : Object.keys(states);
+    for (const name of names) {
+      if (!states[name]) throw new UserError(`no saved state for target "${name}" in ${config.stateFile}`);
+      delete states[name];
+    }
+    await store.save(states);
+    process.stdout.write(`reset ${names.join(', ') || 'nothing'} in ${config.stateFile}\n`);
+    return;
+  }
+
+  const log = jsonLogger(config.logLevel);
+  const metrics = new WatchdogMetrics();
+  const sleep = (ms: number) => realClock.sleep(ms);
+  const wd = createWatchdog(config, {
+    clock: realClock,
+    store,
+    log,
+    metrics,
+    readFlag: () => readFlagFile(config.maintenance.flagFile),
+    alerts: createAlertSender(config.alerts, {
+      http: httpRequest,
+      sleep,
+      log,
+      onFailure: () => metrics.alertFailures++,
+    }),
+    driverDeps: {
+      http: httpRequest,
+      exec: execProgram,
+      sleep,
+      retry: (what, fn) =>
+        withRetries(
+          config.defaults.retries ?? 3,
+          config.defaults.retryDelay ?? 2000,
+          sleep,
+          fn,
+          (err, attempt) => log('warn', 'device call failed', { call: what, attempt, error: String(err) }),
+        ),
+    },
+  });
+  const server = config.metrics ? await startMetricsServer(config.metrics.listen, metrics) : undefined;
+  await wd.start();
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  log('info', 'stopping: finishing any action in progress');
+  server?.close();
+  await wd.stop();
+}

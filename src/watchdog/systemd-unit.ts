@@ -1,0 +1,84 @@
+// The hardened systemd unit for a Pi running the watchdog, rendered from a few paths.
+
+/** Where things live on the Pi. */
+export interface UnitOptions {
+  /** Node 20 binary; default /usr/bin/node. */
+  node?: string;
+  /** bin/beelab.mjs of the installed package; default /opt/beelab/bin/beelab.mjs. */
+  entry?: string;
+  /** Default /etc/beelab-watchdog/watchdog.yaml. */
+  config?: string;
+  /** GPIO character devices the relay drivers use, e.g. /dev/gpiochip0; none when only plugs are used. */
+  gpioChips?: string[];
+}
+
+/** Heap limits the unit sets; the memory script measures with the same. */
+export const NODE_OPTIONS = '--max-old-space-size=48 --max-semi-space-size=1';
+
+export function renderSystemdUnit(opts: UnitOptions = {}): string {
+  const node = opts.node ?? '/usr/bin/node';
+  const entry = opts.entry ?? '/opt/beelab/bin/beelab.mjs';
+  const config = opts.config ?? '/etc/beelab-watchdog/watchdog.yaml';
+  const chips = opts.gpioChips ?? [];
+  const lines = [
+    '# Beelab watchdog: probes machines and power-cycles a hung one (see docs/watchdog.md).',
+    '[Unit]',
+    'Description=Beelab watchdog (power-cycles hung machines)',
+    'Wants=network-online.target',
+    'After=network-online.target time-sync.target',
+    // Never stop restarting the thing that restarts everything else.
+    'StartLimitIntervalSec=0',
+    '',
+    '[Service]',
+    'Type=simple',
+    `ExecStart=${node} ${entry} watchdog --config ${config}`,
+    'Restart=always',
+    'RestartSec=5',
+    // SIGTERM to node only: a running gpioset/driver call finishes and power is restored before exit.
+    'KillMode=mixed',
+    'TimeoutStopSec=120',
+    'Environment=NODE_ENV=production',
+    // A small heap keeps RSS well under the Pi Zero budget; see docs/watchdog.md for the measured figure.
+    `Environment="NODE_OPTIONS=${NODE_OPTIONS}"`,
+    'DynamicUser=yes',
+    ...(chips.length > 0 ? ['SupplementaryGroups=gpio'] : []),
+    'StateDirectory=beelab-watchdog',
+    'StateDirectoryMode=0700',
+    'ConfigurationDirectory=beelab-watchdog',
+    'UMask=0077',
+    // ping needs CAP_NET_RAW (ambient capabilities survive exec, unlike file capabilities under NoNewPrivileges).
+    'AmbientCapabilities=CAP_NET_RAW',
+    'CapabilityBoundingSet=CAP_NET_RAW',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'PrivateTmp=yes',
+    'ProtectKernelTunables=yes',
+    'ProtectKernelModules=yes',
+    'ProtectKernelLogs=yes',
+    'ProtectControlGroups=yes',
+    'ProtectClock=yes',
+    'ProtectHostname=yes',
+    'ProtectProc=invisible',
+    'ProcSubset=pid',
+    'RestrictNamespaces=yes',
+    'RestrictRealtime=yes',
+    'RestrictSUIDSGID=yes',
+    'LockPersonality=yes',
+    'RemoveIPC=yes',
+    'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK',
+    'DevicePolicy=closed',
+    ...chips.map((c) => `DeviceAllow=${c} rw`),
+    'SystemCallArchitectures=native',
+    'SystemCallFilter=@system-service',
+    // Node's JIT needs writable+executable pages, so MemoryDenyWriteExecute stays off.
+    'MemoryHigh=64M',
+    'MemoryMax=96M',
+    'TasksMax=64',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ];
+  return lines.join('\n');
+}
