@@ -50,8 +50,13 @@ describe('formatPlan', () => {
       'ai: 1 unchanged\n    a\nNo changes. 1 file up to date.\n',
     );
     expect(formatPlan(plan, { color: true })).toContain('\x1b[32m  + ansible/inventory.yaml\x1b[0m');
-    expect(formatPlan(plan, { done: true })).toContain(
-      'Wrote: 1 added, 1 changed, 1 removed, 2 forced over hand edits (backed up to *.beelab-backup); 1 unchanged.',
+    const done = formatPlan(
+      { ...plan, backups: [{ path: 'k8s/x.yaml', backup: 'k8s/x.yaml.beelab-backup' }] },
+      { done: true },
     );
+    expect(done).toContain(
+      'Wrote: 1 added, 1 changed, 1 removed, 2 forced over hand edits (backed up to *.beelab-backup); 1 unchanged.\nBacked up your edited k8s/x.yaml to k8s/x.yaml.beelab-backup\n',
+    );
+    expect(done).not.toContain('Conflicts:');
   });
 });

@@ -1,6 +1,7 @@
 // Renders a Plan for a terminal: a `+ ~ - !` list per layer, then one summary line.
 import { LAYERS } from './file-tree.ts';
 import type { FileStatus, Plan, PlanEntry } from './plan.ts';
+import type { Backup } from './writer.ts';
 
 /** Options for formatPlan. */
 export interface FormatPlanOptions {
@@ -46,7 +47,11 @@ function layerCounts(entries: PlanEntry[]): string {
     .join(', ');
 }
 
-export function formatPlan(plan: Plan, options: FormatPlanOptions = {}): string {
+/** Formats a plan, or a write result (whose backups are listed after the summary). */
+export function formatPlan(
+  plan: Plan & { backups?: readonly Backup[] },
+  options: FormatPlanOptions = {},
+): string {
   const paint = (status: FileStatus, text: string) =>
     options.color ? `\x1b[${COLOR[status]}m${text}\x1b[0m` : text;
   const lines: string[] = [];
@@ -76,6 +81,7 @@ export function formatPlan(plan: Plan, options: FormatPlanOptions = {}): string 
     parts.push(`${c.conflict} forced over hand edits (backed up to *.beelab-backup)`);
   else if (c.conflict > 0) parts.push(count(c.conflict, c.conflict === 1 ? 'conflict' : 'conflicts'));
   lines.push(`${options.done ? 'Wrote' : 'Plan'}: ${parts.join(', ')}; ${c.unchanged} unchanged.`);
+  for (const b of plan.backups ?? []) lines.push(`Backed up your edited ${b.path} to ${b.backup}`);
   if (c.conflict > 0 && !options.done) {
     lines.push(
       'Conflicts: move your edits into overrides/ (see docs/overrides.md), or re-run with --force to back each up to <file>.beelab-backup and overwrite it.',
