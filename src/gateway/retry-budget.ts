@@ -30,7 +30,7 @@ export class RetryBudget {
       this.#tokens = Math.min(Math.max(this.#tokens, this.#cap), this.#tokens + dt * this.minPerSecond);
       this.#last = now;
     }
-    if (this.#tokens < 1) return false;
+    if (this.#tokens < 1 - 1e-9) return false; // tolerate float drift from adding ratios
     this.#tokens -= 1;
     return true;
   }
