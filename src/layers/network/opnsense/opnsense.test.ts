@@ -1,12 +1,13 @@
 // The OPNsense config.xml checked against the 26.7.2 MVC models and the import rules PROVENANCE.md lists.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { children, field, parseXml } from '../equivalence/xml.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
 import { fixtureSite } from '../policy/fixture-site.ts';
 import { referenceSite } from '../policy/reference-site.ts';
 import { renderOpnsenseConfig } from './config-xml.ts';
-import { checkConfig, children, field, loadModel, parseXml } from './model-check.ts';
+import { checkConfig, loadModel } from './model-check.ts';
 
 // The pinned models live in ../shared beside the repository (test data only; the product never reads them).
 const MODELS = new URL('../../../../../shared/reference/opnsense/models/', import.meta.url);
