@@ -1,6 +1,6 @@
 // Rules over machines: node counts and roles, unique names, addresses, MACs and drives, storage layout.
-import { hostRequests } from '../../site/hosts.ts';
-import { pathText } from '../locate.ts';
+import { pathText, type SpecPath } from '../locate.ts';
+import { generatedVmNames, writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 const POOL_MIN: Record<string, number> = { single: 1, stripe: 1, mirror: 2, raidz1: 3, raidz2: 4 };
@@ -80,29 +80,10 @@ export function nodeRules({ spec }: RuleContext): Finding[] {
 /** Names, addresses and MACs must be unique across every host, generated VMs included. */
 export function uniquenessRules({ spec }: RuleContext): Finding[] {
   const out: Finding[] = [];
-  const named: { name: string; path: (string | number)[] }[] = [];
-  named.push({ name: spec.network?.firewall?.name ?? 'fw', path: ['network', 'firewall', 'name'] });
-  (spec.nodes ?? []).forEach((n, i) => named.push({ name: n.name, path: ['nodes', i, 'name'] }));
-  (spec.ai?.nodes ?? []).forEach((n, i) => named.push({ name: n.name, path: ['ai', 'nodes', i, 'name'] }));
-  (spec.watchdogs ?? []).forEach((w, i) => named.push({ name: w.name, path: ['watchdogs', i, 'name'] }));
-  const fake = [
-    {
-      name: 'mgmt',
-      id: 10,
-      purpose: 'management' as const,
-      cidr: '10.0.0.0/24',
-      prefix: 24,
-      gateway: '',
-      staticRange: ['', ''] as [string, string],
-      vipRange: ['', ''] as [string, string],
-      dhcp: true,
-      internet: 'yes' as const,
-    },
-  ];
-  for (const h of hostRequests(spec, fake)) {
-    if (h.kind === 'vm') named.push({ name: h.name, path: [] });
-  }
-  const seen = new Map<string, (string | number)[]>();
+  const written = writtenHosts(spec);
+  const named = written.map((h) => ({ name: h.name, path: [...h.path, 'name'] as SpecPath }));
+  for (const name of generatedVmNames(spec)) named.push({ name, path: [] });
+  const seen = new Map<string, SpecPath>();
   for (const n of named) {
     const prev = seen.get(n.name);
     if (!prev) {
@@ -110,10 +91,9 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
       continue;
     }
     const a = prev.length ? pathText(prev) : 'a generated VM';
-    const b = n.path.length ? n.path : prev;
     out.push({
       code: 'host/duplicate-name',
-      path: b,
+      path: n.path.length ? n.path : prev,
       message: `host name "${n.name}" is used twice (${a} and ${n.path.length ? pathText(n.path) : 'a generated VM'})`,
       hint:
         n.path.length && prev.length
@@ -121,16 +101,7 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
           : 'generated VMs are named talos-cp1, talos-w1, k3s-s1, k3s-a1, apps, monitor, pbs, wazuh, tpot; rename yours',
     });
   }
-  const addrs: { v: string; path: (string | number)[] }[] = [];
-  (spec.nodes ?? []).forEach(
-    (n, i) => n.address && addrs.push({ v: n.address, path: ['nodes', i, 'address'] }),
-  );
-  (spec.ai?.nodes ?? []).forEach(
-    (n, i) => n.address && addrs.push({ v: n.address, path: ['ai', 'nodes', i, 'address'] }),
-  );
-  (spec.watchdogs ?? []).forEach(
-    (w, i) => w.address && addrs.push({ v: w.address, path: ['watchdogs', i, 'address'] }),
-  );
+  const addrs = written.flatMap((h) => (h.address ? [{ v: h.address, path: [...h.path, 'address'] }] : []));
   out.push(
     ...duplicates(
       addrs,
@@ -139,14 +110,7 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
       'give each host its own address, or omit it to have one allocated',
     ),
   );
-  const macs: { v: string; path: (string | number)[] }[] = [];
-  if (spec.network?.firewall?.mac)
-    macs.push({ v: spec.network.firewall.mac, path: ['network', 'firewall', 'mac'] });
-  (spec.nodes ?? []).forEach(
-    (n, i) => n.nic?.mac && macs.push({ v: n.nic.mac, path: ['nodes', i, 'nic', 'mac'] }),
-  );
-  (spec.ai?.nodes ?? []).forEach((n, i) => n.mac && macs.push({ v: n.mac, path: ['ai', 'nodes', i, 'mac'] }));
-  (spec.watchdogs ?? []).forEach((w, i) => w.mac && macs.push({ v: w.mac, path: ['watchdogs', i, 'mac'] }));
+  const macs = written.flatMap((h) => (h.mac ? [{ v: h.mac, path: h.macPath }] : []));
   out.push(
     ...duplicates(
       macs,
@@ -159,12 +123,12 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
 }
 
 function duplicates(
-  items: { v: string; path: (string | number)[] }[],
+  items: { v: string; path: SpecPath }[],
   code: string,
   what: string,
   hint: string,
 ): Finding[] {
-  const seen = new Map<string, (string | number)[]>();
+  const seen = new Map<string, SpecPath>();
   const out: Finding[] = [];
   for (const it of items) {
     const prev = seen.get(it.v);

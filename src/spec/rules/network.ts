@@ -173,8 +173,14 @@ export function capacityAndAddressRules({ spec }: RuleContext): Finding[] {
   const mgmt = resolved.find((v) => v.purpose === 'management')?.name;
   const ai = (resolved.find((v) => v.purpose === 'ai') ?? resolved.find((v) => v.purpose === 'servers'))
     ?.name;
-  (spec.nodes ?? []).forEach((n, i) => mgmt && check(n.address, mgmt, ['nodes', i, 'address']));
-  (spec.ai?.nodes ?? []).forEach((n, i) => ai && check(n.address, ai, ['ai', 'nodes', i, 'address']));
-  (spec.watchdogs ?? []).forEach((w, i) => mgmt && check(w.address, mgmt, ['watchdogs', i, 'address']));
+  (spec.nodes ?? []).forEach((n, i) => {
+    mgmt && check(n.address, mgmt, ['nodes', i, 'address']);
+  });
+  (spec.ai?.nodes ?? []).forEach((n, i) => {
+    ai && check(n.address, ai, ['ai', 'nodes', i, 'address']);
+  });
+  (spec.watchdogs ?? []).forEach((w, i) => {
+    mgmt && check(w.address, mgmt, ['watchdogs', i, 'address']);
+  });
   return out;
 }

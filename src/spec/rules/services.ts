@@ -1,7 +1,7 @@
 // Rules over what runs: clusters, apps, AI mesh, backups, watchdogs, UPS, alerts.
 import { APP_CATALOG } from '../../catalog/apps.ts';
-import { hostRequests } from '../../site/hosts.ts';
 import { closest } from '../suggest.ts';
+import { allHostNames } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 export function clusterRules({ spec }: RuleContext): Finding[] {
@@ -107,29 +107,10 @@ export function aiRules({ spec }: RuleContext): Finding[] {
   return out;
 }
 
-/** Host names a reference may point at: physical nodes, AI nodes, Pis, generated VMs, the firewall. */
-function allHostNames(ctx: RuleContext): string[] {
-  const fake = [
-    {
-      name: 'mgmt',
-      id: 10,
-      purpose: 'management' as const,
-      cidr: '',
-      prefix: 24,
-      gateway: '',
-      staticRange: ['', ''] as [string, string],
-      vipRange: ['', ''] as [string, string],
-      dhcp: true,
-      internet: 'yes' as const,
-    },
-  ];
-  return hostRequests(ctx.spec, fake).map((h) => h.name);
-}
-
 export function referenceRules(ctx: RuleContext): Finding[] {
   const { spec } = ctx;
   const out: Finding[] = [];
-  const hosts = allHostNames(ctx);
+  const hosts = allHostNames(spec);
   const nodes = spec.nodes ?? [];
   (spec.watchdogs ?? []).forEach((w, i) => {
     (w.targets ?? []).forEach((t, j) => {
