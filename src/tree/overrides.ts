@@ -5,6 +5,7 @@ import { FileTree } from './file-tree.ts';
 import { MissingKeyError, mergePatch, mergePatchYaml } from './merge-patch.ts';
 import { toJson } from './serialize/json.ts';
 import { isPlainObject } from './serialize/sort-keys.ts';
+import { YAML_COMPAT } from './serialize/yaml.ts';
 
 /** The folder, relative to the output directory, that holds overrides. Beelab never writes there. */
 export const OVERRIDES_DIR = 'overrides';
@@ -64,7 +65,8 @@ function readPatch(file: string, text: string): unknown {
 }
 
 function mergeYaml(target: string, content: string, patch: unknown): string {
-  const parsed = parseAllDocuments(content);
+  // compat: re-quote like toYaml does, so "yes" or "0644" stay strings for YAML 1.1 readers too.
+  const parsed = parseAllDocuments(content, { compat: YAML_COMPAT });
   const docs = Array.isArray(parsed) ? parsed : [];
   const error = docs.flatMap((d) => d.errors)[0];
   if (error) throw new Error(`${target} is not valid YAML: ${error.message}`);
@@ -91,8 +93,6 @@ function mergeYaml(target: string, content: string, patch: unknown): string {
     if (!isMap(doc.contents))
       throw new Error(`document ${index} of ${target} is not a map, so it cannot be merged into`);
     mergePatchYaml(doc, doc.contents, docPatch, docs.length > 1 ? `[${index}]` : '');
-    // Re-quote with the YAML 1.1 rules, as toYaml does, so "yes" or "0644" stay strings for every reader.
-    doc.setSchema('1.1');
   }
   return docs.map((d) => d.toString({ lineWidth: 0 })).join('');
 }

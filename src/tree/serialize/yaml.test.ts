@@ -26,6 +26,12 @@ const tricky = {
   unicode: 'café — ✓',
   long: `${'word '.repeat(60)}end`,
   n: 'n',
+  mergeKey: '<<',
+  octal12: '0o17',
+  hex: '0x1F',
+  y: 'Y',
+  off: 'Off',
+  sci: '12e03',
   bool: true,
   num: 1.5,
   nil: null,
@@ -38,6 +44,11 @@ describe('toYaml', () => {
     const text = toYaml(tricky);
     expect(parse(text)).toEqual(tricky);
     expect(parse(text, { version: '1.1' })).toEqual(tricky);
+    expect(parse(toYaml({ '<<': 'x', on: 'y', '0o17': 'z' }), { version: '1.1', merge: true })).toEqual({
+      '<<': 'x',
+      on: 'y',
+      '0o17': 'z',
+    });
     expect(text).toContain('"yes": "yes"');
     expect(text).toContain('octal: "0644"');
     expect(text).not.toContain('%YAML');

@@ -11,15 +11,18 @@ export interface YamlOptions {
   header?: string;
 }
 
+/** The schema whose readers must see the same values as YAML 1.2 readers; shared with merge overrides. */
+export const YAML_COMPAT = 'yaml-1.1';
+
 function stringifyOne(value: unknown, sortKeys: boolean): string {
   return stringify(sortKeys ? sortKeysDeep(value) : value, {
     // 0 = never fold long strings: a folded line is a diff nobody asked for.
     lineWidth: 0,
     // Shared sub-objects would otherwise become &anchors/*aliases, which some tools reject.
     aliasDuplicateObjects: false,
-    // Quote with the YAML 1.1 rules: "yes", "on", "0644", "1:30" stay strings for PyYAML and Go yaml.v2,
-    // and the output is still plain YAML 1.2 (no %YAML directive is written).
-    version: '1.1',
+    // YAML 1.2 output that YAML 1.1 readers (PyYAML in Ansible, Go yaml.v2) read the same way:
+    // "yes", "on", "0644", "1:30", "<<" and "0o17" are quoted because one of the two would not see a string.
+    compat: YAML_COMPAT,
     indentSeq: true,
   });
 }
