@@ -11,6 +11,8 @@ export interface CheckDirOptions {
   rulesDurationMs?: number;
   /** Default: defaultValidators(). */
   validators?: Validator[];
+  /** Added after `validators`, e.g. what each layer's `validators()` returns; a repeated id runs once. */
+  extraValidators?: Validator[];
   strict?: boolean;
   concurrency?: number;
   timeoutMs?: number;
@@ -20,5 +22,14 @@ export interface CheckDirOptions {
 /** Checks the generated repository in `dir`; `report.ok` false means exit non-zero. */
 export async function checkDir(dir: string, opts: CheckDirOptions = {}): Promise<CheckReport> {
   const files = await collectFiles(dir);
-  return runChecks({ ...opts, dir, files, validators: opts.validators ?? defaultValidators() });
+  const validators = uniqueById([
+    ...(opts.validators ?? defaultValidators()),
+    ...(opts.extraValidators ?? []),
+  ]);
+  return runChecks({ ...opts, dir, files, validators });
+}
+
+function uniqueById(vs: Validator[]): Validator[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => !seen.has(v.id) && seen.add(v.id));
 }
