@@ -85,12 +85,12 @@ export function parseSpec(text: string, file = 'beelab.yaml'): ParsedSpec {
   const locator = new SpecLocator(file, doc, lines);
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
+    const pos = lines.linePos(e.pos[0]);
     diagnostics.push({
       code: 'spec/yaml',
       severity: 'error',
       message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      location: { file, ...(pos ? { line: pos.line, col: pos.col } : {}) },
+      location: { file, line: pos.line, col: pos.col },
       hint:
         e.code === 'DUPLICATE_KEY'
           ? 'remove one of the two keys'
