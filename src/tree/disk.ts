@@ -67,7 +67,16 @@ export async function readOverrideFiles(dir: string): Promise<OverrideFiles> {
     }
     for (const name of entries) {
       const path = rel === '' ? name : `${rel}/${name}`;
-      const st = await stat(join(root, path));
+      const full = join(root, path);
+      const link = await lstat(full);
+      const st = link.isSymbolicLink() ? await stat(full) : link;
+      if (st.isDirectory() && link.isSymbolicLink()) {
+        // Following it could loop forever; skipping it would silently drop overrides.
+        throw new UserError(
+          `${OVERRIDES_DIR}/${path} is a symbolic link to a folder, which overrides/ does not support`,
+          ['  Replace it with a real folder (symbolic links to files are fine).'],
+        );
+      }
       if (st.isDirectory()) await walk(path);
       else if (st.isFile() && name !== '.gitkeep') out.set(path, await readFile(join(root, path), 'utf8'));
     }

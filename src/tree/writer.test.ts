@@ -6,6 +6,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
+import { readOverrideFiles } from './disk.ts';
 import { FileTree } from './file-tree.ts';
 import { MANIFEST_PATH, readManifest, sha256 } from './manifest.ts';
 import { hasChanges } from './plan.ts';
@@ -325,5 +327,22 @@ describe('planTree', () => {
       ['x.yaml', 'added'],
     ]);
     expect(read(dir, 'README.md')).toBe('edited\n');
+  });
+});
+
+describe('readOverrideFiles', () => {
+  it('reads nested and dot files, follows file links, skips .gitkeep, refuses folder links', async () => {
+    const dir = tempDir();
+    expect((await readOverrideFiles(dir)).size).toBe(0);
+    put(dir, 'overrides/.github/workflows/ci.yaml.merge.yaml', 'a: 1\n');
+    put(dir, 'overrides/.gitkeep', '');
+    put(dir, 'shared.txt', 'shared\n');
+    symlinkSync(join(dir, 'shared.txt'), join(dir, 'overrides/README.md'));
+    expect([...(await readOverrideFiles(dir)).entries()]).toEqual([
+      ['.github/workflows/ci.yaml.merge.yaml', 'a: 1\n'],
+      ['README.md', 'shared\n'],
+    ]);
+    symlinkSync(join(dir, 'overrides'), join(dir, 'overrides/loop'));
+    await expect(readOverrideFiles(dir)).rejects.toThrow('overrides/loop is a symbolic link to a folder');
   });
 });
