@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { defineCheck } from './check.ts';
 import { defineGateway } from './gateway.ts';
+import { defineInit } from './init.ts';
 import { definePlan } from './plan.ts';
 import { defineRender } from './render.ts';
 import { defineWatchdog } from './watchdog.ts';
@@ -9,6 +10,7 @@ import { defineWatchdog } from './watchdog.ts';
 export type DefineCommand = (program: Command) => void;
 
 export const commands: DefineCommand[] = [
+  defineInit,
   defineRender,
   definePlan,
   defineCheck,

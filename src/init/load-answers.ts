@@ -1,0 +1,61 @@
+// Reads an --answers file: shape first (zod), then every question's check, all errors at once with FILE:LINE:COL.
+import { UserError } from '../errors.ts';
+import type { Spec } from '../spec/schema.ts';
+import { type AnswerId, type Answers, answersSchema } from './answers.ts';
+import { answerErrors, defaultAnswers, settleSkipped } from './spec-answers.ts';
+import { parseYamlSource, readYamlSource, type YamlSource, zodIssueLines } from './yaml-source.ts';
+
+/**
+ * The complete answers an answers file gives: what it says, and for everything it leaves out the
+ * existing beelab.yaml's values (when the tier stays) or the tier's defaults.
+ */
+export function answersFromSource(source: YamlSource, existing?: Spec): Answers {
+  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
+    throw new UserError(
+      `${source.file} must be a map of answers such as "tier: reference"; see examples/answers.yaml`,
+    );
+  }
+  const parsed = answersSchema.safeParse(source.data);
+  if (!parsed.success) {
+    throw new UserError(`${source.file} has ${plural(parsed.error.issues.length, 'bad answer')}`, [
+      ...zodIssueLines(source, parsed.error.issues, Object.keys(answersSchema.shape)),
+      '  (see examples/answers.yaml and docs/init.md for every answer)',
+    ]);
+  }
+  const given = parsed.data;
+  const tier = given.tier ?? existing?.tier ?? 'reference';
+  const explicit = stripUndefined(given);
+  const answers = settleSkipped(
+    { ...defaultAnswers(tier, existing), ...explicit },
+    new Set(Object.keys(explicit) as AnswerId[]),
+  );
+  const errors = answerErrors(answers);
+  if (errors.length > 0) {
+    throw new UserError(
+      `${source.file} has ${plural(errors.length, 'bad answer')}`,
+      errors.map(([id, message]) => {
+        const where = id in given ? source.where([id]) : `${source.file} (${id} from the defaults)`;
+        return `  ${where}: ${id}: ${message}`;
+      }),
+    );
+  }
+  return answers;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Reads an answers file from disk. */
+export async function loadAnswersFile(file: string, existing?: Spec): Promise<Answers> {
+  return answersFromSource(await readYamlSource(file), existing);
+}
+
+/** Answers from YAML text, for tests and callers that already hold the text. */
+export function parseAnswers(file: string, text: string, existing?: Spec): Answers {
+  return answersFromSource(parseYamlSource(file, text), existing);
+}

@@ -1,0 +1,62 @@
+// A short, human summary of what changes between two specs, shown before init replaces a beelab.yaml.
+import { isDeepStrictEqual } from 'node:util';
+
+type Json = unknown;
+
+function show(v: Json): string {
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Lists whose items carry a name are compared by name (added / removed / changed), not by position. */
+function byName(list: unknown[]): Map<string, unknown> | undefined {
+  const named = list.every(
+    (i) => i !== null && typeof i === 'object' && typeof (i as { name?: unknown }).name === 'string',
+  );
+  if (!named || list.length === 0) return undefined;
+  return new Map(list.map((i) => [(i as { name: string }).name, i]));
+}
+
+function label(v: unknown): string {
+  return typeof v === 'string' ? v : v && typeof v === 'object' && 'name' in v ? String(v.name) : show(v);
+}
+
+function walk(path: string, a: Json, b: Json, out: string[]): void {
+  if (isDeepStrictEqual(a, b)) return;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const ma = byName(a);
+    const mb = byName(b);
+    if (ma && mb) {
+      const added = [...mb.keys()].filter((k) => !ma.has(k));
+      const removed = [...ma.keys()].filter((k) => !mb.has(k));
+      if (added.length) out.push(`${path}: + ${added.join(', ')}`);
+      if (removed.length) out.push(`${path}: - ${removed.join(', ')}`);
+      for (const [k, v] of ma) if (mb.has(k)) walk(`${path}[${k}]`, v, mb.get(k), out);
+      return;
+    }
+    if (a.every((i) => typeof i !== 'object') && b.every((i) => typeof i !== 'object')) {
+      const added = b.filter((i) => !a.some((j) => isDeepStrictEqual(i, j)));
+      const removed = a.filter((i) => !b.some((j) => isDeepStrictEqual(i, j)));
+      if (added.length) out.push(`${path}: + ${added.map(label).join(', ')}`);
+      if (removed.length) out.push(`${path}: - ${removed.map(label).join(', ')}`);
+      if (!added.length && !removed.length) out.push(`${path}: reordered`);
+      return;
+    }
+  }
+  const isObj = (v: Json): v is Record<string, Json> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      walk(path ? `${path}.${key}` : key, a[key], b[key], out);
+    }
+    return;
+  }
+  out.push(`${path}: ${show(a)} → ${show(b)}`);
+}
+
+/** One line per change (`network.supernet: "10.20.0.0/16" → "10.30.0.0/16"`, `nodes: + pve4`), at most `max`. */
+export function specDiff(before: unknown, after: unknown, max = 30): string[] {
+  const out: string[] = [];
+  walk('', before, after, out);
+  return out.length > max ? [...out.slice(0, max), `... and ${out.length - max} more`] : out;
+}

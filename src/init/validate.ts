@@ -1,0 +1,80 @@
+// Checks for single answers, shared by the interactive prompts and --answers files: each returns an error or undefined.
+import ipaddr from 'ipaddr.js';
+
+/** An error message for the user, or undefined when the value is fine. */
+export type Check<T> = (value: T) => string | undefined;
+
+const DNS_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const DOMAIN = /^([a-z0-9-]+\.)+[a-z]{2,}$/;
+const DRIVE_ID = /^\/dev\/disk\/by-id\/[A-Za-z0-9][A-Za-z0-9._:+@-]*$/;
+const NIC = /^[a-zA-Z][a-zA-Z0-9._-]{0,14}$/;
+const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,3})(?: .*)?$/;
+
+/** Smallest supernet the resolver carves VLANs from (the same limit as the spec rule net/supernet-small). */
+export const MAX_SUPERNET_PREFIX = 22;
+
+export const checkDnsName: Check<string> = (v) =>
+  DNS_NAME.test(v)
+    ? undefined
+    : `"${v}" is not a DNS-safe name: use 2-32 lowercase letters, digits and -, starting with a letter`;
+
+export const checkDomain: Check<string> = (v) =>
+  DOMAIN.test(v)
+    ? undefined
+    : `"${v}" is not a domain: use lowercase labels separated by dots, e.g. lab.example.com`;
+
+export const checkNic: Check<string> = (v) =>
+  NIC.test(v) ? undefined : `"${v}" is not a network interface name such as enp2s0 or eno1 (see \`ip link\`)`;
+
+export const checkDriveId: Check<string> = (v) =>
+  DRIVE_ID.test(v)
+    ? undefined
+    : `"${v}" is not a stable drive id: use its /dev/disk/by-id/... path (see \`ls -l /dev/disk/by-id\`), not /dev/sdX`;
+
+/** A private IPv4 network, written as its network address, big enough to carve the VLANs from. */
+export const checkPrivateCidr: Check<string> = (v) => {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(v) || !ipaddr.isValidCIDR(v)) {
+    return `"${v}" is not an IPv4 range in CIDR notation such as 10.20.0.0/16`;
+  }
+  const [addr, prefix] = ipaddr.IPv4.parseCIDR(v);
+  if (addr.range() !== 'private') {
+    return `${v} is not a private range: use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`;
+  }
+  const network = ipaddr.IPv4.networkAddressFromCIDR(v).toString();
+  if (network !== addr.toString()) return `${v} is not a network address: did you mean ${network}/${prefix}?`;
+  if (prefix > MAX_SUPERNET_PREFIX) {
+    return `${v} is too small: use /${MAX_SUPERNET_PREFIX} or larger so every VLAN gets its own /24`;
+  }
+  return undefined;
+};
+
+/** An OpenSSH public key line; the key type is also checked inside the base64 blob, which catches cut pastes. */
+export const checkSshKey: Check<string> = (v) => {
+  const m = SSH_KEY.exec(v.trim());
+  const hint = 'paste one line of ~/.ssh/id_ed25519.pub (ssh-ed25519 AAAA... comment), or leave it empty';
+  if (!m) return `not an OpenSSH public key: ${hint}`;
+  const blob = Buffer.from(m[2]!, 'base64');
+  const len = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
+  if (len < 0 || blob.length < 4 + len || blob.subarray(4, 4 + len).toString('latin1') !== m[1]) {
+    return `the ${m[1]} key looks cut or corrupted (its base64 data does not start with "${m[1]}"): ${hint}`;
+  }
+  return undefined;
+};
+
+/** Which ZFS layouts a number of pool drives can build, with the minimum each needs. */
+export const LAYOUT_MIN_DRIVES = { single: 1, stripe: 1, mirror: 2, raidz1: 3, raidz2: 4 } as const;
+
+export function checkLayoutDrives(
+  layout: keyof typeof LAYOUT_MIN_DRIVES,
+  drives: number,
+): string | undefined {
+  if (layout === 'single' && drives !== 1) {
+    return `layout single takes exactly 1 pool drive, the primary has ${drives}: choose mirror, raidz1 or stripe`;
+  }
+  const min = LAYOUT_MIN_DRIVES[layout];
+  if (drives < min) return `layout ${layout} needs at least ${min} pool drives, the primary has ${drives}`;
+  if (layout === 'mirror' && drives % 2 !== 0) {
+    return `layout mirror pairs drives, the primary has ${drives}: add or remove one, or choose raidz1`;
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+// A parsed YAML file that remembers where each value came from, so errors can say FILE:LINE:COL.
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.ts';
+import { closest } from '../spec/suggest.ts';
+
+/** A YAML file read from disk, with its data and a way back from a value's path to its position. */
+export interface YamlSource {
+  file: string;
+  text: string;
+  data: unknown;
+  /** `FILE:LINE:COL` of the value at `path`, or of the key itself with `{ key: true }`; the nearest parent when absent. */
+  where(path: readonly PropertyKey[], opts?: { key?: boolean }): string;
+}
+
+/** Parses YAML text; syntax errors become one UserError listing every error with its position. */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new UserError(
+      `${file} is not valid YAML`,
+      doc.errors.map((e) => `  ${at(e.pos[0])}: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const where = (path: readonly PropertyKey[], opts: { key?: boolean } = {}): string => {
+    let node: unknown = doc.contents;
+    let found: Node | null = doc.contents;
+    let keyNode: Node | null = null;
+    for (const segment of path) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+        );
+        keyNode = (pair?.key as Node | undefined) ?? null;
+        next = pair?.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        next = node.items[segment];
+        keyNode = null;
+      }
+      if (!next || typeof next !== 'object' || !('range' in next)) break;
+      node = next;
+      found = next as Node;
+    }
+    const target = opts.key && keyNode ? keyNode : found;
+    return at(target?.range?.[0] ?? 0);
+  };
+  return { file, text, data: doc.toJS() ?? {}, where };
+}
+
+/** Reads and parses a YAML file; a missing file is a UserError naming it. */
+export async function readYamlSource(file: string): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`${file} not found`);
+    throw err;
+  }
+  return parseYamlSource(file, text);
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const segment of path)
+    v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[segment] : undefined;
+  return v;
+}
+
+/**
+ * One line per zod issue: `FILE:LINE:COL: path: message (got value)`. Unknown keys point at the key and,
+ * given the top-level keys that exist, suggest the closest.
+ */
+export function zodIssueLines(
+  source: YamlSource,
+  issues: readonly z.core.$ZodIssue[],
+  knownKeys: readonly string[] = [],
+): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const path = [...issue.path, key];
+        const guess = issue.path.length === 0 ? closest(key, knownKeys) : undefined;
+        const hint = guess ? ` (did you mean ${guess}?)` : '';
+        return `  ${source.where(path, { key: true })}: ${path.join('.')}: unknown key${hint}`;
+      });
+    }
+    const got = valueAt(source.data, issue.path);
+    const quoted = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+    const name = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return [`  ${source.where(issue.path)}: ${name}${issue.message}${quoted}`];
+  });
+}
