@@ -26,16 +26,24 @@ const SITE = {
 };
 
 describe('collectFiles', () => {
-  it('lists regular files sorted, skipping .git, node_modules, .beelab and symlinks', async () => {
+  it('lists regular files sorted, skipping .git, node_modules, .beelab, top-level overrides/ and symlinks', async () => {
     const dir = makeSite({
       'b.yml': '',
       'a/c.yml': '',
+      'a/overrides/d.yml': '',
+      'overrides/b.yml.merge.yml': '',
+      'node_modules/x/y.yml': '',
       '.beelab/manifest.json': '{}',
       '.github/workflows/ci.yml': '',
     });
     mkdirSync(join(dir, 'empty'));
     symlinkSync(join(dir, 'b.yml'), join(dir, 'link.yml'));
-    expect(await collectFiles(dir)).toEqual(['.github/workflows/ci.yml', 'a/c.yml', 'b.yml']);
+    expect(await collectFiles(dir)).toEqual([
+      '.github/workflows/ci.yml',
+      'a/c.yml',
+      'a/overrides/d.yml',
+      'b.yml',
+    ]);
   });
 });
 
