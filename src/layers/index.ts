@@ -1,4 +1,5 @@
 // The registry of layers, in the order they render; adding a layer is one line here.
+import { devopsLayer } from './core/index.ts';
 import type { LayerModule } from './layer.ts';
 
-export const layers: LayerModule[] = [];
+export const layers: LayerModule[] = [devopsLayer];

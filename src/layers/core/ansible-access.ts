@@ -1,0 +1,39 @@
+// How Ansible reaches each kind of host: its SSH user, or why it is not managed over SSH at all.
+import type { Host } from '../../site/types.ts';
+
+/** Ansible connection facts for one host. */
+export type AnsibleAccess =
+  | { ssh: true; user: string; vars?: Record<string, string> }
+  | { ssh: false; managedBy: string };
+
+/**
+ * Talos has no SSH (it is driven by talosctl over its API), OPNsense/pfSense take their config.xml
+ * through the web UI, smart plugs only speak HTTP: those hosts are listed for reference, in `no_ssh`,
+ * and playbooks target `ssh` instead of `all`.
+ */
+export function ansibleAccess(host: Host): AnsibleAccess {
+  if (host.roles.includes('smart_plug')) return { ssh: false, managedBy: 'HTTP API (watchdog relay)' };
+  switch (host.os) {
+    case 'talos':
+      return { ssh: false, managedBy: 'talosctl' };
+    case 'opnsense':
+    case 'pfsense':
+      return { ssh: false, managedBy: 'config.xml import' };
+    case 'vyos':
+      return {
+        ssh: true,
+        user: 'vyos',
+        vars: { ansible_connection: 'ansible.netcommon.network_cli', ansible_network_os: 'vyos.vyos.vyos' },
+      };
+    case 'proxmox-ve':
+    case 'proxmox-backup':
+      return { ssh: true, user: 'root' };
+    case 'raspberry-pi-os':
+      return { ssh: true, user: 'pi' };
+    case 'macos':
+      return { ssh: true, user: 'admin' };
+    case 'debian':
+      // PiKVM runs Arch-based PiKVM OS with root SSH; everything else Debian uses the cloud-init user.
+      return { ssh: true, user: host.roles.includes('pikvm') ? 'root' : 'debian' };
+  }
+}

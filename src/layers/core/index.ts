@@ -1,0 +1,25 @@
+// Layer 3, the generated repository itself: README, docs, the shared Ansible inventory and the spec's JSON Schema.
+import type { Site } from '../../site/types.ts';
+import { FileTree } from '../../tree/file-tree.ts';
+import type { LayerModule } from '../layer.ts';
+import { INVENTORY_PATH, renderInventory } from './ansible-inventory.ts';
+import { FLOWS_MD_PATH, renderFlowsMd } from './flows-md.ts';
+import { GROUP_VARS_ALL_PATH, renderGroupVarsAll } from './group-vars.ts';
+import { INVENTORY_MD_PATH, renderInventoryMd } from './inventory-md.ts';
+import { renderReadme } from './readme.ts';
+import { SCHEMA_PATH, schemaText } from './schema-file.ts';
+
+export function renderCore(site: Site): FileTree {
+  return new FileTree()
+    .add('README.md', renderReadme(site), 'devops')
+    .add(INVENTORY_MD_PATH, renderInventoryMd(site), 'devops')
+    .add(FLOWS_MD_PATH, renderFlowsMd(site), 'devops')
+    .add(INVENTORY_PATH, renderInventory(site), 'devops')
+    .add(GROUP_VARS_ALL_PATH, renderGroupVarsAll(site), 'devops')
+    .add(SCHEMA_PATH, schemaText(), 'devops');
+}
+
+export const devopsLayer: LayerModule = {
+  id: 'devops',
+  render: renderCore,
+};
