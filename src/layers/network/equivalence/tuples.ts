@@ -92,3 +92,27 @@ export function diffTuples(expected: readonly PolicyTuple[], actual: readonly Po
   }
   return out;
 }
+
+/**
+ * Orders a zone's tuples the one way every backend can agree on. Rules to the firewall and routed rules match
+ * disjoint traffic, so only the order within each kind, and around rules to 'any' (which see both), carries
+ * meaning: between two 'any' rules, firewall rules first, then routed ones, each in evaluation order. Backends
+ * that keep input and forward chains apart (nftables, VyOS) compare in this order.
+ */
+export function canonicalOrder(tuples: readonly PolicyTuple[]): PolicyTuple[] {
+  const out: PolicyTuple[] = [];
+  for (const zone of [...new Set(tuples.map((t) => t.from))]) {
+    let fw: PolicyTuple[] = [];
+    let routed: PolicyTuple[] = [];
+    for (const t of tuples.filter((x) => x.from === zone)) {
+      if (t.to === 'any') {
+        out.push(...fw, ...routed, t);
+        fw = [];
+        routed = [];
+      } else if (t.to === 'firewall') fw.push(t);
+      else routed.push(t);
+    }
+    out.push(...fw, ...routed);
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+// pfSense config.xml: interfaces, VLANs, aliases, rules, NAT, DHCP server and DNS resolver (restored by area).
+import type { Site } from '../../../site/types.ts';
+import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
+import { toXml } from '../../../tree/serialize/xml.ts';
+import { type Assignment, assignInterfaces } from '../opnsense/assign.ts';
+import type { Addressing, Policy } from '../policy/types.ts';
+import { pfAliases, pfNat, pfRules } from './filter.ts';
+
+/**
+ * Config format version written (pfSense CE 2.7). pfSense upgrades older formats on restore; it refuses
+ * newer ones, so the oldest format with every section used here is the safe choice.
+ */
+export const PFSENSE_CONFIG_VERSION = '23.3';
+
+/** pfSense names VLAN devices <parent>.<tag>. */
+export function pfsenseAssignments(site: Site, policy: Policy): Assignment[] {
+  return assignInterfaces(policy, site.firewall.wan, (tag) => `${site.firewall.trunk}.${tag}`);
+}
+
+function interfaces(assignments: readonly Assignment[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of assignments) {
+    out[a.key] =
+      a.zone.kind === 'wan'
+        ? { enable: '', if: a.device, descr: 'WAN', ipaddr: 'dhcp', blockpriv: '', blockbogons: '' }
+        : { enable: '', if: a.device, descr: a.descr, ipaddr: a.zone.gateway, subnet: String(a.zone.prefix) };
+  }
+  return out;
+}
+
+function dhcpd(addressing: Addressing, assignments: readonly Assignment[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of addressing.scopes) {
+    const key = assignments.find((a) => a.zone.name === s.zone)!.key;
+    out[key] = {
+      enable: '',
+      range: { from: s.range[0], to: s.range[1] },
+      domain: s.domain,
+      defaultleasetime: String(s.leaseSeconds),
+      gateway: s.gateway,
+      dnsserver: s.gateway,
+      ntpserver: s.gateway,
+      staticmap: addressing.mappings
+        .filter((m) => m.zone === s.zone)
+        .map((m) => ({
+          mac: m.mac,
+          ipaddr: m.address,
+          hostname: m.hostname,
+          descr: `fixed lease for ${m.host}`,
+        })),
+    };
+  }
+  return out;
+}
+
+function unbound(addressing: Addressing): Record<string, unknown> {
+  return {
+    enable: '',
+    dnssec: '',
+    active_interface: '',
+    outgoing_interface: '',
+    port: '53',
+    hosts: addressing.records.map((r) => ({
+      host: r.name,
+      domain: r.domain,
+      ip: r.address,
+      descr: r.description,
+      aliases: '',
+    })),
+  };
+}
+
+/** Renders config.xml for pfSense CE 2.7+/Plus; restore it by area (see docs/network.md). Pure. */
+export function renderPfsenseConfig(site: Site, policy: Policy, addressing: Addressing): string {
+  const assignments = pfsenseAssignments(site, policy);
+  const doc = {
+    pfsense: {
+      version: PFSENSE_CONFIG_VERSION,
+      system: {
+        hostname: site.firewall.host,
+        domain: site.domain,
+        timezone: site.timezone === 'UTC' ? 'Etc/UTC' : site.timezone,
+        webgui: { protocol: 'https' },
+      },
+      interfaces: interfaces(assignments),
+      vlans: {
+        vlan: assignments
+          .filter((a) => a.zone.kind === 'vlan')
+          .map((a) => ({
+            if: site.firewall.trunk,
+            tag: String(a.zone.tag),
+            pcp: '',
+            descr: a.descr,
+            vlanif: a.device,
+          })),
+      },
+      aliases: { alias: pfAliases(policy) },
+      nat: pfNat(policy),
+      filter: { rule: pfRules(policy, assignments) },
+      dhcpd: dhcpd(addressing, assignments),
+      unbound: unbound(addressing),
+    },
+  };
+  return toXml(doc, { header: GENERATED_NOTICE });
+}
