@@ -1,0 +1,240 @@
+// `npm run bench:gateway`: direct vs Beelab's gateway vs Portkey's gateway against one local upstream,
+// open-loop at fixed rates, timed in microseconds by a load generator on its own core.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { hashKey } from '../src/gateway/api-keys.ts';
+import type { PhaseResult, PhaseSpec } from './gateway/loadgen.ts';
+import { freePort, rssMb, spawnPinned, stop, waitHttp } from './gateway/processes.ts';
+import { ms } from './gateway/stats.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+// Run inside a private network namespace when we can: only loopback exists there, so nothing
+// (Portkey included) can send a packet off this machine.
+if (
+  process.env.BEELAB_BENCH_NETNS !== '1' &&
+  process.getuid?.() === 0 &&
+  spawnSync('unshare', ['--version']).status === 0
+) {
+  const r = spawnSync(
+    'unshare',
+    [
+      '--net',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$@"',
+      'sh',
+      process.execPath,
+      '--import',
+      'tsx',
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, BEELAB_BENCH_NETNS: '1' }, cwd: root },
+  );
+  process.exit(r.status ?? 1);
+}
+
+const twoCores = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const SERVER_CPU = twoCores ? 0 : undefined;
+const LOAD_CPU = twoCores ? 1 : undefined;
+const KEY = 'sk-bench-0123456789abcdef';
+const tmp = mkdtempSync(join(tmpdir(), 'beelab-bench-'));
+const log = openSync(join(tmp, 'servers.log'), 'a');
+const loadBefore = loadavg();
+
+const [upPort, gwPort, pkPort] = [await freePort(), await freePort(), await freePort()];
+const config = {
+  listen: { host: '127.0.0.1', port: gwPort },
+  backends: [{ name: 'local', kind: 'openai', url: `http://127.0.0.1:${upPort}`, maxConcurrent: 256 }],
+  auth: { keys: [{ name: 'bench', hash: hashKey(KEY) }] },
+  log: { level: 'info', requests: true },
+};
+const configFile = join(tmp, 'gateway.yaml');
+writeFileSync(configFile, JSON.stringify(config, null, 2)); // JSON is YAML
+const accessLog = openSync(join(tmp, 'beelab-gateway.log'), 'a');
+
+const upstream = spawnPinned(
+  SERVER_CPU,
+  process.execPath,
+  ['--import', 'tsx', join(root, 'bench/gateway/upstream-server.ts'), String(upPort), '8'],
+  log,
+);
+const beelab = spawnPinned(
+  SERVER_CPU,
+  process.execPath,
+  [join(root, 'bin/beelab.mjs'), 'gateway', '--config', configFile],
+  accessLog,
+);
+const portkey = spawnPinned(
+  SERVER_CPU,
+  process.execPath,
+  [
+    '--import',
+    join(root, 'bench/gateway/bind-loopback.mjs'),
+    join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+    `--port=${pkPort}`,
+    '--headless',
+  ],
+  log,
+);
+const loadgen =
+  LOAD_CPU === undefined
+    ? spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/gateway/loadgen.ts')], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      })
+    : spawn(
+        'taskset',
+        ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', join(root, 'bench/gateway/loadgen.ts')],
+        { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      );
+
+const cleanup = async () => {
+  await Promise.all([stop(upstream), stop(beelab), stop(portkey), stop(loadgen)]);
+  rmSync(tmp, { recursive: true, force: true });
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+await new Promise<void>((r) => loadgen.once('message', () => r()));
+await waitHttp(upPort, '/health');
+await waitHttp(gwPort, '/readyz');
+await waitHttp(pkPort, '/');
+
+type Target = 'direct' | 'beelab' | 'portkey';
+const TARGETS: Target[] = ['direct', 'beelab', 'portkey'];
+const TARGET_PORT = { direct: upPort, beelab: gwPort, portkey: pkPort };
+const TARGET_HEADERS: Record<Target, Record<string, string>> = {
+  direct: {},
+  beelab: { authorization: `Bearer ${KEY}` },
+  portkey: {
+    'x-portkey-provider': 'openai',
+    'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1`,
+    authorization: 'Bearer unused',
+  },
+};
+const body = (stream: boolean) =>
+  JSON.stringify({
+    model: 'bench-model',
+    messages: [{ role: 'user', content: 'Say hello in five words.' }],
+    max_tokens: 16,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+
+function phase(t: Target, stream: boolean, rate: number, durationMs: number): Promise<PhaseResult> {
+  const spec: PhaseSpec = {
+    port: TARGET_PORT[t],
+    path: '/v1/chat/completions',
+    headers: TARGET_HEADERS[t],
+    body: body(stream),
+    stream,
+    rate,
+    durationMs,
+  };
+  return new Promise((r) => {
+    loadgen.once('message', (m) => r(m as PhaseResult));
+    loadgen.send(spec);
+  });
+}
+
+const say = (s: string) => process.stdout.write(`${s}\n`);
+const started = Date.now();
+say(
+  `gateway benchmark: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+);
+say(
+  twoCores
+    ? 'pinning: upstream + gateways on CPU 0, load generator on CPU 1'
+    : 'pinning: none (fewer than 2 cores or no taskset)',
+);
+say(
+  `network: ${process.env.BEELAB_BENCH_NETNS === '1' ? 'private network namespace, loopback only' : 'host loopback'}`,
+);
+
+// Sanity: every target answers both kinds of request.
+for (const t of TARGETS) {
+  for (const stream of [false, true]) {
+    const r = await phase(t, stream, 20, 250);
+    if (r.errors > 0 || (stream && !(r.ttft!.p50 > 0)))
+      throw new Error(
+        `${t} ${stream ? 'streaming' : 'plain'} sanity check failed: ${r.firstError ?? 'no data event'}`,
+      );
+  }
+}
+const idleRss = { beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
+
+say('warming up…');
+for (const t of TARGETS) {
+  await phase(t, false, 300, 2000);
+  await phase(t, true, 100, 1000);
+}
+
+const RATE = 500;
+const plain: Record<string, PhaseResult> = {};
+const streamed: Record<string, PhaseResult> = {};
+say(`non-streaming at ${RATE} rps, 10 s per target…`);
+for (const t of TARGETS) plain[t] = await phase(t, false, RATE, 10_000);
+say('streaming (8 events + usage + [DONE]) at 100 rps, 5 s per target…');
+for (const t of TARGETS) streamed[t] = await phase(t, true, 100, 5000);
+
+// Highest offered rate that completes: everything answered, ≥ 98 % of it per second, p99 < 100 ms.
+const LADDER = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000];
+const maxRps: Record<string, { rate: number; achieved: number }> = {};
+say('max sustained rate (2 s steps)…');
+for (const t of TARGETS) {
+  maxRps[t] = { rate: 0, achieved: 0 };
+  for (const rate of LADDER) {
+    const r = await phase(t, false, rate, 2000);
+    const pass = r.errors === 0 && r.achievedRps >= 0.98 * rate && r.latency.p99 < 100_000;
+    say(
+      `  ${t} ${rate} rps: achieved ${r.achievedRps.toFixed(0)}, p99 ${ms(r.latency.p99)} ms, errors ${r.errors} → ${pass ? 'ok' : 'stop'}`,
+    );
+    if (!pass) break;
+    maxRps[t] = { rate, achieved: r.achievedRps };
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}
+const loadRss = { beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
+const loadAfter = loadavg();
+const accessLines = readFileSync(join(tmp, 'beelab-gateway.log'), 'utf8')
+  .split('\n')
+  .filter((l) => l.includes('"msg":"request"')).length;
+await cleanup();
+
+const d = plain.direct!;
+const rows = (['beelab', 'portkey'] as const).map((t) => {
+  const p = plain[t]!;
+  const s = streamed[t]!;
+  return `| ${t === 'beelab' ? 'Beelab gateway' : 'Portkey gateway 1.15.2'} | ${ms(p.latency.p50 - d.latency.p50)} | ${ms(p.latency.p99 - d.latency.p99)} | ${ms(s.ttft!.p50 - streamed.direct!.ttft!.p50)} | ${ms(s.ttft!.p99 - streamed.direct!.ttft!.p99)} | ${maxRps[t]!.rate} | ${idleRss[t].rss.toFixed(0)} | ${loadRss[t].peak.toFixed(0)} |`;
+});
+say('\n### Results\n');
+say(
+  '| through | added p50 ms | added p99 ms | added TTFT p50 ms | added TTFT p99 ms | max sustained rps | RSS idle MB | RSS peak MB |',
+);
+say('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) say(r);
+say('\nRaw latency (ms), non-streaming at 500 rps:\n');
+say('| target | n | errors | p50 | p90 | p99 | max | generator max lag |');
+say('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const t of TARGETS) {
+  const p = plain[t]!;
+  say(
+    `| ${t} | ${p.ok} | ${p.errors} | ${ms(p.latency.p50)} | ${ms(p.latency.p90)} | ${ms(p.latency.p99)} | ${ms(p.latency.max)} | ${ms(p.maxLagUs)} |`,
+  );
+}
+say('\nRaw time to first event (ms), streaming at 100 rps:\n');
+say('| target | n | errors | TTFT p50 | TTFT p99 | full stream p50 | full stream p99 |');
+say('|---|---:|---:|---:|---:|---:|---:|');
+for (const t of TARGETS) {
+  const s = streamed[t]!;
+  say(
+    `| ${t} | ${s.ok} | ${s.errors} | ${ms(s.ttft!.p50)} | ${ms(s.ttft!.p99)} | ${ms(s.latency.p50)} | ${ms(s.latency.p99)} |`,
+  );
+}
+say(
+  `\nmax sustained rps: ${TARGETS.map((t) => `${t} ${maxRps[t]!.rate} (achieved ${maxRps[t]!.achieved.toFixed(0)})`).join(', ')}`,
+);
+say(`Beelab access-log lines written: ${accessLines}`);
+say(
+  `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
