@@ -114,9 +114,7 @@ export function syntheticSpec(nodes: number): Spec {
       name: `wd${i + 1}`,
       hardware: i % 2 === 0 ? 'pi4' : 'pi-zero-2w',
       relay,
-      ...(relay === 'gpio'
-        ? { gpioPin: 17 }
-        : { relayHost: `plug-${i + 1}` }),
+      ...(relay === 'gpio' ? { gpioPin: 17 } : { relayHost: `plug-${i + 1}` }),
       targets: targets.length > 0 ? targets : ['pve1'],
       mac: mac('dc:a6:32', i + 1),
     } as const;
