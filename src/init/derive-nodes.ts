@@ -97,7 +97,12 @@ export function setComputeNodes(spec: Spec, count: number): string[] {
       ? structuredClone(template.drives)
       : derivedDrives(primary, name);
   };
-  for (const node of keep) if (isPlaceholder(node)) node.drives = placeholderDrives(node.name);
+  for (const node of keep) {
+    if (!isPlaceholder(node)) continue;
+    // A node nobody has described yet follows the primary: same drive layout, same NIC name.
+    node.drives = placeholderDrives(node.name);
+    if (primary.nic && node.nic?.name !== primary.nic.name) node.nic = { name: primary.nic.name };
+  }
   const added: NodeSpec[] = [];
   for (let i = keep.length; i < count; i++) {
     const name = freeName(taken, 'pve', 2);

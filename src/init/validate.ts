@@ -48,15 +48,28 @@ export const checkPrivateCidr: Check<string> = (v) => {
   return undefined;
 };
 
+/** The key blob is length-prefixed fields: the type again, then the key material, consumed exactly. */
+function wellFormedBlob(blob: Buffer, type: string): boolean {
+  const fields: Buffer[] = [];
+  let at = 0;
+  while (at < blob.length) {
+    if (at + 4 > blob.length) return false;
+    const len = blob.readUInt32BE(at);
+    if (at + 4 + len > blob.length) return false;
+    fields.push(blob.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  if (fields.length < 2 || fields[0]!.toString('latin1') !== type) return false;
+  return type !== 'ssh-ed25519' || (fields.length === 2 && fields[1]!.length === 32);
+}
+
 /** An OpenSSH public key line; the key type is also checked inside the base64 blob, which catches cut pastes. */
 export const checkSshKey: Check<string> = (v) => {
   const m = SSH_KEY.exec(v.trim());
   const hint = 'paste one line of ~/.ssh/id_ed25519.pub (ssh-ed25519 AAAA... comment), or leave it empty';
   if (!m) return `not an OpenSSH public key: ${hint}`;
-  const blob = Buffer.from(m[2]!, 'base64');
-  const len = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  if (len < 0 || blob.length < 4 + len || blob.subarray(4, 4 + len).toString('latin1') !== m[1]) {
-    return `the ${m[1]} key looks cut or corrupted (its base64 data does not start with "${m[1]}"): ${hint}`;
+  if (!wellFormedBlob(Buffer.from(m[2]!, 'base64'), m[1]!)) {
+    return `the ${m[1]} key looks cut or corrupted (its base64 data does not hold a whole ${m[1]} key): ${hint}`;
   }
   return undefined;
 };

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { pathText, type SpecPath } from '../spec/locate.ts';
 import { closest } from '../spec/suggest.ts';
 
 /** A YAML file read from disk, with its data and a way back from a value's path to its position. */
@@ -88,12 +89,12 @@ export function zodIssueLines(
         const path = [...issue.path, key];
         const guess = issue.path.length === 0 ? closest(key, knownKeys) : undefined;
         const hint = guess ? ` (did you mean ${guess}?)` : '';
-        return `  ${source.where(path, { key: true })}: ${path.join('.')}: unknown key${hint}`;
+        return `  ${source.where(path, { key: true })}: ${pathText(path as SpecPath)}: unknown key${hint}`;
       });
     }
     const got = valueAt(source.data, issue.path);
     const quoted = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
-    const name = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    const name = issue.path.length > 0 ? `${pathText(issue.path as SpecPath)}: ` : '';
     return [`  ${source.where(issue.path)}: ${name}${issue.message}${quoted}`];
   });
 }
