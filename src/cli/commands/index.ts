@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { defineCheck } from './check.ts';
 import { defineGateway } from './gateway.ts';
 import { defineInit } from './init.ts';
+import { defineLab } from './lab.ts';
 import { definePlan } from './plan.ts';
 import { defineRender } from './render.ts';
 import { defineWatchdog } from './watchdog.ts';
@@ -16,4 +17,5 @@ export const commands: DefineCommand[] = [
   defineCheck,
   defineGateway,
   defineWatchdog,
+  defineLab,
 ];

@@ -1,0 +1,66 @@
+// `beelab lab up|test|down [dir]`: the Site's network emulated in network namespaces, the policy proved for real.
+import type { DefineCommand } from './index.ts';
+
+const LINKS = '--links <mode>';
+const LINKS_HELP =
+  'how VLANs reach the router: auto (trunk when the kernel has 802.1Q, else veth), veth, trunk';
+
+export const defineLab: DefineCommand = (program) => {
+  const lab = program
+    .command('lab')
+    .description('emulate the Site network in Linux network namespaces and test the firewall policy (root)')
+    .addHelpText(
+      'after',
+      `
+The router namespace runs the generated nftables ruleset and dnsmasq config for real; every host of the
+Site sits at its real address in a namespace per VLAN, with listeners on its service ports. Nothing is
+routed to or from the machine's real network. Namespaces are named bllab-<run id>-*.
+
+Example:
+  sudo beelab lab test examples/reference     # build, test every cell of the policy, remove
+  sudo beelab lab up my-lab && sudo beelab lab test my-lab && sudo beelab lab down my-lab`,
+    );
+
+  lab
+    .command('up')
+    .description('build the lab and leave it running')
+    .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .option(LINKS, LINKS_HELP, 'auto')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sudo beelab lab up my-lab\n  sudo ip netns exec bllab-<id>-v10 bash   # look around',
+    )
+    .action(async (dir: string, opts: { links: string }) => {
+      const { runLabUp } = await import('../../lab/run.ts');
+      await runLabUp(dir, opts);
+    });
+
+  lab
+    .command('test')
+    .description(
+      'test the policy matrix, DHCP and DNS; builds a throwaway lab unless one is up (exit 1 on failure)',
+    )
+    .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .option(LINKS, LINKS_HELP, 'auto')
+    .option('--keep', 'leave a lab this command built running afterwards')
+    .option('--json', 'print the full results as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sudo beelab lab test my-lab\n  sudo beelab lab test my-lab --json > lab.json',
+    )
+    .action(async (dir: string, opts: { links: string; keep?: boolean; json?: boolean }) => {
+      const { runLabTest } = await import('../../lab/run.ts');
+      await runLabTest(dir, opts);
+    });
+
+  lab
+    .command('down')
+    .description("remove the site's lab, and leftovers of any lab run that died; without DIR every lab")
+    .argument('[dir]', 'site directory holding beelab.yaml')
+    .option('--all', 'remove every lab on this machine')
+    .addHelpText('after', '\nExample:\n  sudo beelab lab down my-lab\n  sudo beelab lab down --all')
+    .action(async (dir: string | undefined, opts: { all?: boolean }) => {
+      const { runLabDown } = await import('../../lab/run.ts');
+      await runLabDown(dir, opts);
+    });
+};

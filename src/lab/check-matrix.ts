@@ -1,0 +1,68 @@
+// Runs every planned probe through the agents and judges it against the policy's prediction.
+import { ask } from './agent/client.ts';
+import type { ProbeResult } from './agent/protocol.ts';
+import type { LabContext } from './context.ts';
+import { LAB_WAN } from './names.ts';
+import { type PlannedProbe, planProbes } from './probes.ts';
+
+/** In-flight connection attempts per agent; a denied probe holds its slot for the whole timeout. */
+export const PROBE_CONCURRENCY = 512;
+
+export interface ProbeOutcome {
+  probe: PlannedProbe;
+  result: ProbeResult;
+  ok: boolean;
+  /** Why it failed, for the report. */
+  problem?: string;
+}
+
+function judge(p: PlannedProbe, r: ProbeResult): ProbeOutcome {
+  const want = p.expect.action === 'pass';
+  if (want && !r.connected)
+    return { probe: p, result: r, ok: false, problem: `should connect (${p.expect.rule}) but ${r.error}` };
+  if (!want && r.connected) {
+    return {
+      probe: p,
+      result: r,
+      ok: false,
+      problem: `should be blocked (${p.expect.rule ?? 'default drop'}) but connected`,
+    };
+  }
+  if (r.connected && r.peer !== undefined) {
+    // Inside the site addresses are real end to end; towards the internet the router masquerades.
+    const seen = p.to === 'internet' ? LAB_WAN.router : p.src;
+    if (r.peer !== seen)
+      return { probe: p, result: r, ok: false, problem: `listener saw source ${r.peer}, expected ${seen}` };
+  }
+  return { probe: p, result: r, ok: true };
+}
+
+export async function checkMatrix(ctx: LabContext): Promise<ProbeOutcome[]> {
+  const probes = planProbes(ctx.plan, ctx.router, ctx.listeners);
+  const byNs = new Map<string, PlannedProbe[]>();
+  for (const p of probes) byNs.set(p.netns, [...(byNs.get(p.netns) ?? []), p]);
+  const outcomes = await Promise.all(
+    [...byNs].map(async ([netns, list]) => {
+      const socket = ctx.sockets.get(netns);
+      if (!socket) throw new Error(`no agent in ${netns}`);
+      const wire = list.map(({ id, src, dst, proto, port, timeoutMs }) => ({
+        id,
+        src,
+        dst,
+        proto,
+        port,
+        timeoutMs,
+      }));
+      const res = await ask<'probe'>(
+        socket,
+        { op: 'probe', probes: wire, concurrency: PROBE_CONCURRENCY },
+        120_000,
+      );
+      const byId = new Map(res.results.map((r) => [r.id, r]));
+      return list.map((p) =>
+        judge(p, byId.get(p.id) ?? { id: p.id, connected: false, error: 'no result', ms: 0 }),
+      );
+    }),
+  );
+  return outcomes.flat().sort((a, b) => a.probe.id - b.probe.id);
+}

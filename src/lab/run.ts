@@ -1,0 +1,156 @@
+// The lab commands as the CLI runs them: preconditions, the always-clean-up guard, output.
+import { resolve as resolvePath } from 'node:path';
+import { findTool } from '../check/tool-path.ts';
+import { ExitError, UserError } from '../errors.ts';
+import { loadProject } from '../project/load.ts';
+import { detectLinkMode, labContext } from './context.ts';
+import { labDown } from './down.ts';
+import { newRunId } from './names.ts';
+import type { LinkMode } from './plan.ts';
+import { formatReport } from './report.ts';
+import { readStates, runIds } from './state.ts';
+import { labNamespaces } from './system.ts';
+import { labTest } from './test.ts';
+import { labUp } from './up.ts';
+
+const TOOLS: [string, string][] = [
+  ['ip', 'apt-get install iproute2'],
+  ['nft', 'apt-get install nftables'],
+  ['dnsmasq', 'apt-get install dnsmasq'],
+  ['busybox', 'apt-get install busybox (its udhcpc is the lab DHCP client)'],
+  ['ping', 'apt-get install iputils-ping'],
+];
+
+function preconditions(): void {
+  if (process.getuid?.() !== 0) {
+    throw new UserError('the lab needs root: it creates network namespaces, veth links and loads nftables', [
+      '  hint: sudo beelab lab test <dir>   (nothing in the lab is routed to or from the real network)',
+    ]);
+  }
+  const missing = TOOLS.filter(([t]) => !findTool(t));
+  if (missing.length > 0) {
+    throw new UserError(
+      `the lab needs ${missing.map(([t]) => t).join(', ')}`,
+      missing.map(([t, h]) => `  ${t}: ${h}`),
+    );
+  }
+}
+
+/**
+ * Runs `work` with the lab `id` torn down on failure and on Ctrl-C / SIGTERM (and always, unless `keep`
+ * says the lab should outlive the command after success).
+ */
+async function guarded<T>(id: string, keep: (ok: boolean) => boolean, work: () => Promise<T>): Promise<T> {
+  let tearing: Promise<unknown> | undefined;
+  const teardown = () => {
+    tearing ??= labDown(id);
+    return tearing;
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`\n${sig}: removing lab ${id}...\n`);
+    void teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let ok = false;
+  try {
+    const out = await work();
+    ok = true;
+    return out;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (!keep(ok)) await teardown();
+  }
+}
+
+function parseMode(mode: string | undefined): LinkMode {
+  if (mode === undefined || mode === 'auto') return detectLinkMode();
+  if (mode === 'veth' || mode === 'trunk') return mode;
+  throw new UserError(`--links ${mode}: expected auto, veth or trunk`);
+}
+
+const write = (s: string) => process.stdout.write(`${s}\n`);
+
+/** A lab of this site that is up now, if any. */
+async function runningLab(dir: string): Promise<{ id: string; mode: LinkMode } | undefined> {
+  const abs = resolvePath(dir);
+  for (const s of readStates()) {
+    if (s.dir === abs && (await labNamespaces(s.id)).length > 0) return { id: s.id, mode: s.mode };
+  }
+  return undefined;
+}
+
+export async function runLabUp(dir: string, opts: { links?: string }): Promise<void> {
+  preconditions();
+  const { site } = await loadProject(dir);
+  const running = await runningLab(dir);
+  if (running)
+    throw new UserError(
+      `a lab of ${site.name} is already up (${running.id}); run \`beelab lab down ${dir}\` first`,
+    );
+  const id = newRunId();
+  const start = performance.now();
+  const ctx = await guarded(
+    id,
+    (ok) => ok,
+    () => labUp(site, { id, mode: parseMode(opts.links), siteDir: resolvePath(dir), log: write }),
+  );
+  write(`lab ${id} up in ${((performance.now() - start) / 1000).toFixed(1)} s. Enter a namespace with e.g.:`);
+  write(`  ip netns exec ${ctx.plan.vlans[0]?.netns ?? ctx.plan.names.router} bash`);
+  write(`then \`beelab lab test ${dir}\`, and \`beelab lab down ${dir}\` to remove it.`);
+}
+
+export async function runLabTest(
+  dir: string,
+  opts: { keep?: boolean; json?: boolean; links?: string },
+): Promise<void> {
+  preconditions();
+  const { site } = await loadProject(dir);
+  const running = await runningLab(dir);
+  const log = opts.json ? () => {} : write;
+  const report = running
+    ? await labTest(labContext(site, running.id, running.mode))
+    : await (async () => {
+        const id = newRunId();
+        return guarded(
+          id,
+          (ok) => ok && opts.keep === true,
+          async () =>
+            labTest(await labUp(site, { id, mode: parseMode(opts.links), siteDir: resolvePath(dir), log })),
+        );
+      })();
+  if (opts.json) write(JSON.stringify(report, null, 2));
+  else
+    write(
+      formatReport(
+        report,
+        site.vlans.map((v) => v.name),
+      ),
+    );
+  if (!report.ok) throw new ExitError(1);
+}
+
+export async function runLabDown(dir: string | undefined, opts: { all?: boolean }): Promise<void> {
+  preconditions();
+  const targets = new Set<string>();
+  if (opts.all || dir === undefined) {
+    for (const n of await labNamespaces()) targets.add(n.slice('bllab-'.length, 'bllab-'.length + 6));
+    for (const id of runIds()) targets.add(id);
+  } else {
+    const abs = resolvePath(dir);
+    const states = readStates();
+    for (const s of states) if (s.dir === abs) targets.add(s.id);
+    // Leftovers of runs that died before recording their site.
+    const known = new Set(states.map((s) => s.id));
+    for (const n of await labNamespaces()) {
+      const id = n.slice('bllab-'.length, 'bllab-'.length + 6);
+      if (!known.has(id)) targets.add(id);
+    }
+  }
+  let removed = 0;
+  for (const id of targets) removed += (await labDown(id)).length;
+  write(
+    targets.size === 0 ? 'no lab to remove' : `removed ${targets.size} lab run(s), ${removed} namespaces`,
+  );
+}
