@@ -39,6 +39,13 @@ export interface WriteResult extends Plan {
 }
 
 export const BACKUP_SUFFIX = '.beelab-backup';
+/** Files handled at once: enough to hide filesystem latency, few enough for a shared 2-core machine. */
+const CONCURRENCY = 16;
+
+async function inBatches<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += CONCURRENCY)
+    await Promise.all(items.slice(i, i + CONCURRENCY).map(work));
+}
 
 interface Prepared {
   tree: FileTree;
@@ -87,13 +94,20 @@ async function checkParents(dir: string, plan: Plan, force: boolean): Promise<vo
       .map((e) => e.path),
   );
   const blocked: string[] = [];
+  // Each folder is looked at once, however many files go into it.
+  const seen = new Map<string, 'dir' | 'absent' | 'blocked'>();
   for (const e of plan.entries.filter((x) => x.action === 'create' || x.action === 'write')) {
     const parts = e.path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const parent = parts.slice(0, i).join('/');
-      const st = await lstat(join(dir, parent)).catch(() => undefined);
-      if (!st) break;
-      if (!st.isDirectory() && !leaving.has(parent)) {
+      let state = seen.get(parent);
+      if (state === undefined) {
+        const st = await lstat(join(dir, parent)).catch(() => undefined);
+        state = !st ? 'absent' : st.isDirectory() || leaving.has(parent) ? 'dir' : 'blocked';
+        seen.set(parent, state);
+      }
+      if (state === 'absent') break;
+      if (state === 'blocked') {
         blocked.push(`  ${parent} is a file, but Beelab needs a folder there for ${e.path}`);
         break;
       }
@@ -176,14 +190,19 @@ export async function writeTree(
   const backups: Backup[] = [];
   for (const e of conflicts) backups.push(await backup(dir, e.path));
   // Removals first, so a file that becomes a folder (or the reverse) has room.
-  for (const e of plan.entries) if (e.action === 'remove') await removeAndPrune(dir, e.path);
-  for (const e of plan.entries) {
-    const file = tree.get(e.path);
-    if (!file) continue;
-    if (e.action === 'create' || e.action === 'write')
-      await writeAtomic(join(dir, e.path), file.content, file.mode);
-    else if (e.action === 'chmod') await chmod(join(dir, e.path), file.mode);
-  }
+  // (Each removal prunes after its own unlink, so the last file out of a folder always removes it.)
+  await inBatches(
+    plan.entries.filter((e) => e.action === 'remove'),
+    (e) => removeAndPrune(dir, e.path),
+  );
+  await inBatches(
+    plan.entries.filter((e) => e.action === 'create' || e.action === 'write' || e.action === 'chmod'),
+    (e) => {
+      const file = tree.get(e.path)!;
+      const full = join(dir, e.path);
+      return e.action === 'chmod' ? chmod(full, file.mode) : writeAtomic(full, file.content, file.mode);
+    },
+  );
   await writeManifestIfChanged(dir, manifestOf(tree));
   return { ...plan, backups };
 }
