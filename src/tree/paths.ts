@@ -1,9 +1,12 @@
 // Which relative paths the writer may touch: never the user's inputs, overrides, git data or its own state.
 
-/** Paths Beelab never writes or removes, whatever a tree or a manifest says. */
-export const PROTECTED_FILES = ['beelab.yaml', 'beelab.lock.yaml'] as const;
-/** Folders Beelab never writes into or removes from (.beelab is written only by the manifest code). */
-export const PROTECTED_DIRS = ['overrides', '.git', '.beelab'] as const;
+/**
+ * Paths the tree writer never writes or removes, whatever a tree or a manifest says. The manifest is written
+ * by its own code; other files under .beelab/ (such as the spec's JSON Schema) are ordinary generated files.
+ */
+export const PROTECTED_FILES = ['beelab.yaml', 'beelab.lock.yaml', '.beelab/manifest.json'] as const;
+/** Folders the tree writer never writes into or removes from. */
+export const PROTECTED_DIRS = ['overrides', '.git'] as const;
 
 /** A normalised relative POSIX path: no leading '/', no '.', '..' or empty segment, no NUL or backslash. */
 export function isSafeRelativePath(path: string): boolean {

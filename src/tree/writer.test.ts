@@ -248,10 +248,18 @@ describe('writeTree', () => {
 
   it('refuses a tree that would write a protected path', async () => {
     const dir = tempDir();
-    for (const p of ['beelab.yaml', 'overrides/x.yaml', '.git/config', '.beelab/manifest.json']) {
+    for (const p of [
+      'beelab.yaml',
+      'beelab.lock.yaml',
+      'overrides/x.yaml',
+      '.git/config',
+      '.beelab/manifest.json',
+    ]) {
       await expect(writeTree(dir, new FileTree().add(p, 'x', 'devops'))).rejects.toThrow('protected path');
     }
     expect(readdirSync(dir)).toEqual([]);
+    await writeTree(dir, new FileTree().add('.beelab/beelab.schema.json', '{}\n', 'devops'));
+    expect(read(dir, '.beelab/beelab.schema.json')).toBe('{}\n');
   });
 });
 
