@@ -1,0 +1,146 @@
+// The CLI end to end, as a user runs it: exit codes, error output, render/plan/check on a real site directory.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/beelab.mjs', import.meta.url));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function beelab(args: string[], cwd?: string): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      ...(cwd ? { cwd } : {}),
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const SPEC = `version: 1
+tier: reference
+site:
+  name: demo
+  domain: lab.example.com
+  admin:
+    sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample admin@laptop"]
+apps: [immich, vaultwarden]
+`;
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'beelab-cli-'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('beelab CLI', () => {
+  it('prints help with every command', async () => {
+    const r = await beelab(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['render', 'plan', 'check']) expect(r.stdout).toContain(cmd);
+  });
+
+  it('reports every error in beelab.yaml with positions, exit 2 and no stack trace', async () => {
+    const dir = join(root, 'bad');
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'beelab.yaml'),
+      `${SPEC}productoin: {}\nwatchdogs:\n  - { name: wd1, relay: gpio, targets: [pve7] }\n`,
+    );
+    const r = await beelab(['render', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('beelab.yaml has 2 errors');
+    expect(r.stderr).toMatch(/unknown key "productoin"; at beelab\.yaml:9:1/);
+    expect(r.stderr).toContain('did you mean `production`?');
+    expect(r.stderr).toMatch(/"pve7" is not a host of this site; at beelab\.yaml:11:41/);
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
+  });
+
+  it('says how to start when there is no beelab.yaml', async () => {
+    const r = await beelab(['plan', join(root, 'nothing-here')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('beelab init');
+  });
+
+  it('renders, then plans no changes and rewrites nothing', async () => {
+    const dir = join(root, 'site');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'beelab.yaml'), SPEC);
+    const first = await beelab(['render', dir]);
+    expect(first.code, first.stderr).toBe(0);
+    const lockBefore = await stat(join(dir, 'beelab.lock.yaml'));
+    const manifest = JSON.parse(await readFile(join(dir, '.beelab/manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(manifest).length).toBeGreaterThan(0);
+
+    const plan = await beelab(['plan', dir, '--exit-code']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    const again = await beelab(['render', dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('beelab.lock.yaml');
+    expect((await stat(join(dir, 'beelab.lock.yaml'))).mtimeMs).toBe(lockBefore.mtimeMs);
+  });
+
+  it('plan --exit-code exits 1 when beelab.yaml changed, and names the changes', async () => {
+    const dir = join(root, 'site');
+    await writeFile(
+      join(dir, 'beelab.yaml'),
+      SPEC.replace('apps: [immich, vaultwarden]', 'apps: [immich, vaultwarden, jellyfin]'),
+    );
+    const plan = await beelab(['plan', dir, '--exit-code']);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toMatch(/~ .*inventory|~ .*flows/);
+    await writeFile(join(dir, 'beelab.yaml'), SPEC);
+  });
+
+  it('stops on a hand-edited generated file, and --force keeps a backup', async () => {
+    const dir = join(root, 'site');
+    const target = join(dir, 'docs/inventory.md');
+    const original = await readFile(target, 'utf8');
+    await writeFile(target, `${original}\nmy note\n`);
+    // A change that makes Beelab want to rewrite the edited file.
+    await writeFile(join(dir, 'beelab.yaml'), SPEC.replace('name: demo', 'name: demo2'));
+    const blocked = await beelab(['render', dir]);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain('docs/inventory.md');
+    expect(blocked.stderr).toContain('overrides/');
+    expect(await readFile(target, 'utf8')).toContain('my note');
+
+    const forced = await beelab(['render', dir, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(`${target}.beelab-backup`, 'utf8')).toContain('my note');
+    expect(await readFile(target, 'utf8')).not.toContain('my note');
+  });
+
+  it('keeps an override through re-rendering', async () => {
+    const dir = join(root, 'site');
+    await mkdir(join(dir, 'overrides/docs'), { recursive: true });
+    await writeFile(
+      join(dir, 'overrides/docs/inventory.md.append'),
+      '\n## Local notes\n\nThe rack is in the basement.\n',
+    );
+    expect((await beelab(['render', dir])).code).toBe(0);
+    await writeFile(join(dir, 'beelab.yaml'), SPEC.replace('apps: [immich, vaultwarden]', 'apps: [immich]'));
+    expect((await beelab(['render', dir])).code).toBe(0);
+    const text = await readFile(join(dir, 'docs/inventory.md'), 'utf8');
+    expect(text).toContain('The rack is in the basement.');
+  });
+});
