@@ -8,7 +8,7 @@ import { renderPfsenseConfig } from '../pfsense/config-xml.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
 import { fixtureSite } from '../policy/fixture-site.ts';
-import { referenceSite } from '../policy/reference-site.ts';
+import { exampleSite, referenceSite } from '../policy/reference-site.ts';
 import type { Policy } from '../policy/types.ts';
 import { renderVyosScript } from '../vyos/render.ts';
 import { parseOpnsense } from './opnsense.ts';
@@ -68,6 +68,7 @@ const backends: Backend[] = [
 describe.each(backends)('$name output is equivalent to the policy', (b) => {
   for (const [label, make] of [
     ['reference build', referenceSite],
+    ['compact build', () => exampleSite('compact')],
     ['fixture site', fixtureSite],
   ] as const) {
     it(`${label}: parsed tuples equal the policy's`, () => {

@@ -1,8 +1,21 @@
-// The reference build's resolved Site for the network layer's tests (test helper, not product code).
+// The example builds' resolved Sites for the network layer's tests (test helper, not product code).
+import { readFileSync } from 'node:fs';
 import { resolve } from '../../../site/resolve.ts';
 import type { Site } from '../../../site/types.ts';
+import { parseSpec } from '../../../spec/parse.ts';
 
-/** The reference tier with every default, resolved by the core's resolve(). */
+const EXAMPLES = new URL('../../../../examples/', import.meta.url);
+
+/** examples/<name>/beelab.yaml through the core's parser and resolve(), without a lock (fresh allocation). */
+export function exampleSite(name: 'reference' | 'compact' | 'single'): Site {
+  const parsed = parseSpec(readFileSync(new URL(`${name}/beelab.yaml`, EXAMPLES), 'utf8'));
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (!parsed.spec || errors.length > 0)
+    throw new Error(`examples/${name}: ${errors.map((e) => e.message).join('; ')}`);
+  return resolve(parsed.spec).site;
+}
+
+/** The reference build (examples/reference/beelab.yaml). */
 export function referenceSite(): Site {
-  return resolve({ version: 1, site: { name: 'beelab', domain: 'lab.example.com' } }).site;
+  return exampleSite('reference');
 }

@@ -1,0 +1,72 @@
+// The network layer: backend chosen by platform, the policy document always, rules as diagnostics.
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../errors.ts';
+import { layers } from '../index.ts';
+import { NETWORK_POLICY_MD_PATH } from './docs.ts';
+import { NETWORK_FILES, networkLayer, renderNetwork } from './index.ts';
+import { fixtureSite } from './policy/fixture-site.ts';
+import { referenceSite } from './policy/reference-site.ts';
+
+describe('networkLayer', () => {
+  it('is registered', () => {
+    expect(layers).toContain(networkLayer);
+  });
+
+  it.each([
+    ['opnsense', NETWORK_FILES.opnsense],
+    ['pfsense', NETWORK_FILES.pfsense],
+    ['vyos', NETWORK_FILES.vyos],
+    ['linux', 'network/linux/nftables.conf'],
+  ] as const)(
+    '%s: renders its firewall and the policy document, and nothing of the others',
+    (platform, file) => {
+      const site = referenceSite();
+      site.firewall.platform = platform;
+      const tree = renderNetwork(site);
+      expect(tree.has(file)).toBe(true);
+      expect(tree.has(NETWORK_POLICY_MD_PATH)).toBe(true);
+      for (const other of Object.values(NETWORK_FILES))
+        if (other !== file) expect(tree.has(other)).toBe(false);
+      for (const [, f] of tree.entries()) expect(f.layer).toBe('network');
+    },
+  );
+
+  it('renders the same bytes twice', () => {
+    const a = renderNetwork(referenceSite()).entries();
+    const b = renderNetwork(referenceSite()).entries();
+    expect(b).toEqual(a);
+  });
+
+  it('shows the matrix with ports and marks the diagonal', () => {
+    const md = renderNetwork(fixtureSite()).get(NETWORK_POLICY_MD_PATH)!.content;
+    expect(md).toMatch(
+      /\| servers \| udp 53, 67, 123; tcp 53, 9100 \(some hosts\); ping \| tcp 1514, 1515, 9100 \(some hosts\) \| same VLAN \|/,
+    );
+    expect(md).toMatch(/\| security \|[^\n]*\| tcp 80, 443 \(logged\) \|/);
+    expect(md).toContain('gateway<-tailnet');
+  });
+
+  it('refuses, loudly, a policy it cannot build, and reports it as a diagnostic too', () => {
+    const site = fixtureSite();
+    site.flows.push({
+      id: 'tpot->apps',
+      service: 'x',
+      from: { kind: 'host', host: 'tpot' },
+      to: { kind: 'host', host: 'apps' },
+      protocol: 'tcp',
+      ports: [22],
+      why: 'x',
+    });
+    expect(() => renderNetwork(site)).toThrow(UserError);
+    const diags = networkLayer.rules!(site);
+    expect(diags.find((d) => d.code === 'net/policy')).toMatchObject({ severity: 'error' });
+  });
+
+  it('warns where VyOS must rename NICs and notes hosts that DHCP will not serve', () => {
+    const site = fixtureSite();
+    site.firewall.platform = 'vyos';
+    const codes = networkLayer.rules!(site).map((d) => d.code);
+    expect(codes).toContain('net/vyos-nic');
+    expect(codes).toContain('net/static-only');
+  });
+});

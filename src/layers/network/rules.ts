@@ -1,0 +1,64 @@
+// Network rules over the Site: what compiles but deserves the user's attention before it reaches a firewall.
+import type { Diagnostic } from '../../check/diagnostic.ts';
+import { UserError } from '../../errors.ts';
+import type { Site } from '../../site/types.ts';
+import { compileAddressing } from './policy/addressing.ts';
+import { compilePolicy } from './policy/compile.ts';
+import { vyosNics } from './vyos/render.ts';
+
+const at = { file: 'beelab.yaml' };
+
+/** Policy and addressing problems as diagnostics (the renderer throws on the same errors). */
+export function networkRules(site: Site): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [what, compile] of [
+    ['policy', () => compilePolicy(site)],
+    ['addressing', () => compileAddressing(site)],
+  ] as const) {
+    try {
+      compile();
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      out.push({
+        code: `net/${what}`,
+        severity: 'error',
+        message: err.message,
+        location: at,
+        hint: err.details.join(' ') || undefined,
+      });
+    }
+  }
+  if (!site.vlans.some((v) => v.purpose === 'management')) {
+    out.push({
+      code: 'net/no-management',
+      severity: 'warning',
+      message: 'no VLAN has purpose management, so nothing may administer the other VLANs',
+      location: at,
+      hint: 'Give one VLAN `purpose: management`.',
+    });
+  }
+  const dhcp = new Set(site.vlans.filter((v) => v.dhcp && v.dhcpRange).map((v) => v.name));
+  for (const h of site.hosts) {
+    if (h.mac && h.name !== site.firewall.host && !dhcp.has(h.vlan)) {
+      out.push({
+        code: 'net/static-only',
+        severity: 'info',
+        message: `host ${h.name} has a MAC but VLAN ${h.vlan} serves no DHCP: configure ${h.address} on the host itself`,
+        location: at,
+      });
+    }
+  }
+  if (site.firewall.platform === 'vyos') {
+    const nics = vyosNics(site);
+    if (nics.wan !== site.firewall.wan || nics.trunk !== site.firewall.trunk) {
+      out.push({
+        code: 'net/vyos-nic',
+        severity: 'warning',
+        message: `VyOS names NICs ethN: WAN ${site.firewall.wan} is written as ${nics.wan}, trunk ${site.firewall.trunk} as ${nics.trunk}`,
+        location: at,
+        hint: 'Set network.firewall.wan and trunk to the eth names VyOS shows (show interfaces).',
+      });
+    }
+  }
+  return out;
+}
