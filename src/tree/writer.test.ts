@@ -297,6 +297,18 @@ describe('overrides through the writer', () => {
     expect(read(dir, 'README.md')).toBe('# Lab\n');
   });
 
+  it('moving a hand edit into overrides/ resolves the conflict without --force', async () => {
+    const dir = tempDir();
+    await writeTree(dir, render());
+    put(dir, 'README.md', '# Lab\n\nOur notes.\n');
+    await expect(writeTree(dir, render())).rejects.toThrow('changed outside Beelab');
+    put(dir, 'overrides/README.md.append', '\nOur notes.\n');
+    const plan = await writeTree(dir, render());
+    expect(plan.counts).toMatchObject({ conflict: 0, changed: 0, unchanged: 4 });
+    expect(read(dir, 'README.md')).toBe('# Lab\n\nOur notes.\n');
+    expect((await readManifest(dir)).get('README.md')!.sha256).toBe(sha256('# Lab\n\nOur notes.\n'));
+  });
+
   it('an override of a path the tree does not generate is an error naming the override file', async () => {
     const dir = tempDir();
     put(dir, 'overrides/READNE.md', 'typo');
