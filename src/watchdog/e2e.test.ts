@@ -12,10 +12,15 @@ import { createTopology, type Topology } from './testing/topology.ts';
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const here = (f: string) => join(root, 'src/watchdog/testing', f);
 const canRun =
-  needTool('ip', 'apt-get install iproute2') && needTool('ping', 'apt-get install iputils-ping') && (isRoot() || rootSkip());
+  needTool('ip', 'apt-get install iproute2') &&
+  needTool('ping', 'apt-get install iputils-ping') &&
+  (isRoot() || rootSkip());
 
 function rootSkip(): boolean {
-  if (strictTools) throw new Error('watchdog e2e needs root (network namespaces); BEELAB_STRICT_TOOLS=1 makes this a failure');
+  if (strictTools)
+    throw new Error(
+      'watchdog e2e needs root (network namespaces); BEELAB_STRICT_TOOLS=1 makes this a failure',
+    );
   process.stderr.write('skip: watchdog e2e needs root for network namespaces\n');
   return false;
 }
@@ -89,7 +94,16 @@ describe.skipIf(!canRun)('watchdog end to end (network namespaces)', () => {
     plugLog = join(dir, `${name}-plug.jsonl`);
     writeFileSync(plugLog, '');
     const plug = spawn(
-      topo.lan.exec([...tsx, here('plug-server.ts'), '--listen', `${topo.gateway}:80`, '--link', topo.targetPort, '--log', plugLog]),
+      topo.lan.exec([
+        ...tsx,
+        here('plug-server.ts'),
+        '--listen',
+        `${topo.gateway}:80`,
+        '--link',
+        topo.targetPort,
+        '--log',
+        plugLog,
+      ]),
     );
     const target = spawn(
       topo.target.exec([
@@ -153,7 +167,9 @@ targets:
         .filter((e) => e.kind === 'request' && e.url === '/hook')
         .map((e) => JSON.parse(e.body!) as { type: string; message: string });
     const events = (p: Proc) =>
-      p.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; reason?: string; level: string });
+      p.lines
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; reason?: string; level: string });
     return { plug, target, startWatchdog, offs, hooks, events, stateFile };
   }
 
@@ -174,7 +190,8 @@ targets:
     expect(state.targets.box).toMatchObject({ phase: 'healthy', incidentCycles: 0 });
     expect(state.targets.box.cycles).toHaveLength(1);
     // Resident memory of the watchdog process (node + tsx), for docs/watchdog.md.
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${wd.proc.pid}/status`, 'utf8'))?.[1]) / 1024;
+    const rss =
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${wd.proc.pid}/status`, 'utf8'))?.[1]) / 1024;
     process.stderr.write(`watchdog RSS after the scenario: ${rss.toFixed(1)} MB\n`);
   }, 45_000);
 

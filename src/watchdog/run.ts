@@ -21,6 +21,7 @@ export interface WatchdogOptions {
   check?: boolean;
   reset?: string[];
   printUnit?: boolean;
+  bundle?: string;
   node?: string;
   entry?: string;
   gpioChip?: string[];
@@ -35,6 +36,14 @@ export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
         config: opts.config,
         gpioChips: opts.gpioChip,
       }),
+    );
+    return;
+  }
+  if (opts.bundle) {
+    const { bundleWatchdog } = await import('./bundle.ts');
+    const bytes = await bundleWatchdog(opts.bundle);
+    process.stdout.write(
+      `wrote ${opts.bundle} (${Math.round(bytes / 1024)} KiB); run it with: node ${opts.bundle} --config FILE\n`,
     );
     return;
   }

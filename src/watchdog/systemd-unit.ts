@@ -4,7 +4,7 @@
 export interface UnitOptions {
   /** Node 20 binary; default /usr/bin/node. */
   node?: string;
-  /** bin/beelab.mjs of the installed package; default /opt/beelab/bin/beelab.mjs. */
+  /** The single-file build (`beelab watchdog --bundle`); default /opt/beelab-watchdog/beelab-watchdog.mjs. */
   entry?: string;
   /** Default /etc/beelab-watchdog/watchdog.yaml. */
   config?: string;
@@ -13,11 +13,13 @@ export interface UnitOptions {
 }
 
 /** Heap limits the unit sets; the memory script measures with the same. */
-export const NODE_OPTIONS = '--max-old-space-size=48 --max-semi-space-size=1';
+export const NODE_OPTIONS = '--max-old-space-size=32 --max-semi-space-size=1';
+/** V8 flags not allowed in NODE_OPTIONS: no optimising compiler, no background threads; a watchdog is not hot code. */
+export const NODE_FLAGS = '--lite-mode --single-threaded';
 
 export function renderSystemdUnit(opts: UnitOptions = {}): string {
   const node = opts.node ?? '/usr/bin/node';
-  const entry = opts.entry ?? '/opt/beelab/bin/beelab.mjs';
+  const entry = opts.entry ?? '/opt/beelab-watchdog/beelab-watchdog.mjs';
   const config = opts.config ?? '/etc/beelab-watchdog/watchdog.yaml';
   const chips = opts.gpioChips ?? [];
   const lines = [
@@ -31,7 +33,7 @@ export function renderSystemdUnit(opts: UnitOptions = {}): string {
     '',
     '[Service]',
     'Type=simple',
-    `ExecStart=${node} ${entry} watchdog --config ${config}`,
+    `ExecStart=${node} ${NODE_FLAGS} ${entry} --config ${config}`,
     'Restart=always',
     'RestartSec=5',
     // SIGTERM to node only: a running gpioset/driver call finishes and power is restored before exit.
@@ -40,6 +42,7 @@ export function renderSystemdUnit(opts: UnitOptions = {}): string {
     'Environment=NODE_ENV=production',
     // A small heap keeps RSS well under the Pi Zero budget; see docs/watchdog.md for the measured figure.
     `Environment="NODE_OPTIONS=${NODE_OPTIONS}"`,
+    'Environment=UV_THREADPOOL_SIZE=2',
     'DynamicUser=yes',
     ...(chips.length > 0 ? ['SupplementaryGroups=gpio'] : []),
     'StateDirectory=beelab-watchdog',

@@ -11,9 +11,17 @@ export const defineWatchdog: DefineCommand = (program) => {
       '--reset [targets...]',
       'forget saved state (cycle counts, back-off, give-up) of these targets, or all',
     )
-    .option('--print-unit', 'print the hardened systemd unit for the Pi')
+    .option(
+      '--bundle <out.mjs>',
+      'build the single-file watchdog the Pi runs (plain JS, under 60 MB resident)',
+    )
+    .option('--print-unit', 'print the hardened systemd unit for the Pi (runs the --bundle file)')
     .option('--node <path>', 'node binary for --print-unit', '/usr/bin/node')
-    .option('--entry <path>', 'bin/beelab.mjs for --print-unit', '/opt/beelab/bin/beelab.mjs')
+    .option(
+      '--entry <path>',
+      'the --bundle file, for --print-unit',
+      '/opt/beelab-watchdog/beelab-watchdog.mjs',
+    )
     .option('--gpio-chip <dev...>', 'GPIO character devices the unit may open, for --print-unit')
     .addHelpText(
       'after',
@@ -22,6 +30,7 @@ Examples:
   beelab watchdog --config /etc/beelab-watchdog/watchdog.yaml --check
   beelab watchdog --config /etc/beelab-watchdog/watchdog.yaml
   beelab watchdog --config watchdog.yaml --reset pve1
+  beelab watchdog --bundle /opt/beelab-watchdog/beelab-watchdog.mjs
   beelab watchdog --print-unit --gpio-chip /dev/gpiochip0 > /etc/systemd/system/beelab-watchdog.service
 
 Logs are JSON lines on stdout. Touch the maintenance flag file (default /etc/beelab-watchdog/maintenance)
