@@ -1,13 +1,13 @@
 // `npm run bench:gateway`: direct vs Beelab's gateway vs Portkey's gateway against one local upstream,
 // open-loop at fixed rates, timed in microseconds by a load generator on its own core.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashKey } from '../src/gateway/api-keys.ts';
 import type { PhaseResult, PhaseSpec } from './gateway/loadgen.ts';
 import { freePort, rssMb, spawnPinned, stop, waitHttp } from './gateway/processes.ts';
-import { ms } from './gateway/stats.ts';
+import { ms, summarize } from './gateway/stats.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -36,6 +36,9 @@ if (
   process.exit(r.status ?? 1);
 }
 
+// Same raised priority for every process under test (root only), to be less at the mercy of
+// other work on a shared machine; it favours no target over another.
+const NICE = process.getuid?.() === 0 ? -10 : 0;
 const twoCores = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const SERVER_CPU = twoCores ? 0 : undefined;
 const LOAD_CPU = twoCores ? 1 : undefined;
@@ -56,18 +59,21 @@ writeFileSync(configFile, JSON.stringify(config, null, 2)); // JSON is YAML
 const accessLog = openSync(join(tmp, 'beelab-gateway.log'), 'a');
 
 const upstream = spawnPinned(
+  NICE,
   SERVER_CPU,
   process.execPath,
   ['--import', 'tsx', join(root, 'bench/gateway/upstream-server.ts'), String(upPort), '8'],
   log,
 );
 const beelab = spawnPinned(
+  NICE,
   SERVER_CPU,
   process.execPath,
   [join(root, 'bin/beelab.mjs'), 'gateway', '--config', configFile],
   accessLog,
 );
 const portkey = spawnPinned(
+  NICE,
   SERVER_CPU,
   process.execPath,
   [
@@ -79,16 +85,13 @@ const portkey = spawnPinned(
   ],
   log,
 );
-const loadgen =
-  LOAD_CPU === undefined
-    ? spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/gateway/loadgen.ts')], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      })
-    : spawn(
-        'taskset',
-        ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', join(root, 'bench/gateway/loadgen.ts')],
-        { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-      );
+const loadgen = spawnPinned(
+  NICE,
+  LOAD_CPU,
+  process.execPath,
+  ['--import', 'tsx', join(root, 'bench/gateway/loadgen.ts')],
+  'inherit',
+);
 
 const cleanup = async () => {
   await Promise.all([stop(upstream), stop(beelab), stop(portkey), stop(loadgen)]);
@@ -170,14 +173,34 @@ for (const t of TARGETS) {
 }
 
 const RATE = 500;
+const ROUNDS = 5;
+// Targets take turns in short rounds, so background load on this shared machine hits all alike.
+const merge = (rs: PhaseResult[]): PhaseResult => ({
+  sent: rs.reduce((n, r) => n + r.sent, 0),
+  ok: rs.reduce((n, r) => n + r.ok, 0),
+  errors: rs.reduce((n, r) => n + r.errors, 0),
+  achievedRps: Math.min(...rs.map((r) => r.achievedRps)),
+  maxLagUs: Math.max(...rs.map((r) => r.maxLagUs)),
+  latency: summarize(rs.flatMap((r) => r.samples)),
+  ttft: rs[0]!.ttft ? summarize(rs.flatMap((r) => r.ttftSamples ?? [])) : undefined,
+  samples: [],
+  firstError: rs.find((r) => r.firstError)?.firstError,
+});
 const plain: Record<string, PhaseResult> = {};
 const streamed: Record<string, PhaseResult> = {};
-say(`non-streaming at ${RATE} rps, 10 s per target…`);
-for (const t of TARGETS) plain[t] = await phase(t, false, RATE, 10_000);
-say('streaming (8 events + usage + [DONE]) at 100 rps, 5 s per target…');
-for (const t of TARGETS) streamed[t] = await phase(t, true, 100, 5000);
+say(`non-streaming at ${RATE} rps: ${ROUNDS} rounds × 2 s per target…`);
+const plainRounds: Record<string, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+for (let i = 0; i < ROUNDS; i++)
+  for (const t of TARGETS) plainRounds[t]!.push(await phase(t, false, RATE, 2000));
+for (const t of TARGETS) plain[t] = merge(plainRounds[t]!);
+say(`streaming (8 events + usage + [DONE]) at 100 rps: ${ROUNDS} rounds × 1 s per target…`);
+const streamRounds: Record<string, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+for (let i = 0; i < ROUNDS; i++)
+  for (const t of TARGETS) streamRounds[t]!.push(await phase(t, true, 100, 1000));
+for (const t of TARGETS) streamed[t] = merge(streamRounds[t]!);
 
-// Highest offered rate that completes: everything answered, ≥ 98 % of it per second, p99 < 100 ms.
+// Highest offered rate that is kept up with: everything answered, >= 98 % of it per second, and no
+// backlog (an open-loop overload shows as a median that climbs; 20 ms is far above any healthy one).
 const LADDER = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000];
 const maxRps: Record<string, { rate: number; achieved: number }> = {};
 say('max sustained rate (2 s steps)…');
@@ -185,9 +208,9 @@ for (const t of TARGETS) {
   maxRps[t] = { rate: 0, achieved: 0 };
   for (const rate of LADDER) {
     const r = await phase(t, false, rate, 2000);
-    const pass = r.errors === 0 && r.achievedRps >= 0.98 * rate && r.latency.p99 < 100_000;
+    const pass = r.errors === 0 && r.achievedRps >= 0.98 * rate && r.latency.p50 < 20_000;
     say(
-      `  ${t} ${rate} rps: achieved ${r.achievedRps.toFixed(0)}, p99 ${ms(r.latency.p99)} ms, errors ${r.errors} → ${pass ? 'ok' : 'stop'}`,
+      `  ${t} ${rate} rps: achieved ${r.achievedRps.toFixed(0)}, p50 ${ms(r.latency.p50)} ms, p99 ${ms(r.latency.p99)} ms, errors ${r.errors} → ${pass ? 'ok' : 'stop'}`,
     );
     if (!pass) break;
     maxRps[t] = { rate, achieved: r.achievedRps };

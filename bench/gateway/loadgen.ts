@@ -26,6 +26,9 @@ export interface PhaseResult {
   /** Time to the first `data:` event, streaming only. */
   ttft?: LatencySummary;
   firstError?: string;
+  /** Raw samples (µs), so the orchestrator can merge rounds. */
+  samples: number[];
+  ttftSamples?: number[];
 }
 
 function runPhase(p: PhaseSpec): Promise<PhaseResult> {
@@ -60,6 +63,8 @@ function runPhase(p: PhaseSpec): Promise<PhaseResult> {
         latency: summarize(lat),
         ttft: p.stream ? summarize(ttft) : undefined,
         firstError,
+        samples: lat,
+        ttftSamples: p.stream ? ttft : undefined,
       });
     };
     const fail = (why: string) => {

@@ -3,16 +3,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Pins with taskset when present; `cpu` undefined means no pinning. */
+/** Pins with taskset (`cpu` undefined: no pinning) at a nice level; both exec, so the pid is node's. */
 export function spawnPinned(
+  nice: number,
   cpu: number | undefined,
   cmd: string,
   args: string[],
-  logFd: number | 'ignore',
+  logFd: number | 'ignore' | 'inherit',
 ): ChildProcess {
-  const [c, a] = cpu === undefined ? [cmd, args] : ['taskset', ['-c', String(cpu), cmd, ...args]];
+  let [c, a] = cpu === undefined ? [cmd, args] : ['taskset', ['-c', String(cpu), cmd, ...args]];
+  if (nice !== 0) [c, a] = ['nice', ['-n', String(nice), c, ...a]];
   return spawn(c, a, {
-    stdio: ['ignore', 'ignore', logFd, 'ipc'],
+    stdio: ['ignore', logFd === 'inherit' ? 'inherit' : 'ignore', logFd, 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
 }
@@ -51,7 +53,6 @@ export function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-/** The process actually serving, below taskset (taskset execs, so it is the same pid). */
 export function stop(p: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (p.exitCode !== null || p.signalCode !== null) return resolve();
