@@ -18,7 +18,7 @@ export interface RunChecksOptions {
   rulesDurationMs?: number;
   /** How many validators run at once; default: the number of cores. */
   concurrency?: number;
-  /** Per-validator limit; a validator still running is aborted and fails. Default 120 s. */
+  /** Per-validator limit unless the validator sets its own; one still running is aborted and fails. Default 120 s. */
   timeoutMs?: number;
   /** CI mode: a skipped validator (missing tool) is a failure. */
   strict?: boolean;
@@ -98,7 +98,8 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckReport> {
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const job = queue[next++]!;
-      const r = await runOne(job.validator, job.files, job.toolPath, source, timeoutMs);
+      const limit = job.validator.timeoutMs ?? timeoutMs;
+      const r = await runOne(job.validator, job.files, job.toolPath, source, limit);
       slots[job.index] = emit(r);
     }
   };

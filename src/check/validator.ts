@@ -35,6 +35,8 @@ export interface Validator {
   /** Human title for the summary, e.g. `YAML lint (yamllint)`. */
   title: string;
   tool?: ToolSpec;
+  /** Its own time limit, for tools known to be slow on big repositories; default: the runner's. */
+  timeoutMs?: number;
   /** The files this validator checks (site-relative); none means "not applicable". Must not throw for odd input. */
   applies(files: string[], source: FileSource): string[];
   /** Checks the files; a thrown error becomes a failed result with a `check/crash` diagnostic. */

@@ -47,6 +47,7 @@ export const ansibleInventory: Validator = {
 export function ansibleEnv(dir: string, file: string, yaml?: boolean): Record<string, string> {
   const env: Record<string, string> = {
     ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True',
+    ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: 'True',
     ANSIBLE_RETRY_FILES_ENABLED: 'False',
   };
   if (yaml !== undefined) env.ANSIBLE_INVENTORY_ENABLED = yaml ? 'yaml' : 'ini';
@@ -60,7 +61,8 @@ function inventoryDiagnostics(dir: string, file: string, messages: AnsibleMessag
   const strip = (s: string) => s.split(`${dir}/`).join('');
   for (const m of messages) {
     const text = strip(m.text);
-    const failed = /^\* Failed to parse |^Unable to parse |^No inventory was parsed/.test(text);
+    const failed =
+      /^(\* Failed to parse |Unable to parse |No inventory was parsed|Completely failed to parse)/.test(text);
     if (m.kind === 'error' || failed) {
       out.push({ ...error(file, text), location: m.location ?? { file } });
     } else {
@@ -74,7 +76,9 @@ function inventoryDiagnostics(dir: string, file: string, messages: AnsibleMessag
   }
   // The specific "Failed to parse ... line 7" makes the generic follow-ups noise.
   if (out.some((d) => d.message.startsWith('* Failed to parse'))) {
-    return out.filter((d) => !/^(Unable to parse |No inventory was parsed)/.test(d.message));
+    return out.filter(
+      (d) => !/^(Unable to parse |No inventory was parsed|Completely failed to parse)/.test(d.message),
+    );
   }
   return out;
 }

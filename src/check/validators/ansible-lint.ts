@@ -32,14 +32,20 @@ export const ansibleLint: Validator = {
       // --offline: no update check, no collection installs, no schema downloads (this must not touch the network).
       const args = ['--offline', '--nocolor', '-q', '-f', 'codeclimate', '--project-dir', ctx.dir, ...batch];
       const r = await runTool(ctx, args);
-      let issues: CodeClimateIssue[];
+      // 0: clean, 2: findings, 5: no file it considers Ansible. Anything else means it could not lint:
+      // that is an error, because a broken linter must not look like a clean repository.
+      let issues: CodeClimateIssue[] | undefined;
       try {
         issues = JSON.parse(r.stdout || '[]');
       } catch {
+        issues = undefined;
+      }
+      if (!Array.isArray(issues) || ![0, 2, 5].includes(r.exitCode)) {
         out.push({
           code: CODE,
-          severity: 'warning',
-          message: `ansible-lint did not produce a report (exit ${r.exitCode}): ${tail(r.stderr || r.stdout)}`,
+          severity: 'error',
+          message: `ansible-lint could not lint (exit ${r.exitCode}): ${tail(r.stderr || r.stdout)}`,
+          hint: 'run it by hand in the site directory; an invalid .ansible-lint config is a common cause',
         });
         continue;
       }

@@ -151,4 +151,15 @@ describe.runIf(needTool('ansible-lint', 'apt-get install ansible-lint'))('ansibl
     expect(where(r)).toEqual(['ansible/site.yml:5: warning ansible-lint/name[casing]']);
     expect(r.diagnostics[0]!.hint).toMatch(/^see https:\/\/ansible-lint/);
   });
+
+  it('is an error, not a clean pass, when ansible-lint cannot run (invalid .ansible-lint)', async () => {
+    const r = await checkWith(ansibleLint, {
+      'ansible/site.yml': PLAYBOOK,
+      '.ansible-lint': 'profile: nosuch\n',
+    });
+    expect(r.status).toBe('failed');
+    expect(r.diagnostics[0]!.message).toMatch(
+      /^ansible-lint could not lint \(exit 3\): .*Invalid configuration file/s,
+    );
+  });
 });
