@@ -201,7 +201,7 @@ export function hostRequests(spec: Spec, vlans: Vlan[]): HostRequest[] {
     );
     if (!nodes.some((n) => n.role === 'backup')) {
       out.push(
-        vm('pbs', mgmt, ['pbs'], ['backup'], 'proxmox-backup', { cores: 2, memoryGb: 4, diskGb: 64 }, 'pbs'),
+        vm('backup', mgmt, ['pbs'], ['backup'], 'proxmox-backup', { cores: 2, memoryGb: 4, diskGb: 64 }, 'pbs'),
       );
     }
     const obs = spec.observability ?? {};

@@ -69,10 +69,10 @@ const PLACEHOLDER_VLANS: Vlan[] = [
   },
 ];
 
-/** Names of the VMs the site generates (talos-cp1, k3s-s1, apps, ...). */
+/** Names of the VMs the site generates (talos-cp1, k3s-s1, apps, ...); a firewall VM is named by the user. */
 export function generatedVmNames(spec: Spec): string[] {
   return hostRequests(spec, PLACEHOLDER_VLANS)
-    .filter((h) => h.kind === 'vm')
+    .filter((h) => h.kind === 'vm' && !h.roles.includes('firewall'))
     .map((h) => h.name);
 }
 

@@ -98,7 +98,7 @@ export function uniquenessRules({ spec }: RuleContext): Finding[] {
       hint:
         n.path.length && prev.length
           ? 'rename one of them'
-          : 'generated VMs are named talos-cp1, talos-w1, k3s-s1, k3s-a1, apps, monitor, pbs, wazuh, tpot; rename yours',
+          : 'generated VMs are named talos-cp1, talos-w1, k3s-s1, k3s-a1, apps, monitor, backup, wazuh, tpot; rename yours',
     });
   }
   const addrs = written.flatMap((h) => (h.address ? [{ v: h.address, path: [...h.path, 'address'] }] : []));
