@@ -13,8 +13,14 @@ type Xml = Record<string, unknown>;
  */
 export const DNSMASQ_DNS_PORT = '53053';
 
-/** DHCP option 42 (NTP servers), which dnsmasq does not send unless told. */
-const NTP_OPTION = '42';
+/**
+ * DHCP options handed out explicitly per VLAN, all pointing at the gateway: 6 (DNS, which dnsmasq would not
+ * advertise itself since its own DNS is not on 53) and 42 (NTP, which it never sends unless told).
+ */
+const GATEWAY_OPTIONS = [
+  { option: '6', what: 'dns', label: 'DNS server' },
+  { option: '42', what: 'ntp', label: 'NTP server' },
+] as const;
 
 /** ET Open rule files enabled for Suricata: scans, exploits, malware and attack responses. */
 export const IDS_RULESETS = [
@@ -59,14 +65,16 @@ export function dnsmasq(addressing: Addressing, assignments: readonly Assignment
       domain: s.domain,
       description: description(`DHCP pool of ${s.zone}`),
     })),
-    dhcp_options: addressing.scopes.map((s) => ({
-      '@_uuid': uuidV5(`opnsense/dnsmasq/option/ntp/${s.zone}`),
-      type: 'set',
-      option: NTP_OPTION,
-      interface: keyOf(assignments, s.zone),
-      value: s.gateway,
-      description: description(`NTP server for ${s.zone}: the firewall`),
-    })),
+    dhcp_options: addressing.scopes.flatMap((s) =>
+      GATEWAY_OPTIONS.map((o) => ({
+        '@_uuid': uuidV5(`opnsense/dnsmasq/option/${o.what}/${s.zone}`),
+        type: 'set',
+        option: o.option,
+        interface: keyOf(assignments, s.zone),
+        value: s.gateway,
+        description: description(`${o.label} for ${s.zone}: the firewall`),
+      })),
+    ),
   };
 }
 
