@@ -5,6 +5,20 @@ import { yamllint } from './yamllint.ts';
 
 afterAll(removeSites);
 
+describe('yamllint file selection', () => {
+  it('takes every YAML file except the Go templates of a Helm chart', () => {
+    const files = ['charts/app/Chart.yaml', 'charts/app/templates/deploy.yaml', 'charts/app/values.yaml'];
+    files.push('ansible/roles/x/templates/a.yml', 'k8s/app.yml', 'notes.md');
+    expect(yamllint.applies(['Chart.yaml', 'templates/a.yaml'], undefined as never)).toEqual(['Chart.yaml']);
+    expect(yamllint.applies(files, undefined as never)).toEqual([
+      'charts/app/Chart.yaml',
+      'charts/app/values.yaml',
+      'ansible/roles/x/templates/a.yml',
+      'k8s/app.yml',
+    ]);
+  });
+});
+
 describe.runIf(needTool('yamllint', 'apt-get install yamllint'))('yamllint validator', () => {
   it('passes generated-style YAML: no document start, long lines, `on:` keys, padded flow collections', async () => {
     const r = await checkWith(yamllint, {

@@ -2,7 +2,7 @@
 import type { Diagnostic, Severity } from '../diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator } from '../validator.ts';
-import { chunks } from './util.ts';
+import { chunks, dirname } from './util.ts';
 
 /**
  * yamllint's `default` preset, relaxed where generated files are right and the rule is not:
@@ -36,7 +36,16 @@ export const yamllint: Validator = {
   id: 'yamllint',
   title: 'YAML lint (yamllint)',
   tool: { command: 'yamllint', installHint: 'apt-get install yamllint (or pipx install yamllint)' },
-  applies: (files) => files.filter((f) => YAML_FILE.test(f)),
+  applies: (files) => {
+    // A Helm chart's templates/ are Go templates, not YAML, until helm renders them.
+    const charts = new Set(files.filter((f) => /(^|\/)Chart\.ya?ml$/.test(f)).map((f) => dirname(f)));
+    const inChartTemplates = (f: string) => {
+      const g = `/${f}`;
+      const i = g.lastIndexOf('/templates/');
+      return i !== -1 && charts.has(i === 0 ? '.' : g.slice(1, i));
+    };
+    return files.filter((f) => YAML_FILE.test(f) && !inChartTemplates(f));
+  },
   async run(ctx) {
     const out: Diagnostic[] = [];
     for (const batch of chunks(ctx.files, 200)) {
