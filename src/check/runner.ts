@@ -65,7 +65,7 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckReport> {
 
   const results: ValidatorResult[] = [];
   if (opts.rules) {
-    results.push(emit(rulesResult(opts.rules, opts.rulesDurationMs ?? 0)));
+    results.push(emit(rulesResult(opts.rules, Math.round(opts.rulesDurationMs ?? 0))));
   }
 
   // Decide applicability and tool presence up front (cheap, synchronous); only real runs go to the pool.
