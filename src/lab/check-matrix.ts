@@ -37,21 +37,23 @@ function judge(p: PlannedProbe, r: ProbeResult): ProbeOutcome {
   return { probe: p, result: r, ok: true };
 }
 
-export async function checkMatrix(ctx: LabContext): Promise<ProbeOutcome[]> {
-  const probes = planProbes(ctx.plan, ctx.router, ctx.listeners);
+/** A second, slower try for allowed connections that failed: a loaded machine is not a closed port. */
+export const RETRY_TIMEOUT_MS = 3000;
+
+async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number): Promise<ProbeOutcome[]> {
   const byNs = new Map<string, PlannedProbe[]>();
   for (const p of probes) byNs.set(p.netns, [...(byNs.get(p.netns) ?? []), p]);
   const outcomes = await Promise.all(
     [...byNs].map(async ([netns, list]) => {
       const socket = ctx.sockets.get(netns);
       if (!socket) throw new Error(`no agent in ${netns}`);
-      const wire = list.map(({ id, src, dst, proto, port, timeoutMs }) => ({
+      const wire = list.map(({ id, src, dst, proto, port, timeoutMs: t }) => ({
         id,
         src,
         dst,
         proto,
         port,
-        timeoutMs,
+        timeoutMs: timeoutMs ?? t,
       }));
       const res = await ask<'probe'>(
         socket,
@@ -64,5 +66,16 @@ export async function checkMatrix(ctx: LabContext): Promise<ProbeOutcome[]> {
       );
     }),
   );
-  return outcomes.flat().sort((a, b) => a.probe.id - b.probe.id);
+  return outcomes.flat();
+}
+
+/**
+ * Every planned probe, judged. Only "should connect but did not" is tried again, once and slower; a blocked
+ * probe that connected is never retried: one connection is proof of a hole.
+ */
+export async function checkMatrix(ctx: LabContext): Promise<ProbeOutcome[]> {
+  const first = await runOn(ctx, planProbes(ctx.plan, ctx.router, ctx.listeners));
+  const retry = first.filter((o) => !o.ok && !o.result.connected).map((o) => o.probe);
+  const again = new Map((await runOn(ctx, retry, RETRY_TIMEOUT_MS)).map((o) => [o.probe.id, o]));
+  return first.map((o) => again.get(o.probe.id) ?? o).sort((a, b) => a.probe.id - b.probe.id);
 }

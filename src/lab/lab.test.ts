@@ -1,0 +1,141 @@
+// The lab end to end (root): reference and compact builds pass for real, a broken ruleset is caught, nothing is left behind.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../project/load.ts';
+import { isRoot, needTool, strictTools } from '../testing/tools.ts';
+import { checkMatrix } from './check-matrix.ts';
+import { labDown } from './down.ts';
+import { newRunId } from './names.ts';
+import { runDir } from './state.ts';
+import { labNamespaces, nsRun } from './system.ts';
+import { labTest } from './test.ts';
+import { labUp } from './up.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const example = (name: string) => `${repo}examples/${name}`;
+
+function canRun(): boolean {
+  if (!isRoot()) {
+    if (strictTools) throw new Error('the lab needs root; BEELAB_STRICT_TOOLS=1 makes this a failure');
+    process.stderr.write('skip: lab e2e needs root (network namespaces)\n');
+    return false;
+  }
+  return (
+    needTool('ip', 'apt-get install iproute2') &&
+    needTool('nft', 'apt-get install nftables') &&
+    needTool('dnsmasq', 'apt-get install dnsmasq') &&
+    needTool('busybox', 'apt-get install busybox') &&
+    needTool('ping', 'apt-get install iputils-ping')
+  );
+}
+
+async function upAndTest(dir: string) {
+  const { site } = await loadProject(dir);
+  const id = newRunId();
+  try {
+    const ctx = await labUp(site, { id, mode: 'veth', siteDir: dir });
+    return { site, ctx, report: await labTest(ctx) };
+  } finally {
+    await labDown(id);
+    expect(await labNamespaces(id)).toEqual([]);
+    expect(existsSync(runDir(id))).toBe(false);
+  }
+}
+
+describe('lab (root)', () => {
+  it('reference build: every cell of the policy, DHCP and DNS as the policy says', async () => {
+    if (!canRun()) return;
+    const { site, report } = await upAndTest(example('reference'));
+    const bad = report.matrix.filter((o) => !o.ok).map((o) => o.problem);
+    expect(bad).toEqual([]);
+    expect(report.dhcp.filter((d) => !d.ok)).toEqual([]);
+    expect(report.dns.filter((d) => !d.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    // Both outcomes are exercised from every VLAN (management may reach everything), and every DHCP VLAN
+    // handed out a pool lease.
+    for (const v of site.vlans) {
+      const actions = new Set(
+        report.matrix.filter((o) => o.probe.from === v.name).map((o) => o.probe.expect.action),
+      );
+      expect([...actions].sort(), v.name).toEqual(v.purpose === 'management' ? ['pass'] : ['block', 'pass']);
+    }
+    const pools = report.dhcp.filter((d) => d.probe.expect.kind === 'pool').map((d) => d.probe.zone);
+    expect(pools).toEqual(site.vlans.filter((v) => v.dhcp && v.dhcpRange).map((v) => v.name));
+  });
+
+  it('compact build: passes too', async () => {
+    if (!canRun()) return;
+    const { report } = await upAndTest(example('compact'));
+    expect(report.matrix.filter((o) => !o.ok).map((o) => o.problem)).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('catches a ruleset that differs from the policy: a missing allow and an open hole', async () => {
+    if (!canRun()) return;
+    const dir = example('reference');
+    const { site } = await loadProject(dir);
+    const id = newRunId();
+    try {
+      const ctx = await labUp(site, { id, mode: 'veth', siteDir: dir });
+      const lines = ctx.router.nftables.split('\n');
+      const removed = lines.findIndex((l) => l.includes('comment "flow/'));
+      const ruleId = /comment "([^"]+)"/.exec(lines[removed]!)![1]!;
+      lines.splice(removed, 1);
+      const hole = lines.findIndex((l) => /^ {2}chain fwd_security \{$/.test(l));
+      lines.splice(hole + 1, 0, '    accept');
+      const file = `${ctx.dir}/broken.nft`;
+      await import('node:fs').then((fs) => fs.writeFileSync(file, lines.join('\n')));
+      await nsRun(ctx.plan.names.router, ['nft', '-f', file]);
+      const failed = (await checkMatrix(ctx)).filter((o) => !o.ok);
+      expect(failed.some((o) => o.probe.expect.rule === ruleId && !o.result.connected)).toBe(true);
+      expect(
+        failed.some((o) => o.probe.from === 'security' && o.probe.to !== 'internet' && o.result.connected),
+      ).toBe(true);
+    } finally {
+      await labDown(id);
+    }
+  });
+
+  it('Ctrl-C during `lab test` removes the lab and exits 130', async () => {
+    if (!canRun()) return;
+    const child = spawn(process.execPath, [`${repo}bin/beelab.mjs`, 'lab', 'test', example('compact')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let id = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        id ||= /lab ([0-9a-f]{6}):/.exec(out)?.[1] ?? '';
+        if (out.includes('router up')) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(id).toMatch(/^[0-9a-f]{6}$/);
+    expect(code).toBe(130);
+    expect(await labNamespaces(id)).toEqual([]);
+    expect(existsSync(runDir(id))).toBe(false);
+  });
+
+  it('without root: a clear error, exit 2', () => {
+    if (!canRun() || !needTool('setpriv', 'apt-get install util-linux')) return;
+    const r = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        `${repo}bin/beelab.mjs`,
+        'lab',
+        'test',
+        example('compact'),
+      ],
+      { encoding: 'utf8', cwd: '/' },
+    );
+    expect(r.stderr).toContain('the lab needs root');
+    expect(r.status).toBe(2);
+  });
+});
