@@ -10,7 +10,7 @@ export function describeProbe(spec: ProbeSpec): string {
     case 'http':
       return `${spec.method ?? 'GET'} ${spec.url}`;
     case 'tls':
-      return `tls ${hostPort(spec.host, spec.port)}`;
+      return `tls ${hostPort(spec.host, spec.port)}${spec.servername ? ` sni=${spec.servername}` : ''}`;
   }
 }
 

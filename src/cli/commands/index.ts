@@ -6,6 +6,7 @@ import { defineInit } from './init.ts';
 import { defineLab } from './lab.ts';
 import { definePlan } from './plan.ts';
 import { defineRender } from './render.ts';
+import { defineStatus } from './status.ts';
 import { defineWatchdog } from './watchdog.ts';
 
 export type DefineCommand = (program: Command) => void;
@@ -17,5 +18,6 @@ export const commands: DefineCommand[] = [
   defineCheck,
   defineGateway,
   defineWatchdog,
+  defineStatus,
   defineLab,
 ];
