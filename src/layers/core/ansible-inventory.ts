@@ -14,15 +14,13 @@ export function groupName(name: string): string {
 type HostVars = Record<string, string | number | boolean>;
 type Group = { hosts?: Record<string, HostVars | null>; vars?: HostVars; children?: Record<string, Group> };
 
+/**
+ * Only what playbooks need per host: the rest is derivable (FQDN = name + beelab_domain from
+ * group_vars/all.yml, OS and kind from the role and layer groups), and every extra key costs at 1000 hosts.
+ */
 function hostVars(site: Site, host: Host): HostVars {
   const access = ansibleAccess(host);
-  const vars: HostVars = {
-    ansible_host: host.address,
-    beelab_fqdn: host.fqdn,
-    beelab_kind: host.kind,
-    beelab_os: host.os,
-    beelab_vlan: host.vlan,
-  };
+  const vars: HostVars = { ansible_host: host.address, beelab_vlan: host.vlan };
   if (access.ssh) {
     vars.ansible_user = access.user;
     Object.assign(vars, access.vars ?? {});

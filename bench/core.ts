@@ -1,0 +1,202 @@
+// `npm run bench`: render (resolve + every registered layer) and internal checks of the reference build and
+// synthetic 50/200/1000-node specs, in-process; prints a table and the growth. `--external` adds the validators.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { checkDir } from '../src/check/check-dir.ts';
+import { layers } from '../src/layers/index.ts';
+import { projectValidators } from '../src/project/check.ts';
+import { resolve } from '../src/site/resolve.ts';
+import { siteRules } from '../src/site/rules.ts';
+import type { Site } from '../src/site/types.ts';
+import { parseSpec } from '../src/spec/parse.ts';
+import type { Spec } from '../src/spec/schema.ts';
+import { tierDefaults } from '../src/spec/tiers.ts';
+import { syntheticSpec } from '../src/testing/synthetic.ts';
+import { FileTree } from '../src/tree/file-tree.ts';
+import { toYaml } from '../src/tree/serialize/index.ts';
+
+const args = process.argv.slice(2);
+const external = args.includes('--external');
+const json = args.includes('--json');
+const runsArg = args.find((a) => a.startsWith('--runs='));
+const RUNS = runsArg ? Math.max(1, Number(runsArg.slice('--runs='.length))) : 5;
+
+interface Case {
+  name: string;
+  nodes: number;
+  spec: Spec;
+}
+
+interface Row {
+  name: string;
+  physical: number;
+  hosts: number;
+  files: number;
+  bytes: number;
+  parseMs: number;
+  resolveMs: number;
+  renderMs: number;
+  rulesMs: number;
+  /** Median time of each layer's render; a layer that throws is listed in `failed` instead. */
+  layerMs: Record<string, number>;
+  failed: Record<string, string>;
+  externalMs?: number;
+  externalStatus?: string;
+}
+
+const cases: Case[] = [
+  { name: 'reference', nodes: 6, spec: tierDefaults('reference') },
+  ...[50, 200, 1000].map((n) => ({ name: `synthetic-${n}`, nodes: n, spec: syntheticSpec(n) })),
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time<T>(f: () => T): [T, number] {
+  const t0 = performance.now();
+  const v = f();
+  return [v, performance.now() - t0];
+}
+
+/** Internal rules: the spec rules run inside parseSpec (timed as parse); these are the Site-level ones. */
+function rules(site: Site): number {
+  let n = siteRules(site).length;
+  for (const l of layers) n += l.rules?.(site).length ?? 0;
+  return n;
+}
+
+async function externalChecks(tree: FileTree): Promise<[number, string]> {
+  const dir = mkdtempSync(join(tmpdir(), 'beelab-bench-'));
+  try {
+    for (const [p, f] of tree.entries()) {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), f.content, { mode: f.mode });
+    }
+    const t0 = performance.now();
+    const report = await checkDir(dir, { validators: projectValidators() });
+    const t = report.totals;
+    return [performance.now() - t0, `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every layer rendered on its own, so one layer that cannot express a site does not hide the others' times. */
+function renderLayers(site: Site, failed: Record<string, string>): [FileTree, Record<string, number>] {
+  const tree = new FileTree();
+  const ms: Record<string, number> = {};
+  for (const layer of layers) {
+    const t0 = performance.now();
+    try {
+      tree.merge(layer.render(site));
+      ms[layer.id] = performance.now() - t0;
+    } catch (err) {
+      failed[layer.id] = (err as Error).message.split('\n')[0]!;
+    }
+  }
+  return [tree, ms];
+}
+
+async function measure(c: Case): Promise<Row> {
+  const text = toYaml(c.spec);
+  const parse: number[] = [];
+  const res: number[] = [];
+  const render: number[] = [];
+  const rule: number[] = [];
+  const perLayer = new Map<string, number[]>();
+  const failed: Record<string, string> = {};
+  let tree: FileTree | undefined;
+  let site: Site | undefined;
+  // One warm-up run (JIT, module caches), then RUNS measured runs; the median is reported.
+  for (let i = 0; i <= RUNS; i++) {
+    const [parsed, tp] = time(() => parseSpec(text));
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) throw new Error(`${c.name}: ${errors[0]!.message}`);
+    // Render = resolve + every layer, what the targets are stated for.
+    const [resolved, tr] = time(() => resolve(parsed.spec!));
+    const [[t, ms], tl] = time(() => renderLayers(resolved.site, failed));
+    const [, tu] = time(() => rules(resolved.site));
+    if (i === 0) continue;
+    parse.push(tp);
+    res.push(tr);
+    render.push(tr + tl);
+    rule.push(tu);
+    for (const [id, v] of Object.entries(ms)) perLayer.set(id, [...(perLayer.get(id) ?? []), v]);
+    tree = t;
+    site = resolved.site;
+  }
+  const entries = tree!.entries();
+  const row: Row = {
+    name: c.name,
+    physical: site!.hosts.filter((h) => h.kind === 'physical').length,
+    hosts: site!.hosts.length,
+    files: entries.length,
+    bytes: entries.reduce((s, [, f]) => s + Buffer.byteLength(f.content), 0),
+    parseMs: median(parse),
+    resolveMs: median(res),
+    renderMs: median(render),
+    rulesMs: median(rule),
+    layerMs: Object.fromEntries([...perLayer].map(([id, v]) => [id, median(v)])),
+    failed,
+  };
+  if (external) [row.externalMs, row.externalStatus] = await externalChecks(tree!);
+  return row;
+}
+
+const rows: Row[] = [];
+for (const c of cases) rows.push(await measure(c));
+
+const byName = (n: string) => rows.find((r) => r.name === n)!;
+const small = byName('synthetic-50');
+const large = byName('synthetic-1000');
+// Growth is measured over resolve + the layers that rendered in every case, so a layer that throws on
+// a large site does not make growth look better than it is.
+const common = layers.map((l) => l.id).filter((id) => rows.every((r) => !(id in r.failed)));
+const comparable = (r: Row) => r.resolveMs + common.reduce((s, id) => s + r.layerMs[id]!, 0);
+// Exponent k of render time ~ hosts^k between 50 and 1000 nodes: 1 is linear, 2 quadratic.
+const exponent = Math.log(comparable(large) / comparable(small)) / Math.log(large.hosts / small.hosts);
+const perHost = rows.map((r) => r.renderMs / r.hosts);
+const targets = [
+  { what: 'reference render < 200 ms', ok: byName('reference').renderMs < 200 },
+  { what: '1000 nodes render < 2 s', ok: large.renderMs < 2000 },
+  { what: 'growth no worse than linear (exponent <= 1.15)', ok: exponent <= 1.15 },
+  ...rows
+    .filter((r) => Object.keys(r.failed).length > 0)
+    .map((r) => ({
+      what: `${r.name}: every layer renders (${Object.keys(r.failed).join(', ')} threw)`,
+      ok: false,
+    })),
+];
+
+if (json) {
+  process.stdout.write(`${JSON.stringify({ runs: RUNS, rows, common, exponent, targets }, null, 2)}\n`);
+} else {
+  const f = (n: number) => n.toFixed(1).padStart(8);
+  const head = `${'case'.padEnd(16)}${'nodes'.padStart(6)}${'hosts'.padStart(7)}${'files'.padStart(7)}${'KiB'.padStart(8)}${'parse'.padStart(9)}${'resolve'.padStart(9)}${'render'.padStart(9)}${'rules'.padStart(9)}${'ms/host'.padStart(9)}${external ? '  external' : ''}`;
+  console.log(
+    `Core render benchmark: median of ${RUNS} runs after one warm-up; times in ms; render = resolve + ${layers.length} layer(s) (${layers.map((l) => l.id).join(', ')})`,
+  );
+  console.log(head);
+  rows.forEach((r, i) => {
+    const ext = external ? `  ${r.externalMs!.toFixed(0)} ms (${r.externalStatus})` : '';
+    console.log(
+      `${r.name.padEnd(16)}${String(r.physical).padStart(6)}${String(r.hosts).padStart(7)}${String(r.files).padStart(7)}${(r.bytes / 1024).toFixed(0).padStart(8)}${f(r.parseMs)} ${f(r.resolveMs)} ${f(r.renderMs)} ${f(r.rulesMs)} ${perHost[i]!.toFixed(3).padStart(8)}${ext}`,
+    );
+  });
+  const ids = layers.map((l) => l.id);
+  console.log(`\nper layer (ms): ${ids.join(', ')}`);
+  for (const r of rows) {
+    const cells = ids.map((id) => (id in r.failed ? 'FAILED' : (r.layerMs[id] ?? 0).toFixed(1)));
+    console.log(`${r.name.padEnd(16)}${cells.map((c) => c.padStart(10)).join('')}`);
+    for (const [id, msg] of Object.entries(r.failed)) console.log(`  ${id} threw: ${msg}`);
+  }
+  console.log(
+    `growth 50 → 1000 nodes (resolve + ${common.join(', ') || 'no layer'}): hosts ×${(large.hosts / small.hosts).toFixed(1)}, time ×${(comparable(large) / comparable(small)).toFixed(1)}, exponent ${exponent.toFixed(2)}`,
+  );
+  for (const t of targets) console.log(`${t.ok ? 'ok  ' : 'MISS'} ${t.what}`);
+}
+process.exitCode = targets.every((t) => t.ok) ? 0 : 1;
