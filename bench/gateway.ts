@@ -6,7 +6,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashKey } from '../src/gateway/api-keys.ts';
 import type { PhaseResult, PhaseSpec } from './gateway/loadgen.ts';
-import { freePort, rssMb, spawnPinned, stop, waitHttp } from './gateway/processes.ts';
+import { cpuMs, freePort, rssMb, spawnPinned, stop, waitHttp } from './gateway/processes.ts';
 import { ms, summarize } from './gateway/stats.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -124,6 +124,28 @@ const body = (stream: boolean) =>
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
 
+/** CPU ms each gateway process spent on each target's measured requests, and how many there were. */
+const cpuSpent = {
+  beelab: 0,
+  portkey: 0,
+  upstream: 0,
+  requests: { direct: 0, beelab: 0, portkey: 0 } as Record<Target, number>,
+};
+
+async function measuredPhase(
+  t: Target,
+  stream: boolean,
+  rate: number,
+  durationMs: number,
+): Promise<PhaseResult> {
+  const pid = t === 'beelab' ? beelab.pid! : t === 'portkey' ? portkey.pid! : upstream.pid!;
+  const before = cpuMs(pid);
+  const r = await phase(t, stream, rate, durationMs);
+  cpuSpent[t === 'direct' ? 'upstream' : t] += cpuMs(pid) - before;
+  cpuSpent.requests[t] += r.ok;
+  return r;
+}
+
 function phase(t: Target, stream: boolean, rate: number, durationMs: number): Promise<PhaseResult> {
   const spec: PhaseSpec = {
     port: TARGET_PORT[t],
@@ -191,7 +213,7 @@ const streamed: Record<string, PhaseResult> = {};
 say(`non-streaming at ${RATE} rps: ${ROUNDS} rounds × 2 s per target…`);
 const plainRounds: Record<string, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
 for (let i = 0; i < ROUNDS; i++)
-  for (const t of TARGETS) plainRounds[t]!.push(await phase(t, false, RATE, 2000));
+  for (const t of TARGETS) plainRounds[t]!.push(await measuredPhase(t, false, RATE, 2000));
 for (const t of TARGETS) plain[t] = merge(plainRounds[t]!);
 say(`streaming (8 events + usage + [DONE]) at 100 rps: ${ROUNDS} rounds × 1 s per target…`);
 const streamRounds: Record<string, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
@@ -207,8 +229,12 @@ say('max sustained rate (2 s steps)…');
 for (const t of TARGETS) {
   maxRps[t] = { rate: 0, achieved: 0 };
   for (const rate of LADDER) {
-    const r = await phase(t, false, rate, 2000);
-    const pass = r.errors === 0 && r.achievedRps >= 0.98 * rate && r.latency.p50 < 20_000;
+    let r = await phase(t, false, rate, 2000);
+    const passes = (x: PhaseResult) =>
+      x.errors === 0 && x.achievedRps >= 0.98 * rate && x.latency.p50 < 20_000;
+    // One retry, so a burst of someone else's work on this shared machine does not end the climb.
+    if (!passes(r)) r = await phase(t, false, rate, 2000);
+    const pass = passes(r);
     say(
       `  ${t} ${rate} rps: achieved ${r.achievedRps.toFixed(0)}, p50 ${ms(r.latency.p50)} ms, p99 ${ms(r.latency.p99)} ms, errors ${r.errors} → ${pass ? 'ok' : 'stop'}`,
     );
@@ -258,6 +284,10 @@ say(
   `\nmax sustained rps: ${TARGETS.map((t) => `${t} ${maxRps[t]!.rate} (achieved ${maxRps[t]!.achieved.toFixed(0)})`).join(', ')}`,
 );
 say(`Beelab access-log lines written: ${accessLines}`);
+const perK = (cpu: number, n: number) => ((cpu / n) * 1000).toFixed(1);
+say(
+  `CPU per non-streaming request (µs, from /proc, 10 ms tick resolution): upstream ${perK(cpuSpent.upstream, cpuSpent.requests.direct)}, Beelab gateway ${perK(cpuSpent.beelab, cpuSpent.requests.beelab)}, Portkey gateway ${perK(cpuSpent.portkey, cpuSpent.requests.portkey)}`,
+);
 say(
   `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );

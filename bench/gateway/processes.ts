@@ -61,3 +61,14 @@ export function stop(p: ChildProcess): Promise<void> {
     setTimeout(() => p.kill('SIGKILL'), 3000).unref();
   });
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[11]) + Number(f[12]);
+  return (ticks * 1000) / CLK_TCK;
+}
+
+const CLK_TCK = 100;

@@ -241,18 +241,19 @@ function account(
     d.metrics.tokens.inc(GatewayMetrics.tokenLabels(k, p.model, 'prompt'), usage.prompt_tokens);
     d.metrics.tokens.inc(GatewayMetrics.tokenLabels(k, p.model, 'completion'), usage.completion_tokens);
   }
-  d.usageLog.append({
-    time: new Date(d.clock.wallNow()).toISOString(),
-    key: keyName,
-    model: p.model,
-    backend: b?.name ?? null,
-    status,
-    stream: p.stream,
-    prompt_tokens: usage?.prompt_tokens ?? 0,
-    completion_tokens: usage?.completion_tokens ?? 0,
-    total_tokens: usage?.total_tokens ?? 0,
-    duration_ms: Math.round(elapsed * 1000) / 1000,
-  });
+  if (d.usageLog.enabled)
+    d.usageLog.append({
+      time: new Date(d.clock.wallNow()).toISOString(),
+      key: keyName,
+      model: p.model,
+      backend: b?.name ?? null,
+      status,
+      stream: p.stream,
+      prompt_tokens: usage?.prompt_tokens ?? 0,
+      completion_tokens: usage?.completion_tokens ?? 0,
+      total_tokens: usage?.total_tokens ?? 0,
+      duration_ms: Math.round(elapsed * 1000) / 1000,
+    });
   if (d.config.log.requests) {
     d.logger.log(status >= 500 ? 'warn' : 'info', 'request', {
       id: p.id,

@@ -31,6 +31,10 @@ export class UsageLog {
     this.#out = createWriteStream(this.path, { flags: 'a' });
   }
 
+  get enabled(): boolean {
+    return this.#out !== undefined;
+  }
+
   append(rec: UsageRecord): void {
     this.#out?.write(`${JSON.stringify(rec)}\n`);
   }

@@ -28,7 +28,9 @@ const { port } = await gw.start();
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const bodies = [
   Buffer.from(JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hello' }] })),
-  Buffer.from(JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'hello' }] })),
+  Buffer.from(
+    JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'hello' }] }),
+  ),
 ];
 
 let sent = 0;
@@ -43,7 +45,11 @@ function one(): Promise<void> {
         method: 'POST',
         path: '/v1/chat/completions',
         agent,
-        headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'content-length': body.length },
+        headers: {
+          authorization: `Bearer ${TEST_KEY}`,
+          'content-type': 'application/json',
+          'content-length': body.length,
+        },
       },
       (res) => {
         if (res.statusCode !== 200) failed++;
