@@ -13,7 +13,7 @@ function byName(list: unknown[]): Map<string, unknown> | undefined {
   const named = list.every(
     (i) => i !== null && typeof i === 'object' && typeof (i as { name?: unknown }).name === 'string',
   );
-  if (!named || list.length === 0) return undefined;
+  if (!named) return undefined;
   return new Map(list.map((i) => [(i as { name: string }).name, i]));
 }
 

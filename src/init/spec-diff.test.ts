@@ -1,0 +1,42 @@
+// The change summary shown before init replaces a beelab.yaml.
+import { describe, expect, it } from 'vitest';
+import { tierDefaults } from '../spec/tiers.ts';
+import { answersToSpec, defaultAnswers } from './spec-answers.ts';
+import { specDiff } from './spec-diff.ts';
+
+describe('specDiff', () => {
+  it('is empty for equal specs', () => {
+    expect(specDiff(tierDefaults('reference'), tierDefaults('reference'))).toEqual([]);
+  });
+
+  it('names changed values, added and removed named items, and list members', () => {
+    const before = tierDefaults('reference');
+    const after = answersToSpec({
+      ...defaultAnswers('reference'),
+      supernet: '10.30.0.0/16',
+      computeNodes: 3,
+      aiNodes: 0,
+      apps: ['immich', 'nextcloud'],
+    });
+    const lines = specDiff(before, after);
+    expect(lines).toContain('network.supernet: "10.20.0.0/16" → "10.30.0.0/16"');
+    expect(lines).toContain('network.vlans: - ai');
+    expect(lines).toContain('nodes: + pve4');
+    expect(lines).toContain('ai.nodes: - ai-head, ai-2, ai-agent1, ai-agent2');
+    expect(lines).toContain('apps: + nextcloud');
+    expect(lines).toContain(
+      'apps: - vaultwarden, paperless-ngx, jellyfin, home-assistant, uptime-kuma, forgejo',
+    );
+  });
+
+  it('goes inside named items that changed, and caps the list', () => {
+    const before = tierDefaults('reference');
+    const after = structuredClone(before);
+    after.nodes![0]!.memoryGb = 128;
+    expect(specDiff(before, after)).toEqual(['nodes[pve1].memoryGb: 96 → 128']);
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i]));
+    const lines = specDiff({}, many, 5);
+    expect(lines).toHaveLength(6);
+    expect(lines[5]).toBe('... and 35 more');
+  });
+});
