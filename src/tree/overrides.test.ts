@@ -97,6 +97,15 @@ describe('applyOverrides', () => {
     expect(apply({ 'k8s/apps.yaml.merge.yaml': '{}\n' }).get('k8s/apps.yaml')!.content).toBe(k8s);
   });
 
+  it('merges into an empty or comment-only YAML file instead of dropping the patch', () => {
+    for (const generated of ['', '# nothing yet\n']) {
+      const t = new FileTree().add('x.yaml', generated, 'ai');
+      const out = applyOverrides(t, new Map([['x.yaml.merge.yaml', 'a: {b: 1}\n']])).get('x.yaml')!.content;
+      expect(out.startsWith(generated)).toBe(true);
+      expect(parse(out)).toEqual({ a: { b: 1 } });
+    }
+  });
+
   it('merges into multi-document YAML by document index', () => {
     const out = apply({ 'k8s/apps.yaml.merge.yaml': '1:\n  spec:\n    replicas: 3\n' }).get(
       'k8s/apps.yaml',

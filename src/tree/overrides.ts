@@ -5,7 +5,7 @@ import { FileTree } from './file-tree.ts';
 import { MissingKeyError, mergePatch, mergePatchYaml } from './merge-patch.ts';
 import { toJson } from './serialize/json.ts';
 import { isPlainObject } from './serialize/sort-keys.ts';
-import { YAML_COMPAT } from './serialize/yaml.ts';
+import { toYaml, YAML_COMPAT } from './serialize/yaml.ts';
 
 /** The folder, relative to the output directory, that holds overrides. Beelab never writes there. */
 export const OVERRIDES_DIR = 'overrides';
@@ -86,7 +86,10 @@ function mergeYaml(target: string, content: string, patch: unknown): string {
       targets.push([Number(key), value]);
     }
   }
-  if (docs.length === 0) return content;
+  // An empty (or comment-only) file: the patch becomes its content rather than being dropped.
+  if (docs.length === 0) {
+    return appendText(content, toYaml(mergePatch(undefined, patch)));
+  }
   for (const [index, docPatch] of targets) {
     const doc = docs[index]!;
     if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
