@@ -2,6 +2,7 @@
 import { UserError } from '../../../errors.ts';
 import type { Flow, Site, Vlan } from '../../../site/types.ts';
 import { describeEndpoint, EndpointResolver, type Placement } from './endpoints.ts';
+import { mergeDestinations } from './merge.ts';
 import {
   FIREWALL,
   INTERNET,
@@ -224,6 +225,8 @@ function flowRule(
     log: srcVlan.internet === 'limited',
     why: `${flow.service}: ${flow.why}`,
     flowId: flow.id,
+    flowIds: [flow.id],
+    service: flow.service,
     origin: 'flow',
   });
 }
@@ -270,9 +273,10 @@ export function compilePolicy(site: Site): Policy {
     const zoneRules: PolicyRule[] = [];
     zoneRules.push(...baseline(v));
     if (v.purpose === 'management') zoneRules.push(...management(v, site));
-    for (const r of fromFlows.filter((f) => f.from === v.name)) {
-      if (!zoneRules.some((earlier) => covers(earlier, r))) zoneRules.push(r);
-    }
+    const needed = fromFlows.filter(
+      (r) => r.from === v.name && !zoneRules.some((earlier) => covers(earlier, r)),
+    );
+    zoneRules.push(...mergeDestinations(needed, resolver));
     rules.push(...zoneRules);
     rules.push(...egress(v));
     rules.push(defaultDeny(v.name, true));

@@ -1,4 +1,5 @@
 // Resolves a flow endpoint (VLAN, host, VIP, role, tailnet, internet) into zones and address sets.
+import { createHash } from 'node:crypto';
 import { UserError } from '../../../errors.ts';
 import type { Endpoint, Site } from '../../../site/types.ts';
 import { setName, sortAddresses } from './names.ts';
@@ -95,6 +96,20 @@ export class EndpointResolver {
   vlanIndex(name: string): number {
     const i = this.site.vlans.findIndex((v) => v.name === name);
     return i < 0 ? this.site.vlans.length : i;
+  }
+
+  /**
+   * A set named `name` if free (or already holding exactly these addresses), else `name` with a hash of the
+   * members, so distinct sets never share a name.
+   */
+  uniqueSet(name: string, zone: string, addresses: string[], description: string): AddressSet {
+    const existing = this.sets.get(name);
+    const sorted = sortAddresses(addresses);
+    if (existing && (existing.zone !== zone || existing.addresses.join() !== sorted.join())) {
+      const hash = createHash('sha256').update(`${zone}:${sorted.join()}`).digest('hex').slice(0, 6);
+      return this.set(setName(name.slice(0, 23), hash), zone, sorted, description);
+    }
+    return this.set(name, zone, sorted, description);
   }
 
   private set(name: string, zone: string, addresses: string[], description: string): AddressSet {

@@ -78,8 +78,12 @@ export interface PolicyRule {
   log: boolean;
   /** Why the rule exists, shown as its description on the firewall. */
   why: string;
-  /** The Site flow it came from, when it came from one. */
+  /** The Site flow it came from, when it came from one (the first, when several were merged). */
   flowId?: string;
+  /** Every Site flow the rule carries: rules alike but for their destination hosts are merged into one. */
+  flowIds?: string[];
+  /** The service (catalog entry) whose flows the rule carries. */
+  service?: string;
   /** Which part of the baseline or which flow produced it. */
   origin: 'baseline' | 'flow' | 'egress' | 'isolation' | 'default';
 }
