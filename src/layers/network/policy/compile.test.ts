@@ -165,6 +165,22 @@ describe('compilePolicy on the resolved reference build', () => {
     expect(sec.every((r) => r.to === FIREWALL || r.to === INTERNET)).toBe(true);
   });
 
+  it('merges flows that differ only in destination host into one rule over one set', () => {
+    const scrape = policy.rules.filter(
+      (r) => r.from === 'servers' && r.to === 'mgmt' && r.ports.includes(9100),
+    );
+    expect(scrape).toHaveLength(1);
+    const members = policy.sets.find((s) => s.name === scrape[0]!.toAddrs)!.addresses;
+    const expected = site.hosts.filter((h) => h.vlan === 'mgmt' && h.name !== site.firewall.host);
+    const viaFlows = expected.filter((h) =>
+      site.flows.some((f) => f.service === 'node-exporter' && f.to.kind === 'host' && f.to.host === h.name),
+    );
+    expect(members).toEqual(
+      viaFlows.map((h) => h.address).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    );
+    expect(scrape[0]!.flowIds!.length).toBe(viaFlows.length);
+  });
+
   it('references only sets it defines and defines only sets it references', () => {
     const used = new Set(policy.rules.flatMap((r) => [r.fromAddrs, r.toAddrs]).filter(Boolean));
     expect(new Set(policy.sets.map((s) => s.name))).toEqual(used);
