@@ -7,10 +7,11 @@ import type { Addressing, Policy } from '../policy/types.ts';
 import { pfAliases, pfNat, pfRules } from './filter.ts';
 
 /**
- * Config format version written (pfSense CE 2.7). pfSense upgrades older formats on restore; it refuses
- * newer ones, so the oldest format with every section used here is the safe choice.
+ * Config format version written. pfSense upgrades older formats on restore and refuses newer ones, so this is
+ * deliberately old (the format of CE 2.6): every 2.7+ accepts it, and the sections written here (interfaces,
+ * VLANs, aliases, rules, NAT, dhcpd, unbound hosts) kept their shape across those upgrades.
  */
-export const PFSENSE_CONFIG_VERSION = '23.3';
+export const PFSENSE_CONFIG_VERSION = '22.2';
 
 /** pfSense names VLAN devices <parent>.<tag>. */
 export function pfsenseAssignments(site: Site, policy: Policy): Assignment[] {
