@@ -19,7 +19,7 @@ export const defineCheck: DefineCommand = (program) => {
       const { runProjectChecks } = await import('../../project/check.ts');
       const { formatReport, toJson } = await import('../../check/summary.ts');
       const report = await runProjectChecks(dir, { strict: opts.strict ?? false });
-      process.stdout.write(opts.json ? `${toJson(report)}\n` : `${formatReport(report)}\n`);
+      process.stdout.write(opts.json ? toJson(report) : formatReport(report));
       if (!report.ok) throw new ExitError(1);
     });
 };

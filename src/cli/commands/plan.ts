@@ -22,7 +22,7 @@ export const definePlan: DefineCommand = (program) => {
         );
       } else {
         process.stdout.write(
-          `${formatPlan(out.plan, { color: process.stdout.isTTY, verbose: opts.verbose ?? false })}\n`,
+          formatPlan(out.plan, { color: process.stdout.isTTY, verbose: opts.verbose ?? false }),
         );
         if (out.lockChanged) process.stdout.write('beelab.lock.yaml would be updated.\n');
       }

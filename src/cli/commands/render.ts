@@ -27,7 +27,7 @@ export const defineRender: DefineCommand = (program) => {
         );
         return;
       }
-      process.stdout.write(`${formatPlan(out.plan, { color: process.stdout.isTTY, done: true })}\n`);
+      process.stdout.write(formatPlan(out.plan, { color: process.stdout.isTTY, done: true }));
       if (out.lockChanged)
         process.stdout.write('Updated beelab.lock.yaml (commit it with the repository).\n');
     });
