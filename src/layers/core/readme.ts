@@ -47,6 +47,7 @@ are the only files to edit:
 beelab plan      # what would change, per layer (added / changed / removed)
 beelab render    # write the changes; files edited by hand stop the write unless --force
 beelab check     # internal rules plus real validators (ansible-inventory, yamllint, nft -c, promtool, ...)
+beelab status    # probe every host and service of the site
 \`\`\`
 
 Generated files carry a "do not edit" notice; \`.beelab/manifest.json\` records what Beelab last wrote,
@@ -125,7 +126,7 @@ function rebuildOrder(site: Site): string {
     `**Observability** — Prometheus, Alertmanager and Grafana on ${code(site.observability.monitor || 'the monitor host')}${site.watchdogs.length > 0 ? ', then the watchdogs (last, so they never power-cycle a host that is still being installed)' : ''}.`,
   );
   if (pbs.length > 0) steps.push('**Restore** — restore VMs and app data from Proxmox Backup Server.');
-  return `## Rebuild order\n\nOn fresh hardware, in this order (\`beelab rebuild\` runs the same order and resumes where it stopped):\n\n${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`;
+  return `## Rebuild order\n\nOn fresh hardware, in this order; each step needs the ones before it:\n\n${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`;
 }
 
 export function renderReadme(site: Site): string {
