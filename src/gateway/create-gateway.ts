@@ -396,6 +396,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       for (const b of backends) b.close();
       await usageLog.close();
       logger.log('info', 'gateway stopped', { cutRequests: inFlight });
+      logger.flush();
     },
   };
 }

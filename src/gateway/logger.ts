@@ -8,15 +8,36 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 export interface Logger {
   enabled(level: LogLevel): boolean;
   log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
+  /** Writes out anything batched (call before exit). */
+  flush(): void;
 }
 
+/**
+ * Lines written in the same event-loop turn go out in one write: stderr to a pipe is a
+ * synchronous syscall per write on Linux, and under load there are many lines per turn.
+ */
 export function createLogger(out: Writable, level: LogLevel, now: () => number = Date.now): Logger {
   const min = RANK[level];
+  let batch = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!batch) return;
+    const b = batch;
+    batch = '';
+    out.write(b);
+  };
   return {
     enabled: (l) => RANK[l] >= min,
     log(l, msg, fields) {
       if (RANK[l] < min) return;
-      out.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level: l, msg, ...fields })}\n`);
+      batch += `${JSON.stringify({ time: new Date(now()).toISOString(), level: l, msg, ...fields })}\n`;
+      if (batch.length > 65_536) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
+    flush,
   };
 }
