@@ -78,7 +78,10 @@ export function dnsmasq(addressing: Addressing, assignments: readonly Assignment
   };
 }
 
-/** Unbound resolving on every interface, with an A record per host, VIP and service. */
+/**
+ * Unbound resolving on every interface, with an A record per host, VIP and service. The firewall's own name is
+ * left out: OPNsense registers it itself, with its interface addresses.
+ */
 export function unbound(addressing: Addressing): Xml {
   return {
     general: {
@@ -88,17 +91,19 @@ export function unbound(addressing: Addressing): Xml {
       local_zone_type: 'transparent',
     },
     hosts: {
-      host: addressing.records.map((r) => ({
-        '@_uuid': uuidV5(`opnsense/unbound/host/${r.name}`),
-        enabled: '1',
-        hostname: r.name,
-        domain: r.domain,
-        rr: 'A',
-        server: r.address,
-        // One PTR per address: hosts and the firewall own theirs; VIP and service names are extra A records.
-        addptr: r.kind === 'host' || r.kind === 'firewall' ? '1' : '0',
-        description: description(r.description),
-      })),
+      host: addressing.records
+        .filter((r) => r.kind !== 'firewall')
+        .map((r) => ({
+          '@_uuid': uuidV5(`opnsense/unbound/host/${r.name}`),
+          enabled: '1',
+          hostname: r.name,
+          domain: r.domain,
+          rr: 'A',
+          server: r.address,
+          // One PTR per address: hosts and the firewall own theirs; VIP and service names are extra A records.
+          addptr: r.kind === 'host' || r.kind === 'firewall' ? '1' : '0',
+          description: description(r.description),
+        })),
     },
   };
 }

@@ -61,13 +61,16 @@ function unbound(addressing: Addressing): Record<string, unknown> {
     active_interface: '',
     outgoing_interface: '',
     port: '53',
-    hosts: addressing.records.map((r) => ({
-      host: r.name,
-      domain: r.domain,
-      ip: r.address,
-      descr: r.description,
-      aliases: '',
-    })),
+    // pfSense registers the firewall's own name itself.
+    hosts: addressing.records
+      .filter((r) => r.kind !== 'firewall')
+      .map((r) => ({
+        host: r.name,
+        domain: r.domain,
+        ip: r.address,
+        descr: r.description,
+        aliases: '',
+      })),
   };
 }
 

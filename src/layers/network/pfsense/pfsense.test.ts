@@ -35,6 +35,7 @@ describe('pfSense config.xml', () => {
     const lan = children(children(root, 'dhcpd')[0]!, 'lan')[0]!;
     expect(children(lan, 'staticmap').length).toBeGreaterThan(0);
     const hosts = children(children(root, 'unbound')[0]!, 'hosts').map((h) => field(h, 'host'));
-    for (const h of site.hosts) expect(hosts).toContain(h.name);
+    for (const h of site.hosts) if (h.name !== site.firewall.host) expect(hosts).toContain(h.name);
+    expect(hosts).not.toContain(site.firewall.host);
   });
 });
