@@ -178,4 +178,25 @@ describe('beelab init on a real terminal', () => {
     expect(spec.site.name).toBe('tiny');
     expect(spec.devops!.agents).toBe(1);
   });
+
+  it('Ctrl-C cancels with exit 130 and writes nothing', async () => {
+    if (!needTool('script', 'apt-get install util-linux')) return;
+    const dir = freshDir();
+    const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} init ${dir}`, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...process.env, HOME: tmp },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const drive = new TerminalDriver(child.stdout, child.stdin, 20_000);
+    try {
+      await drive.answer('Tier', KEY.down, KEY.enter);
+      await drive.answer('Site name', 'half', '\x03');
+      expect(await exited).toBe(130);
+    } finally {
+      child.kill();
+    }
+    expect(drive.screen).toContain('init cancelled; nothing was written');
+    expect(existsSync(dir)).toBe(false);
+  });
 });

@@ -1,5 +1,8 @@
 // The interactive flow, driven for real: @inquirer/prompts reads typed keys from a stream, no prompt is mocked.
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tierDefaults } from '../spec/tiers.ts';
 import { askAnswers } from './interactive.ts';
 import { QUESTIONS } from './questions.ts';
@@ -8,11 +11,24 @@ import { KEY, memoryTerminal, TerminalDriver } from './terminal-driver.ts';
 
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAswVXqfxOkOM1h9osfsETZbgKXK7xQ5XoOozfIXPGGG me@laptop';
 
+const homes: string[] = [];
+afterAll(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+/** A home directory for the run, so what is in the real ~/.ssh never leaks into a test. */
+function tempHome(): string {
+  homes.push(mkdtempSync(join(tmpdir(), 'beelab-home-')));
+  return homes.at(-1)!;
+}
+
 describe('askAnswers', () => {
   it('asks every question, validates as typed, and builds the spec from the answers', async () => {
+    const home = tempHome();
+    mkdirSync(join(home, '.ssh'));
+    writeFileSync(join(home, '.ssh', 'id_ed25519.pub'), `${SSH_KEY}\n`);
     const term = memoryTerminal();
     const drive = new TerminalDriver(term.output, term.input);
-    const asked = askAnswers(undefined, term);
+    const asked = askAnswers(undefined, { ...term, home });
 
     await drive.answer('Tier', KEY.up, KEY.enter); // reference → compact
     await drive.answer('Site name', 'homelab', KEY.enter);
@@ -41,7 +57,9 @@ describe('askAnswers', () => {
     await drive.answer('Mirror backups to a second PBS machine?', 'y', KEY.enter);
     await drive.answer('Keep daily/weekly/monthly backups', '14/8/12', KEY.enter);
     await drive.answer('Alert channel', 'https://ntfy.sh/homelab', KEY.enter);
-    await drive.answer('Admin SSH public key', SSH_KEY, KEY.enter);
+    // The key found in ~/.ssh is the default: Enter takes it.
+    await drive.waitFor(`The default is your ${join(home, '.ssh', 'id_ed25519.pub')}`);
+    await drive.answer('Admin SSH public key', KEY.enter);
 
     const answers = await asked;
     expect(answers).toEqual({
@@ -79,7 +97,7 @@ describe('askAnswers', () => {
     });
     const term = memoryTerminal();
     const drive = new TerminalDriver(term.output, term.input);
-    const asked = askAnswers(existing, term);
+    const asked = askAnswers(existing, { ...term, home: tempHome() });
     const current = specToAnswers(existing);
     expect(current.siteName).toBe('homelab');
     for (const q of QUESTIONS) {

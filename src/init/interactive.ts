@@ -2,6 +2,7 @@
 import { checkbox, confirm, input, number, select } from '@inquirer/prompts';
 import type { Spec } from '../spec/schema.ts';
 import type { AnswerId, Answers } from './answers.ts';
+import { findLocalSshKey } from './local-ssh-key.ts';
 import type { Choice, Question } from './question.ts';
 import { QUESTIONS } from './questions.ts';
 import { defaultAnswers } from './spec-answers.ts';
@@ -10,6 +11,8 @@ import { defaultAnswers } from './spec-answers.ts';
 export interface PromptIO {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** Home directory searched for ~/.ssh/*.pub to offer as the admin key; os.homedir() when omitted. */
+  home?: string;
 }
 
 type Context = { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream; clearPromptOnDone?: boolean };
@@ -128,6 +131,9 @@ export async function askAnswers(existing: Spec | undefined, io: PromptIO = {}):
   write(io, `  ${tierQ!.help}`);
   const tier = (await askOne(tierQ!, start, start, io)) as Answers['tier'];
   const defaults = defaultAnswers(tier, existing);
+  // A first run has no key yet: offer the user's own instead of an empty answer.
+  const local = defaults.sshKey === '' ? await findLocalSshKey(io.home) : undefined;
+  if (local) defaults.sshKey = local.key;
   const answers: Answers = { ...defaults };
   const record = answers as Record<AnswerId, unknown>;
   for (const q of rest) {
@@ -136,6 +142,7 @@ export async function askAnswers(existing: Spec | undefined, io: PromptIO = {}):
       continue;
     }
     write(io, `  ${q.help}`);
+    if (q.id === 'sshKey' && local) write(io, `  The default is your ${local.path}.`);
     record[q.id] = await askOne(q, answers, defaults, io);
   }
   return answers;
