@@ -1,4 +1,4 @@
-// The lab end to end (root): reference and compact builds pass for real, a broken ruleset is caught, nothing is left behind.
+// The lab end to end (root): reference, compact and single builds pass for real, a broken ruleset is caught, nothing is left behind.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +65,9 @@ describe('lab (root)', () => {
     expect(pools).toEqual(site.vlans.filter((v) => v.dhcp && v.dhcpRange).map((v) => v.name));
   });
 
-  it('compact build: passes too', async () => {
+  it.each(['compact', 'single'])('%s build: passes too', async (name) => {
     if (!canRun()) return;
-    const { report } = await upAndTest(example('compact'));
+    const { report } = await upAndTest(example(name));
     expect(report.matrix.filter((o) => !o.ok).map((o) => o.problem)).toEqual([]);
     expect(report.ok).toBe(true);
   });
