@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.ts';
 import { layers } from '../index.ts';
 import { NETWORK_POLICY_MD_PATH } from './docs.ts';
+import { proveEquivalence } from './equivalence/prove.ts';
 import { NETWORK_FILES, networkLayer, renderNetwork } from './index.ts';
 import { fixtureSite } from './policy/fixture-site.ts';
 import { referenceSite } from './policy/reference-site.ts';
+import { networkRules } from './rules.ts';
 
 describe('networkLayer', () => {
   it('is registered', () => {
@@ -61,6 +63,16 @@ describe('networkLayer', () => {
     const diags = networkLayer.rules!(site);
     expect(diags.find((d) => d.code === 'net/policy')).toMatchObject({ severity: 'error' });
   });
+
+  it.each(['opnsense', 'pfsense', 'vyos', 'linux'] as const)(
+    '%s: check proves the rendered output equals the policy',
+    (platform) => {
+      const site = referenceSite();
+      site.firewall.platform = platform;
+      expect(networkRules(site).filter((d) => d.code === 'net/equivalence')).toEqual([]);
+      expect(proveEquivalence(site)).toEqual([]);
+    },
+  );
 
   it('warns where VyOS must rename NICs and notes hosts that DHCP will not serve', () => {
     const site = fixtureSite();

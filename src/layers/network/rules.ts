@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../../check/diagnostic.ts';
 import { UserError } from '../../errors.ts';
 import type { Site } from '../../site/types.ts';
+import { proveEquivalence } from './equivalence/prove.ts';
 import { compileAddressing } from './policy/addressing.ts';
 import { compilePolicy } from './policy/compile.ts';
 import { vyosNics } from './vyos/render.ts';
@@ -25,6 +26,19 @@ export function networkRules(site: Site): Diagnostic[] {
         message: err.message,
         location: at,
         hint: err.details.join(' ') || undefined,
+      });
+    }
+  }
+  if (out.length === 0) {
+    // The proof the tests run on the examples, run on this Site: the rendered firewall enforces the policy.
+    const diff = proveEquivalence(site);
+    if (diff.length > 0) {
+      out.push({
+        code: 'net/equivalence',
+        severity: 'error',
+        message: `the ${site.firewall.platform} output does not enforce the policy: ${diff.join('; ')}`,
+        location: at,
+        hint: 'This is a bug in Beelab; please report it with your beelab.yaml.',
       });
     }
   }
