@@ -10,7 +10,6 @@ import { jsonLogger } from './logger.ts';
 import { readFlagFile } from './maintenance.ts';
 import { WatchdogMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
-import { withRetries } from './retry.ts';
 import { ladderOf } from './state-machine.ts';
 import { fileStateStore } from './state-store.ts';
 import { renderSystemdUnit } from './systemd-unit.ts';
@@ -97,14 +96,8 @@ export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
       http: httpRequest,
       exec: execProgram,
       sleep,
-      retry: (what, fn) =>
-        withRetries(
-          config.defaults.retries ?? 3,
-          config.defaults.retryDelay ?? 2000,
-          sleep,
-          fn,
-          (err, attempt) => log('warn', 'device call failed', { call: what, attempt, error: String(err) }),
-        ),
+      // Replaced per target by the engine, which applies each target's retries and retryDelay.
+      retry: (_what, fn) => fn(),
     },
   });
   const server = config.metrics ? await startMetricsServer(config.metrics.listen, metrics) : undefined;

@@ -12,6 +12,7 @@ import type { Logger } from './logger.ts';
 import { flagCovers, inWindow } from './maintenance.ts';
 import { esc, WatchdogMetrics } from './metrics.ts';
 import { runRestart } from './restart.ts';
+import { withRetries } from './retry.ts';
 import {
   cyclesInWindow,
   decide,
@@ -67,10 +68,24 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
   const loops: Promise<void>[] = [];
   let saving = Promise.resolve();
 
+  // Each target's device calls are retried by its own policy.
+  const depsFor = (t: ResolvedTarget): DriverDeps => ({
+    ...deps.driverDeps,
+    retry: (what, fn) =>
+      withRetries(t.policy.retries, t.policy.retryDelay, deps.driverDeps.sleep, fn, (err, attempt) =>
+        log('warn', 'device call failed', {
+          target: t.name,
+          call: what,
+          attempt,
+          of: t.policy.retries,
+          error: String(err),
+        }),
+      ),
+  });
   for (const t of targets) {
     drivers.set(
       t.name,
-      deps.driverFor ? deps.driverFor(t) : t.power && createPowerDriver(t.power, t.name, deps.driverDeps),
+      deps.driverFor ? deps.driverFor(t) : t.power && createPowerDriver(t.power, t.name, depsFor(t)),
     );
   }
 
@@ -144,7 +159,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     if (rung === 'restart') {
       log('warn', 'restarting', { target: t.name, restart: t.restart?.type });
       try {
-        const detail = await runRestart(t.restart!, t.name, deps.driverDeps);
+        const detail = await runRestart(t.restart!, t.name, depsFor(t));
         states[t.name] = recordAction(before, 'restart', true, now, t.policy);
         metrics.count(metrics.actions, `target="${esc(t.name)}",rung="restart",result="ok"`);
         log('info', 'restart done', { target: t.name, detail });
