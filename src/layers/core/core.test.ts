@@ -3,8 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { checkWith, removeSites } from '../../check/test-site.ts';
+import { yamllint } from '../../check/validators/yamllint.ts';
 import { resolve } from '../../site/resolve.ts';
 import type { Site } from '../../site/types.ts';
 import { tierDefaults } from '../../spec/tiers.ts';
@@ -24,6 +27,7 @@ const sites: Record<string, Site> = {
 
 const dirs: string[] = [];
 afterAll(() => {
+  removeSites();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -178,7 +182,13 @@ describe('docs', () => {
       expect(readme).toContain(s);
     }
     const single = renderCore(sites.single!).get('README.md')!.content;
-    expect(single).toContain('after the first Proxmox node is up, create the firewall `fw` (linux)');
+    // The single tier's firewall is a VM: its hypervisor comes first.
+    expect(single).toMatch(
+      /1\. \*\*Physical\*\*[^\n]*\n2\. \*\*Network\*\* — create the firewall `fw` \(linux, a VM\)/,
+    );
+    expect(readme).toMatch(
+      /1\. \*\*Network\*\* — install the firewall `fw` \(opnsense\)[^\n]*\n2\. \*\*Physical\*\*/,
+    );
     expect(single).not.toContain('### AI');
   });
 
@@ -188,7 +198,36 @@ describe('docs', () => {
   });
 });
 
-it('ships the committed JSON Schema of beelab.yaml byte for byte', () => {
-  const committed = readFileSync(new URL('../../../schema/beelab.schema.json', import.meta.url), 'utf8');
-  expect(renderCore(sites.reference!).get(SCHEMA_PATH)!.content).toBe(committed);
+describe('.beelab/beelab.schema.json', () => {
+  const shipped = renderCore(sites.reference!).get(SCHEMA_PATH)!.content;
+
+  it('is the committed JSON Schema of beelab.yaml, byte for byte', () => {
+    const committed = readFileSync(new URL('../../../schema/beelab.schema.json', import.meta.url), 'utf8');
+    expect(shipped).toBe(committed);
+  });
+
+  it('accepts the example specs and rejects a typo, as an editor using it would', () => {
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(shipped));
+    for (const tier of ['reference', 'compact', 'single']) {
+      const text = readFileSync(new URL(`../../../examples/${tier}/beelab.yaml`, import.meta.url), 'utf8');
+      expect(validate(parse(text)), `${tier}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    expect(validate({ ...tierDefaults('reference'), tier: 'referense' })).toBe(false);
+  });
+});
+
+it('writes YAML that yamllint accepts with the check config', async () => {
+  if (!needTool('yamllint', 'apt-get install yamllint')) return;
+  for (const site of [sites.reference!, sites.single!, sites.synthetic50!]) {
+    const tree = renderCore(site);
+    const files = Object.fromEntries(
+      tree
+        .entries()
+        .filter(([p]) => p.endsWith('.yml'))
+        .map(([p, f]) => [p, f.content]),
+    );
+    const result = await checkWith(yamllint, files);
+    expect(result.status, JSON.stringify(result.diagnostics)).toBe('passed');
+    expect(result.files).toBe(2);
+  }
 });

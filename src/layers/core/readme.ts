@@ -93,19 +93,22 @@ function withoutBeelab(site: Site): string {
 function rebuildOrder(site: Site): string {
   const steps: string[] = [];
   const fw = site.hosts.find((h) => h.name === site.firewall.host);
-  steps.push(
-    `**Network** — ${site.firewall.asVm ? 'after the first Proxmox node is up, create' : 'install'} the firewall ${code(site.firewall.host)} (${site.firewall.platform}) and load its generated configuration from \`network/\`; every VLAN, DHCP and DNS comes from it (gateway ${code(fw?.address)}).`,
-  );
+  const network = `**Network** — ${site.firewall.asVm ? 'create' : 'install'} the firewall ${code(site.firewall.host)} (${site.firewall.platform}${site.firewall.asVm ? ', a VM' : ''}) and load its generated configuration from \`network/\`; every VLAN, DHCP and DNS comes from it (gateway ${code(fw?.address)}).`;
   const pve = named(site, 'pve');
-  if (pve.length > 0) {
-    steps.push(
-      `**Physical** — install Proxmox VE on ${list(pve)}; run the playbooks against \`pve\` to join the cluster, build the ZFS pool \`${site.storage.pool}\` (${site.storage.layout})${site.storage.nfs ? ', export NFS' : ''}${site.ups ? ' and set up the UPS' : ''}.`,
-    );
-  }
+  const physical =
+    pve.length > 0
+      ? `**Physical** — install Proxmox VE on ${list(pve)}; run the playbooks against \`pve\` to ${pve.length > 1 ? 'join the cluster, ' : ''}build the ZFS pool \`${site.storage.pool}\` (${site.storage.layout})${site.storage.nfs ? ', export NFS' : ''}${site.ups ? ' and set up the UPS' : ''}.`
+      : '';
+  // A firewall VM needs its hypervisor first; an appliance firewall comes first so the nodes get their network.
+  if (site.firewall.asVm) steps.push(...[physical, network].filter((s) => s !== ''));
+  else steps.push(...[network, physical].filter((s) => s !== ''));
   const pbs = named(site, 'pbs');
   if (pbs.length > 0) {
+    const how = pbs.every((h) => h.kind === 'vm')
+      ? `create the Proxmox Backup Server VM ${list(pbs)} first`
+      : `bring up Proxmox Backup Server on ${list(pbs)}`;
     steps.push(
-      `**Backup** — bring up Proxmox Backup Server on ${list(pbs)} before any VM holds data${site.backup.mirror ? `; ${code(site.backup.mirror)} pulls a mirror` : ''}.`,
+      `**Backup** — ${how}, before any VM holds data${site.backup.mirror ? `; ${code(site.backup.mirror)} pulls a mirror` : ''}.`,
     );
   }
   const vms = site.hosts.filter((h) => h.kind === 'vm');
