@@ -27,8 +27,8 @@ function dnsLines(records: DnsRecord[]): string[] {
 }
 
 /**
- * dnsmasq.conf for the router. It never names a lease file, pid file or upstream list: Debian's defaults
- * apply on the router, and the lab passes its own on the command line.
+ * dnsmasq.conf for the router. It never names a lease file or pid file: Debian's defaults apply on the
+ * router, and the lab passes its own on the command line (with --no-resolv, so it forwards nothing).
  */
 export function renderDnsmasq(addr: Addressing, ifs: RouterInterfaces, header: string): string {
   const lines: string[] = [
@@ -46,6 +46,8 @@ export function renderDnsmasq(addr: Addressing, ifs: RouterInterfaces, header: s
     'bogus-priv',
     'no-hosts',
     'cache-size=1000',
+    '# Upstream resolvers: the ones the uplink learned by DHCP (systemd-networkd + systemd-resolved).',
+    'resolv-file=/run/systemd/resolve/resolv.conf',
     '',
   ];
   if (addr.scopes.length > 0) {

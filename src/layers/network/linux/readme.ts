@@ -18,7 +18,7 @@ ${vlans}
 ## Install
 
 \`\`\`sh
-apt-get install nftables dnsmasq
+apt-get install nftables dnsmasq systemd-resolved   # resolved: upstream DNS learned on the uplink
 install -m 0644 systemd-network/* /etc/systemd/network/
 install -m 0644 sysctl.d/90-beelab-router.conf /etc/sysctl.d/ && sysctl --system
 install -m 0755 nftables.conf /etc/nftables.conf && nft -c -f /etc/nftables.conf && systemctl enable --now nftables
