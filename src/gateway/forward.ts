@@ -238,8 +238,9 @@ function account(
   if (usage) {
     if (p.key) d.limits.charge(p.key, usage.total_tokens);
     const k = keyName ?? '';
-    d.metrics.tokens.inc(GatewayMetrics.tokenLabels(k, p.model, 'prompt'), usage.prompt_tokens);
-    d.metrics.tokens.inc(GatewayMetrics.tokenLabels(k, p.model, 'completion'), usage.completion_tokens);
+    const [promptLabel, completionLabel] = d.metrics.tokenLabels(k, p.model);
+    d.metrics.tokens.inc(promptLabel, usage.prompt_tokens);
+    d.metrics.tokens.inc(completionLabel, usage.completion_tokens);
   }
   if (d.usageLog.enabled)
     d.usageLog.append({

@@ -110,7 +110,17 @@ export class GatewayMetrics {
     return `${routeLabel},code="${code}"`;
   }
 
-  static tokenLabels(key: string, model: string, kind: 'prompt' | 'completion'): string {
-    return labels({ key, model, kind });
+  readonly #tokenLabels = new Map<string, [string, string]>();
+
+  /** Prompt and completion label texts for a key and model, rendered once. */
+  tokenLabels(key: string, model: string): [string, string] {
+    const id = `${key}\u0000${model}`;
+    let l = this.#tokenLabels.get(id);
+    if (!l) {
+      l = [labels({ key, model, kind: 'prompt' }), labels({ key, model, kind: 'completion' })];
+      // Bounded: model names come from clients only after they matched a configured model.
+      this.#tokenLabels.set(id, l);
+    }
+    return l;
   }
 }
