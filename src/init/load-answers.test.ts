@@ -99,10 +99,26 @@ describe('answers files', () => {
   it('reports every error at once', () => {
     const err = errorOf(() => parseAnswers('a.yaml', 'siteName: My Lab\ndomain: nope\nsshKey: hello\n'));
     expect(err.message).toBe('a.yaml has 3 bad answers');
-    expect(err.details.map((l) => l.trim().split(': ')[0])).toEqual([
+    expect(err.details.slice(0, -1).map((l) => l.trim().split(': ')[0])).toEqual([
       'a.yaml:1:11',
       'a.yaml:2:9',
       'a.yaml:3:9',
+    ]);
+  });
+
+  it('reports shape errors and failed checks together, in file order', () => {
+    const err = errorOf(() =>
+      parseAnswers(
+        'a.yaml',
+        'workers: many\nsupernet: 8.8.0.0/16\ntier: compact\nextra: 1\nstorageLayout: raidz2\n',
+      ),
+    );
+    expect(err.message).toBe('a.yaml has 4 bad answers');
+    expect(err.details.slice(0, -1).map((l) => l.trim().split(': ').slice(0, 2).join(': '))).toEqual([
+      'a.yaml:1:10: workers',
+      'a.yaml:2:11: supernet',
+      'a.yaml:4:1: extra',
+      'a.yaml:5:16: storageLayout',
     ]);
   });
 

@@ -16,30 +16,44 @@ export function answersFromSource(source: YamlSource, existing?: Spec): Answers 
     );
   }
   const parsed = answersSchema.safeParse(source.data);
-  if (!parsed.success) {
-    throw new UserError(`${source.file} has ${plural(parsed.error.issues.length, 'bad answer')}`, [
-      ...zodIssueLines(source, parsed.error.issues, Object.keys(answersSchema.shape)),
-      '  (see examples/answers.yaml and docs/init.md for every answer)',
-    ]);
-  }
-  const given = parsed.data;
+  const issues = parsed.success ? [] : parsed.error.issues;
+  // Answers of the right shape still get their question's checks, so every problem shows at once.
+  const misshapen = new Set(issues.map((i) => String(i.path[0] ?? '')));
+  const given = (
+    parsed.success
+      ? parsed.data
+      : Object.fromEntries(
+          Object.entries(source.data).filter(([k]) => k in answersSchema.shape && !misshapen.has(k)),
+        )
+  ) as Partial<Answers>;
   const tier = given.tier ?? existing?.tier ?? 'reference';
   const explicit = stripUndefined(given);
   const answers = settleSkipped(
     { ...defaultAnswers(tier, existing), ...explicit },
     new Set(Object.keys(explicit) as AnswerId[]),
   );
-  const errors = answerErrors(answers);
-  if (errors.length > 0) {
-    throw new UserError(
-      `${source.file} has ${plural(errors.length, 'bad answer')}`,
-      errors.map(([id, message]) => {
+  const lines = [
+    ...zodIssueLines(source, issues, Object.keys(answersSchema.shape)),
+    ...answerErrors(answers)
+      .filter(([id]) => !misshapen.has(id))
+      .map(([id, message]) => {
         const where = id in given ? source.where([id]) : `${source.file} (${id} from the defaults)`;
         return `  ${where}: ${id}: ${message}`;
       }),
-    );
+  ];
+  if (lines.length > 0) {
+    throw new UserError(`${source.file} has ${plural(lines.length, 'bad answer')}`, [
+      ...lines.sort((a, b) => position(a) - position(b)),
+      '  (see examples/answers.yaml and docs/init.md for every answer)',
+    ]);
   }
   return answers;
+}
+
+/** Sort key of a message line: its line and column, errors without one (from the defaults) last. */
+function position(line: string): number {
+  const m = /:(\d+):(\d+): /.exec(line);
+  return m ? Number(m[1]) * 10_000 + Number(m[2]) : Number.MAX_SAFE_INTEGER;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
