@@ -106,6 +106,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const otherRouteLabel = 'route="other"';
   const idPrefix = randomBytes(4).toString('hex');
   let seq = 0;
+  // A client's own request id is kept for tracing when it is short and plain; otherwise we make one.
+  const requestId = (h: string | string[] | undefined): string =>
+    typeof h === 'string' && h.length <= 128 && /^[\w.:-]+$/.test(h) ? h : `${idPrefix}-${++seq}`;
   const needsAccounting = (k: KeyConfig | undefined) => Boolean(config.usageLog || k?.tpm || k?.budget);
 
   /** Sends an error the gateway decided itself, and counts and logs it like a proxied request. */
@@ -198,7 +201,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const so = parsed.stream_options as { include_usage?: unknown } | undefined;
     inFlight++;
     void forward(fwd, {
-      id: (req.headers['x-request-id'] as string | undefined) ?? `${idPrefix}-${++seq}`,
+      id: requestId(req.headers['x-request-id']),
       req,
       res,
       route,
