@@ -3,7 +3,8 @@ import { resolve as resolvePath } from 'node:path';
 import { findTool } from '../check/tool-path.ts';
 import { ExitError, UserError } from '../errors.ts';
 import { loadProject } from '../project/load.ts';
-import { detectLinkMode, labContext } from './context.ts';
+import { ask } from './agent/client.ts';
+import { detectLinkMode, type LabContext, labContext } from './context.ts';
 import { labDown } from './down.ts';
 import { newRunId } from './names.ts';
 import type { LinkMode } from './plan.ts';
@@ -101,6 +102,20 @@ export async function runLabUp(dir: string, opts: { links?: string }): Promise<v
   write(`then \`beelab lab test ${dir}\`, and \`beelab lab down ${dir}\` to remove it.`);
 }
 
+/** A lab left up must still have its agents; a machine that lost them (e.g. killed) needs `lab down`. */
+async function reachable(ctx: LabContext, dir: string): Promise<LabContext> {
+  for (const [netns, socket] of ctx.sockets) {
+    try {
+      await ask<'status'>(socket, { op: 'status' }, 5000);
+    } catch {
+      throw new UserError(`lab ${ctx.plan.id} is up but its agent in ${netns} does not answer`, [
+        `  hint: beelab lab down ${dir}, then test again`,
+      ]);
+    }
+  }
+  return ctx;
+}
+
 export async function runLabTest(
   dir: string,
   opts: { keep?: boolean; json?: boolean; links?: string },
@@ -110,7 +125,7 @@ export async function runLabTest(
   const running = await runningLab(dir);
   const log = opts.json ? () => {} : write;
   const report = running
-    ? await labTest(labContext(site, running.id, running.mode))
+    ? await labTest(await reachable(labContext(site, running.id, running.mode), dir))
     : await (async () => {
         const id = newRunId();
         return guarded(
