@@ -44,8 +44,11 @@ async function upAndTest(dir: string) {
   }
 }
 
+// A lab run takes a few seconds; on a machine shared with the rest of the suite, give it room.
+const SLOW = { timeout: 120_000 };
+
 describe('lab (root)', () => {
-  it('reference build: every cell of the policy, DHCP and DNS as the policy says', async () => {
+  it('reference build: every cell of the policy, DHCP and DNS as the policy says', SLOW, async () => {
     if (!canRun()) return;
     const { site, report } = await upAndTest(example('reference'));
     const bad = report.matrix.filter((o) => !o.ok).map((o) => o.problem);
@@ -65,14 +68,14 @@ describe('lab (root)', () => {
     expect(pools).toEqual(site.vlans.filter((v) => v.dhcp && v.dhcpRange).map((v) => v.name));
   });
 
-  it.each(['compact', 'single'])('%s build: passes too', async (name) => {
+  it.each(['compact', 'single'])('%s build: passes too', SLOW, async (name) => {
     if (!canRun()) return;
     const { report } = await upAndTest(example(name));
     expect(report.matrix.filter((o) => !o.ok).map((o) => o.problem)).toEqual([]);
     expect(report.ok).toBe(true);
   });
 
-  it('catches a ruleset that differs from the policy: a missing allow and an open hole', async () => {
+  it('catches a ruleset that differs from the policy: a missing allow and an open hole', SLOW, async () => {
     if (!canRun()) return;
     const dir = example('reference');
     const { site } = await loadProject(dir);
@@ -98,7 +101,7 @@ describe('lab (root)', () => {
     }
   });
 
-  it('Ctrl-C during `lab test` removes the lab and exits 130', async () => {
+  it('Ctrl-C during `lab test` removes the lab and exits 130', SLOW, async () => {
     if (!canRun()) return;
     const child = spawn(process.execPath, [`${repo}bin/beelab.mjs`, 'lab', 'test', example('compact')], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,7 +122,7 @@ describe('lab (root)', () => {
     expect(existsSync(runDir(id))).toBe(false);
   });
 
-  it('without root: a clear error, exit 2', () => {
+  it('without root: a clear error, exit 2', SLOW, () => {
     if (!canRun() || !needTool('setpriv', 'apt-get install util-linux')) return;
     const r = spawnSync(
       'setpriv',
