@@ -36,6 +36,11 @@ async function upAndTest(dir: string) {
   const id = newRunId();
   try {
     const ctx = await labUp(site, { id, mode: 'veth', siteDir: dir });
+    // Nothing of the lab in the machine's own namespace: no link into it, none of its addresses.
+    const hostLinks = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
+    expect(hostLinks).not.toContain(`bllab-${id}`);
+    const hostAddrs = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout;
+    for (const v of ctx.plan.vlans) expect(hostAddrs).not.toContain(` ${v.probeAddress}/`);
     return { site, ctx, report: await labTest(ctx) };
   } finally {
     await labDown(id);
