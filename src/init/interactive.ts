@@ -81,7 +81,7 @@ async function ask<K extends AnswerId>(
         {
           message,
           pageSize: 12,
-          choices: (q.choices?.() ?? []).map((c) => ({ ...c, checked: selected.has(c.value) })),
+          choices: (q.choices?.(def) ?? []).map((c) => ({ ...c, checked: selected.has(c.value) })),
           validate: (items) => check(q, items.map((i) => i.value) as unknown as V, answers),
         },
         ctx,
@@ -97,7 +97,7 @@ async function ask<K extends AnswerId>(
             ? ((await select(
                 {
                   message,
-                  choices: (q.choices?.() ?? []) as Choice<unknown>[],
+                  choices: (q.choices?.(def) ?? []) as Choice<unknown>[],
                   default: def as unknown,
                   pageSize: 12,
                 },

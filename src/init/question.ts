@@ -20,8 +20,8 @@ export interface Question<K extends AnswerId> {
   /** One or two sentences shown under the prompt and in docs/init.md. */
   help: string;
   kind: 'input' | 'number' | 'select' | 'checkbox' | 'confirm';
-  /** select and checkbox questions. */
-  choices?: () => Choice<Answers[K] extends readonly (infer E)[] ? E : Answers[K]>[];
+  /** select and checkbox questions; `current` is the default, so a list can keep offering what is already chosen. */
+  choices?: (current: Answers[K]) => Choice<Answers[K] extends readonly (infer E)[] ? E : Answers[K]>[];
   /** number questions. */
   min?: number;
   max?: number;

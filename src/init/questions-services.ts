@@ -8,9 +8,8 @@ import { type AnyQuestion, question } from './question.ts';
 import { duplicate } from './questions-site.ts';
 import { checkSshKey } from './validate.ts';
 
-/** Sync overlays are catalog apps too, but they are chosen with fileSync, not in the app list. */
+/** Sync overlays are catalog apps too, but they are chosen with fileSync; the list offers one only if already there. */
 const SYNC_APPS = new Set<string>(SYNC_OVERLAYS);
-const APP_CHOICES = APP_CATALOG.filter((a) => !SYNC_APPS.has(a.name));
 
 /** Clusters, apps, AI mesh, backups, alerts and the admin key. */
 export const SERVICE_QUESTIONS: AnyQuestion[] = [
@@ -61,13 +60,16 @@ export const SERVICE_QUESTIONS: AnyQuestion[] = [
     prompt: 'Apps',
     help: 'Each app gets its DNS name, reverse-proxy route, firewall flows, backups, probes and alerts from the catalog.',
     kind: 'checkbox',
-    choices: () => APP_CHOICES.map((a) => ({ value: a.name, name: a.name, description: a.description })),
+    choices: (current) =>
+      APP_CATALOG.filter((a) => !SYNC_APPS.has(a.name) || current.includes(a.name)).map((a) => ({
+        value: a.name,
+        name: a.name,
+        description: a.description,
+      })),
     fromSpec: (s) => (s.apps ?? []).map((a) => (typeof a === 'string' ? a : a.name)),
     validate: (v) => {
-      const bad = v.find((n) => !APP_CHOICES.some((a) => a.name === n));
-      if (bad && SYNC_APPS.has(bad))
-        return `${bad} is a file sync overlay: choose it as fileSync, not as an app`;
-      if (bad) return `${bad} is not in the app catalog (${APP_CHOICES.map((a) => a.name).join(', ')})`;
+      const bad = v.find((n) => !APP_CATALOG.some((a) => a.name === n));
+      if (bad) return `${bad} is not in the app catalog (${APP_CATALOG.map((a) => a.name).join(', ')})`;
       const dup = duplicate(v);
       return dup ? `${dup} is listed twice` : undefined;
     },
