@@ -67,6 +67,11 @@ async function guarded<T>(id: string, keep: (ok: boolean) => boolean, work: () =
 
 function parseMode(mode: string | undefined): LinkMode {
   if (mode === undefined || mode === 'auto') return detectLinkMode();
+  if (mode === 'trunk' && detectLinkMode() !== 'trunk') {
+    throw new UserError('--links trunk needs 802.1Q support in the kernel, and this one has none loaded', [
+      '  hint: modprobe 8021q, or use --links veth (one veth per VLAN; the ruleset is the same)',
+    ]);
+  }
   if (mode === 'veth' || mode === 'trunk') return mode;
   throw new UserError(`--links ${mode}: expected auto, veth or trunk`);
 }
