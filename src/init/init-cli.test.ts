@@ -85,7 +85,7 @@ describe('beelab init --defaults (the quick start)', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already says this');
     expect(readFileSync(join(dir, 'beelab.yaml'), 'utf8')).toBe(text);
-  });
+  }, 180_000); // render + every installed validator: grows as layers land
 });
 
 describe('beelab init on an existing beelab.yaml', () => {
