@@ -114,6 +114,24 @@ describe('engine', () => {
         });
         expect(up.exitCode).toBe(0);
         expect(up.stdout).toContain('1 checks in');
+        // --watch refreshes until Ctrl-C, then exits with the last round's code.
+        const watch = execa(
+          'node',
+          ['bin/beelab.mjs', 'status', '--targets', file, '--watch', '--interval', '200ms'],
+          {
+            cwd: root,
+            reject: false,
+          },
+        );
+        let out = '';
+        watch.stdout?.on('data', (c: Buffer) => {
+          out += c;
+        });
+        for (let i = 0; i < 100 && (out.match(/1 checks in/g) ?? []).length < 3; i++) await sleep(100);
+        watch.kill('SIGINT');
+        const watched = await watch;
+        expect((out.match(/1 checks in/g) ?? []).length).toBeGreaterThanOrEqual(3);
+        expect(watched.exitCode).toBe(0);
         writeFileSync(file, '- { name: bad, kind: tcp, host: 127.0.0.1 }\n');
         const bad = await execa('node', ['bin/beelab.mjs', 'status', '--targets', file], {
           cwd: root,
@@ -168,6 +186,16 @@ describe('targetsFromSite (reference build; nothing is probed)', () => {
     );
     expect(immich?.probe).toMatchObject({ port: 443 });
   });
+
+  it('beelab status DIR --list prints the checks of a site without probing', async () => {
+    const r = await execa('node', ['bin/beelab.mjs', 'status', 'examples/reference', '--list'], {
+      cwd: root,
+      reject: false,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n')).toHaveLength(targets.length);
+    expect(r.stdout).toMatch(/^proxmox-ve@pve1 {2}tls [\d.]+:8006$/m);
+  }, 30_000);
 
   it('lists each check once', () => {
     const keys = targets.map((t) => JSON.stringify(t.probe));

@@ -87,7 +87,13 @@ describe.skipIf(!canRun)('watchdog end to end (network namespaces)', () => {
   });
 
   /** Builds the namespaces and starts plug + target; returns helpers for one scenario. */
-  async function scene(opts: { gen: 1 | 2; hangAfterBoot?: boolean; bootMs?: number; maxCycles?: number }) {
+  async function scene(opts: {
+    gen: 1 | 2;
+    hangAfterBoot?: boolean;
+    bootMs?: number;
+    maxCycles?: number;
+    bootGrace?: number;
+  }) {
     subnet += 1;
     topo = await createTopology(subnet);
     const name = `s${subnet}`;
@@ -138,7 +144,7 @@ defaults:
   timeout: 300ms
   failAfter: 3
   recoverAfter: 2
-  bootGrace: 2500ms
+  bootGrace: ${opts.bootGrace ?? 2500}ms
   backoff: { initial: 2s, factor: 1, max: 2s }
   maxCycles: ${opts.maxCycles ?? 3}
   window: 1h
@@ -170,35 +176,39 @@ targets:
       p.lines
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as { msg: string; reason?: string; level: string });
-    return { plug, target, startWatchdog, offs, hooks, events, stateFile };
+    const startupGrace = (opts.bootGrace ?? 2500) + 200;
+    return { plug, target, startWatchdog, offs, hooks, events, stateFile, startupGrace };
   }
 
   it('cycles exactly once after N failures, respects the boot grace, and sees the recovery', async () => {
-    const s = await scene({ gen: 1, bootMs: 1500 });
+    // The target boots for 3.5 s after power returns; the back-off (2 s) is over long before that,
+    // so only the 5 s boot grace stands between its failed probes and a second cycle.
+    const s = await scene({ gen: 1, bootMs: 3500, bootGrace: 5000 });
     const wd = await s.startWatchdog();
-    await sleep(2700); // past the watchdog's start-up grace, target healthy
+    await sleep(s.startupGrace); // past the watchdog's start-up grace, target healthy
     expect(s.offs()).toHaveLength(0);
     s.target.proc.kill('SIGUSR1');
     await waitFor('a power cycle', () => s.offs().length > 0, 10_000);
     await waitFor('recovery', () => s.events(wd).some((e) => e.msg === 'target recovered'), 15_000);
-    // The target took 1.5 s to boot (> failAfter × interval): only the grace kept a second cycle away.
     await sleep(3000);
+    // Failed probes were seen after the cycle (the target was still booting), yet no second cycle.
+    const log = s.events(wd);
+    const cycled = log.findIndex((e) => e.msg === 'power cycled');
+    const recovered = log.findIndex((e) => e.msg === 'target recovered');
+    const failedDuringGrace = log.slice(cycled, recovered).filter((e) => e.msg === 'probe failed').length;
+    expect(failedDuringGrace).toBeGreaterThanOrEqual(3);
     expect(s.offs().map((e) => e.url)).toEqual(['/relay/0?turn=off&timer=1']);
     expect(s.target.lines.filter((l) => l.includes('power-off'))).toHaveLength(1);
     expect(s.hooks().map((h) => h.type)).toEqual(['failed', 'cycle', 'recovered']);
     const state = JSON.parse(readFileSync(s.stateFile, 'utf8'));
     expect(state.targets.box).toMatchObject({ phase: 'healthy', incidentCycles: 0 });
     expect(state.targets.box.cycles).toHaveLength(1);
-    // Resident memory of the watchdog process (node + tsx), for docs/watchdog.md.
-    const rss =
-      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${wd.proc.pid}/status`, 'utf8'))?.[1]) / 1024;
-    process.stderr.write(`watchdog RSS after the scenario: ${rss.toFixed(1)} MB\n`);
   }, 45_000);
 
   it('respects the cap: a target that stays hung gets maxCycles cycles, then a give-up alert and no more', async () => {
     const s = await scene({ gen: 2, hangAfterBoot: true, bootMs: 300, maxCycles: 2 });
     const wd = await s.startWatchdog();
-    await sleep(2700);
+    await sleep(s.startupGrace);
     s.target.proc.kill('SIGUSR1');
     await waitFor('give-up', () => s.events(wd).some((e) => e.msg.startsWith('GIVING UP on box')), 30_000);
     await sleep(3000);
@@ -216,7 +226,7 @@ targets:
   it('takes no action while its own link is down, and acts once the link is back', async () => {
     const s = await scene({ gen: 1 });
     const wd = await s.startWatchdog();
-    await sleep(2700);
+    await sleep(s.startupGrace);
     await topo.lan.ip('link', 'set', topo.watchdogPort, 'down');
     s.target.proc.kill('SIGUSR1');
     await waitFor('held back', () => s.events(wd).some((e) => e.reason === 'self-link-down'), 10_000);
