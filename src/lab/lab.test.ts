@@ -1,6 +1,6 @@
 // The lab end to end (root): reference, compact and single builds pass for real, a broken ruleset is caught, nothing is left behind.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../project/load.ts';
@@ -8,6 +8,7 @@ import { isRoot, needTool, strictTools } from '../testing/tools.ts';
 import { checkMatrix } from './check-matrix.ts';
 import { labDown } from './down.ts';
 import { newRunId } from './names.ts';
+import { formatMatrix, formatReport } from './report.ts';
 import { runDir } from './state.ts';
 import { labNamespaces, nsRun } from './system.ts';
 import { labTest } from './test.ts';
@@ -71,6 +72,13 @@ describe('lab (root)', () => {
     }
     const pools = report.dhcp.filter((d) => d.probe.expect.kind === 'pool').map((d) => d.probe.zone);
     expect(pools).toEqual(site.vlans.filter((v) => v.dhcp && v.dhcpRange).map((v) => v.name));
+    const text = formatReport(
+      report,
+      site.vlans.map((v) => v.name),
+    );
+    expect(text).toMatch(/^from \\ to +mgmt/);
+    expect(text.replace(/^cell: .*$/m, '')).not.toContain('FAIL');
+    expect(text).toContain('all as the policy says');
   });
 
   it.each(['compact', 'single'])('%s build: passes too', SLOW, async (name) => {
@@ -94,9 +102,15 @@ describe('lab (root)', () => {
       const hole = lines.findIndex((l) => /^ {2}chain fwd_security \{$/.test(l));
       lines.splice(hole + 1, 0, '    accept');
       const file = `${ctx.dir}/broken.nft`;
-      await import('node:fs').then((fs) => fs.writeFileSync(file, lines.join('\n')));
+      writeFileSync(file, lines.join('\n'));
       await nsRun(ctx.plan.names.router, ['nft', '-f', file]);
-      const failed = (await checkMatrix(ctx)).filter((o) => !o.ok);
+      const matrix = await checkMatrix(ctx);
+      const failed = matrix.filter((o) => !o.ok);
+      const text = formatMatrix(
+        matrix,
+        site.vlans.map((v) => v.name),
+      );
+      expect(text).toMatch(/^security .*FAIL/m);
       expect(failed.some((o) => o.probe.expect.rule === ruleId && !o.result.connected)).toBe(true);
       expect(
         failed.some((o) => o.probe.from === 'security' && o.probe.to !== 'internet' && o.result.connected),
