@@ -129,7 +129,7 @@ describe('beelab init on an existing beelab.yaml', () => {
 
 describe('beelab init on a real terminal', () => {
   it('asks on a pseudo-terminal, shows the current values, and confirms before replacing', async () => {
-    if (!needTool('script', 'apt-get install util-linux')) return;
+    if (!needTool('script', 'apt-get install bsdutils')) return;
     const dir = freshDir();
     mkdirSync(dir);
     const before = writeSpecYaml(answersToSpec({ ...defaultAnswers('single'), siteName: 'tiny' }));
@@ -180,7 +180,7 @@ describe('beelab init on a real terminal', () => {
   });
 
   it('Ctrl-C cancels with exit 130 and writes nothing', async () => {
-    if (!needTool('script', 'apt-get install util-linux')) return;
+    if (!needTool('script', 'apt-get install bsdutils')) return;
     const dir = freshDir();
     const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} init ${dir}`, '/dev/null'], {
       cwd: ROOT,
