@@ -9,6 +9,8 @@ import type { Vlan } from './types.ts';
 /** Hands out addresses from a VLAN range, skipping every address that is taken or reserved. */
 export class RangePool {
   readonly #used = new Set<number>();
+  /** Every address below this one is known to be used, so next() never rescans the start of the range. */
+  #cursor: number | undefined;
 
   constructor(
     readonly vlan: Vlan,
@@ -31,9 +33,10 @@ export class RangePool {
 
   next(key: string): string {
     const end = ipToInt(this.range[1]);
-    for (let n = ipToInt(this.range[0]); n <= end; n++) {
+    for (let n = this.#cursor ?? ipToInt(this.range[0]); n <= end; n++) {
       if (!this.#used.has(n)) {
         this.#used.add(n);
+        this.#cursor = n + 1;
         return intToIp(n);
       }
     }
@@ -71,6 +74,9 @@ export function allocateAddresses(
       out.set(r.key, locked);
       pool.reserve(locked);
     }
+  }
+  for (const ip of book.previousValues('addresses')) {
+    for (const pool of pools.values()) if (pool.inRange(ip)) pool.reserve(ip);
   }
   for (const r of requests) {
     if (out.has(r.key)) continue;
@@ -143,12 +149,14 @@ export function placeVms(
 ): Map<string, string> {
   const out = new Map<string, string>();
   const free = new Map(nodes.map((n) => [n.name, n.memoryGb - HOST_RESERVED_GB]));
-  const groups = new Map<string, number>();
+  /** group → node → how many of the group's VMs run there. */
+  const groups = new Map<string, Map<string, number>>();
   const place = (v: HostRequest, node: string) => {
     out.set(v.name, node);
     free.set(node, free.get(node)! - v.vm!.memoryGb);
-    const g = `${node}/${v.vm!.group}`;
-    groups.set(g, (groups.get(g) ?? 0) + 1);
+    let g = groups.get(v.vm!.group);
+    if (!g) groups.set(v.vm!.group, (g = new Map()));
+    g.set(node, (g.get(node) ?? 0) + 1);
   };
   for (const v of vms) {
     const locked = book.previous('placements', `vm/${v.name}`);
@@ -156,13 +164,17 @@ export function placeVms(
   }
   for (const v of vms) {
     if (out.has(v.name)) continue;
+    const g = groups.get(v.vm!.group);
     let best = nodes[0]!.name;
-    let bestScore: [number, number] = [Number.POSITIVE_INFINITY, 0];
+    let bestCount = Number.POSITIVE_INFINITY;
+    let bestFree = Number.NEGATIVE_INFINITY;
     for (const n of nodes) {
-      const score: [number, number] = [groups.get(`${n.name}/${v.vm!.group}`) ?? 0, -free.get(n.name)!];
-      if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+      const count = g?.get(n.name) ?? 0;
+      const f = free.get(n.name)!;
+      if (count < bestCount || (count === bestCount && f > bestFree)) {
         best = n.name;
-        bestScore = score;
+        bestCount = count;
+        bestFree = f;
       }
     }
     place(v, best);

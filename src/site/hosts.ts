@@ -67,8 +67,10 @@ export function hostRequests(spec: Spec, vlans: Vlan[]): HostRequest[] {
   };
   out.push(fwHost);
 
+  const relays = new Set<string>();
   for (const w of spec.watchdogs ?? []) {
-    if (w.relayHost && !/^\d/.test(w.relayHost) && !out.some((h) => h.name === w.relayHost)) {
+    if (w.relayHost && !/^\d/.test(w.relayHost) && !relays.has(w.relayHost) && w.relayHost !== fwHost.name) {
+      relays.add(w.relayHost);
       const relayKind = w.relay === 'pikvm' ? 'pikvm' : 'smart_plug';
       out.push({
         name: w.relayHost,
@@ -201,7 +203,15 @@ export function hostRequests(spec: Spec, vlans: Vlan[]): HostRequest[] {
     );
     if (!nodes.some((n) => n.role === 'backup')) {
       out.push(
-        vm('backup', mgmt, ['pbs'], ['backup'], 'proxmox-backup', { cores: 2, memoryGb: 4, diskGb: 64 }, 'pbs'),
+        vm(
+          'backup',
+          mgmt,
+          ['pbs'],
+          ['backup'],
+          'proxmox-backup',
+          { cores: 2, memoryGb: 4, diskGb: 64 },
+          'pbs',
+        ),
       );
     }
     const obs = spec.observability ?? {};

@@ -1,13 +1,15 @@
 // Site-wide internal rules that need the resolved Site: capacity of the Proxmox nodes.
 import type { Diagnostic } from '../check/diagnostic.ts';
 import { HOST_RESERVED_GB } from './allocate.ts';
-import type { Site } from './types.ts';
+import type { Host, Site } from './types.ts';
 
 /** VMs placed on a node must fit in its memory, after what the host keeps for itself. */
 export function capacityRule(site: Site): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const byNode = new Map<string, Host[]>();
+  for (const h of site.hosts) if (h.vm) byNode.set(h.vm.node, [...(byNode.get(h.vm.node) ?? []), h]);
   for (const node of site.hosts.filter((h) => h.roles.includes('pve'))) {
-    const vms = site.hosts.filter((h) => h.vm?.node === node.name);
+    const vms = byNode.get(node.name) ?? [];
     const used = vms.reduce((s, v) => s + v.vm!.memoryGb, 0);
     const total = node.memoryGb ?? 0;
     if (total > 0 && used > total - HOST_RESERVED_GB) {
