@@ -1,10 +1,11 @@
 // The linux backend: real tools accept its files, and its ruleset parses back into exactly the policy.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nftCheckArgv } from '../../../check/validators/nft.ts';
+import { loadProject } from '../../../project/load.ts';
 import { isRoot, needTool } from '../../../testing/tools.ts';
 import { diffTuples, policyTuples } from '../equivalence/tuples.ts';
 import { fixtureSite } from '../policy/fixture-site.ts';
@@ -96,5 +97,24 @@ describe('linux backend', () => {
     expect(units.get('30-vlan10.network')).toContain(`Address=${mgmt.gateway}/${mgmt.prefix}`);
     expect(units.get('20-igc1.network')).toContain('VLAN=vlan10');
     expect(units.get('10-igc0.network')).toContain('DHCP=ipv4');
+  });
+});
+
+describe('linux backend on every example', () => {
+  const root = new URL('../../../../examples/', import.meta.url).pathname;
+  const names = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+
+  it.each(names)('%s: the tools accept the files and the ruleset parses back to the policy', async (name) => {
+    const { site } = await loadProject(`${root}${name}`);
+    const r = renderLinuxRouter(site);
+    expect(diffTuples(canonicalOrder(policyTuples(r.policy)), parseNftables(r.nftables, r.ifs))).toEqual([]);
+    if (needTool('nft', 'apt-get install nftables')) expect(nftCheck(r.nftables).code).toBe(0);
+    if (needTool('dnsmasq', 'apt-get install dnsmasq')) {
+      const file = join(dir, `${name}.conf`);
+      writeFileSync(file, r.dnsmasq);
+      expect(run('dnsmasq', ['--test', `--conf-file=${file}`]).code).toBe(0);
+    }
   });
 });
