@@ -3,12 +3,15 @@
 /** Wall clock plus an abortable sleep. */
 export interface Clock {
   now(): number;
+  /** Monotonic milliseconds, to notice wall-clock jumps (a Pi has no RTC; NTP moves time at boot). */
+  monotonic?(): number;
   /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();

@@ -37,7 +37,8 @@ function harness(
 ) {
   const config = opts.config ?? parseWatchdogConfig(CONFIG, 'test.yaml');
   let now = Date.UTC(2026, 0, 5, 12, 0, 0); // a Monday, noon UTC
-  const clock: Clock = { now: () => now, sleep: () => new Promise(() => {}) };
+  let mono = 0;
+  const clock: Clock = { now: () => now, monotonic: () => mono, sleep: () => new Promise(() => {}) };
   const net = { target: true, self: true };
   const probe: ProbeRunner = async (spec) => {
     const host = 'host' in spec ? spec.host : spec.url;
@@ -83,6 +84,7 @@ function harness(
   const run = async (n: number, target = 'pve1') => {
     for (let i = 0; i < n; i++) {
       now += 1000;
+      mono += 1000;
       await wd.tick(target);
     }
   };
@@ -96,6 +98,11 @@ function harness(
     store,
     run,
     advance: (ms: number) => {
+      now += ms;
+      mono += ms;
+    },
+    /** The wall clock jumps; monotonic time does not. */
+    jump: (ms: number) => {
       now += ms;
     },
     now: () => now,
@@ -131,7 +138,7 @@ describe('watchdog engine', () => {
     );
   });
 
-  it('does nothing while its own link is down, and acts once the link is back', async () => {
+  it('neither counts failures nor acts while its own link is down; needs fresh failures once it is back', async () => {
     const h = harness();
     await h.wd.init();
     h.advance(10_000);
@@ -139,12 +146,19 @@ describe('watchdog engine', () => {
     h.net.self = false;
     await h.run(10);
     expect(h.cycles).toEqual([]);
+    expect(h.wd.states().pve1).toMatchObject({ phase: 'healthy', failures: 0 });
     expect(h.logs.filter((l) => l.msg === 'action held back')).toHaveLength(1);
+    expect(h.logs.filter((l) => l.msg.startsWith('own link down'))).toHaveLength(1);
     expect(h.wd.metrics.render()).toContain('beelab_watchdog_self_link_up 0');
-    expect(h.wd.metrics.render()).toMatch(/skipped_actions_total\{target="pve1",reason="self-link-down"\} 8/);
+    expect(h.wd.metrics.render()).toMatch(
+      /skipped_actions_total\{target="pve1",reason="self-link-down"\} 10/,
+    );
     h.net.self = true;
+    await h.run(2);
+    expect(h.cycles).toEqual([]);
     await h.run(1);
     expect(h.cycles).toHaveLength(1);
+    expect(h.logs.filter((l) => l.msg === 'own link back')).toHaveLength(1);
   });
 
   it('holds back for the maintenance flag file (all, or listed targets only)', async () => {
@@ -235,6 +249,20 @@ describe('watchdog engine', () => {
     h.net.target = true;
     await h.run(2);
     expect(h.wd.states().pve1?.phase).toBe('healthy');
+  });
+
+  it('re-arms the boot grace when the wall clock jumps (NTP after boot)', async () => {
+    const h = harness();
+    await h.wd.init();
+    h.jump(3_600_000); // an hour forward: the start-up grace would otherwise be over at once
+    h.net.target = false;
+    await h.run(5);
+    expect(h.cycles).toEqual([]);
+    expect(h.logs.find((l) => l.msg.startsWith('wall clock jumped'))?.fields).toMatchObject({
+      jumpMs: 3_600_000,
+    });
+    await h.run(10 + 3);
+    expect(h.cycles).toHaveLength(1);
   });
 
   describe('state survives a restart of the watchdog', () => {

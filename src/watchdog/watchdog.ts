@@ -105,17 +105,30 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     return saving;
   };
 
-  const selfLinkOk = async (): Promise<boolean> => {
-    const results = await Promise.all(
+  // One check of the watchdog's own link serves every target for a second: a dead switch fails many
+  // targets at once, and they should not each probe the gateway.
+  let selfCache: { at: number; ok: Promise<boolean> } | undefined;
+  let selfWasOk = true;
+  const selfLinkOk = (): Promise<boolean> => {
+    const now = clock.now();
+    if (selfCache && now - selfCache.at < 1000) return selfCache.ok;
+    const ok = Promise.all(
       config.selfCheck.probes.map((p) => probe(p, { timeoutMs: config.selfCheck.timeout })),
-    );
-    const ok = results.some((r) => r.state !== 'down');
-    metrics.selfLinkUp = ok ? 1 : 0;
-    if (!ok) {
-      log('warn', 'own link down: not acting', {
-        references: config.selfCheck.probes.map((p, i) => `${describeProbe(p)}: ${results[i]!.detail}`),
-      });
-    }
+    ).then((results) => {
+      const up = results.some((r) => r.state !== 'down');
+      metrics.selfLinkUp = up ? 1 : 0;
+      if (up !== selfWasOk) {
+        if (up) log('info', 'own link back');
+        else {
+          log('warn', 'own link down: target failures are not counted and no action is taken', {
+            references: config.selfCheck.probes.map((p, i) => `${describeProbe(p)}: ${results[i]!.detail}`),
+          });
+        }
+      }
+      selfWasOk = up;
+      return up;
+    });
+    selfCache = { at: now, ok };
     return ok;
   };
 
@@ -203,9 +216,29 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     }
   };
 
+  // Timestamps in the state are wall-clock; when the wall clock jumps (NTP after a Pi boots without an
+  // RTC), graces and back-offs would end early, so every target gets a fresh grace instead.
+  let lastWall = clock.now();
+  let lastMono = clock.monotonic?.();
+  const checkClockJump = () => {
+    if (lastMono === undefined || !clock.monotonic) return;
+    const wall = clock.now();
+    const mono = clock.monotonic();
+    const skew = wall - lastWall - (mono - lastMono);
+    lastWall = wall;
+    lastMono = mono;
+    if (Math.abs(skew) < 60_000) return;
+    log('warn', 'wall clock jumped: re-arming boot grace for every target', { jumpMs: Math.round(skew) });
+    for (const t of targets) {
+      const s = states[t.name];
+      if (s) states[t.name] = { ...s, failures: 0, graceUntil: wall + t.policy.bootGrace };
+    }
+  };
+
   const tick = async (name: string) => {
     const t = targets.find((x) => x.name === name);
     if (!t) throw new Error(`no target ${name}`);
+    checkClockJump();
     const started = performance.now();
     const results = await Promise.all(t.probes.map((p) => probe(p, { timeoutMs: t.policy.timeout })));
     const passed = results.map((r) => r.state !== 'down');
@@ -217,6 +250,11 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
         target: t.name,
         results: results.map((r, i) => `${describeProbe(t.probes[i]!)}: ${r.detail}`),
       });
+    }
+    // A failure seen while the watchdog itself is cut off says nothing about the target: not counted.
+    if (!ok && !(await selfLinkOk())) {
+      skip(t, 'self-link-down');
+      return;
     }
     const now = clock.now();
     const observed = observe(states[t.name]!, ok, now, t.policy);
