@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { hashKey } from '../src/gateway/api-keys.ts';
 import type { PhaseResult, PhaseSpec } from './gateway/loadgen.ts';
 import { cpuMs, freePort, rssMb, spawnPinned, stop, waitHttp } from './gateway/processes.ts';
-import { ms, summarize } from './gateway/stats.ts';
+import { report, TARGETS, type Target } from './gateway/report.ts';
+import { ms } from './gateway/stats.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -104,8 +105,6 @@ await waitHttp(upPort, '/health');
 await waitHttp(gwPort, '/readyz');
 await waitHttp(pkPort, '/');
 
-type Target = 'direct' | 'beelab' | 'portkey';
-const TARGETS: Target[] = ['direct', 'beelab', 'portkey'];
 const TARGET_PORT = { direct: upPort, beelab: gwPort, portkey: pkPort };
 const TARGET_HEADERS: Record<Target, Record<string, string>> = {
   direct: {},
@@ -195,35 +194,22 @@ for (const t of TARGETS) {
 }
 
 const RATE = 500;
-const ROUNDS = 5;
-// Targets take turns in short rounds, so background load on this shared machine hits all alike.
-const merge = (rs: PhaseResult[]): PhaseResult => ({
-  sent: rs.reduce((n, r) => n + r.sent, 0),
-  ok: rs.reduce((n, r) => n + r.ok, 0),
-  errors: rs.reduce((n, r) => n + r.errors, 0),
-  achievedRps: Math.min(...rs.map((r) => r.achievedRps)),
-  maxLagUs: Math.max(...rs.map((r) => r.maxLagUs)),
-  latency: summarize(rs.flatMap((r) => r.samples)),
-  ttft: rs[0]!.ttft ? summarize(rs.flatMap((r) => r.ttftSamples ?? [])) : undefined,
-  samples: [],
-  firstError: rs.find((r) => r.firstError)?.firstError,
-});
-const plain: Record<string, PhaseResult> = {};
-const streamed: Record<string, PhaseResult> = {};
-say(`non-streaming at ${RATE} rps: ${ROUNDS} rounds × 2 s per target…`);
-const plainRounds: Record<string, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+const STREAM_RATE = 200;
+const ROUNDS = 10;
+// Targets take turns in short rounds, so background load on this shared machine hits all alike
+// and each gateway round can be compared with the direct round just before it.
+const plainRounds: Record<Target, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+const streamRounds: Record<Target, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+say(`non-streaming at ${RATE} rps: ${ROUNDS} rounds × 1 s per target…`);
 for (let i = 0; i < ROUNDS; i++)
-  for (const t of TARGETS) plainRounds[t]!.push(await measuredPhase(t, false, RATE, 2000));
-for (const t of TARGETS) plain[t] = merge(plainRounds[t]!);
-say(`streaming (8 events + usage + [DONE]) at 100 rps: ${ROUNDS} rounds × 1 s per target…`);
-const streamRounds: Record<string, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+  for (const t of TARGETS) plainRounds[t].push(await measuredPhase(t, false, RATE, 1000));
+say(`streaming at ${STREAM_RATE} rps: ${ROUNDS} rounds × 1 s per target…`);
 for (let i = 0; i < ROUNDS; i++)
-  for (const t of TARGETS) streamRounds[t]!.push(await phase(t, true, 100, 1000));
-for (const t of TARGETS) streamed[t] = merge(streamRounds[t]!);
+  for (const t of TARGETS) streamRounds[t].push(await phase(t, true, STREAM_RATE, 1000));
 
 // Highest offered rate that is kept up with: everything answered, >= 98 % of it per second, and no
 // backlog (an open-loop overload shows as a median that climbs; 20 ms is far above any healthy one).
-const LADDER = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000];
+const LADDER = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000];
 const maxRps: Record<string, { rate: number; achieved: number }> = {};
 say('max sustained rate (2 s steps)…');
 for (const t of TARGETS) {
@@ -250,44 +236,28 @@ const accessLines = readFileSync(join(tmp, 'beelab-gateway.log'), 'utf8')
   .filter((l) => l.includes('"msg":"request"')).length;
 await cleanup();
 
-const d = plain.direct!;
-const rows = (['beelab', 'portkey'] as const).map((t) => {
-  const p = plain[t]!;
-  const s = streamed[t]!;
-  return `| ${t === 'beelab' ? 'Beelab gateway' : 'Portkey gateway 1.15.2'} | ${ms(p.latency.p50 - d.latency.p50)} | ${ms(p.latency.p99 - d.latency.p99)} | ${ms(s.ttft!.p50 - streamed.direct!.ttft!.p50)} | ${ms(s.ttft!.p99 - streamed.direct!.ttft!.p99)} | ${maxRps[t]!.rate} | ${idleRss[t].rss.toFixed(0)} | ${loadRss[t].peak.toFixed(0)} |`;
-});
 say('\n### Results\n');
-say(
-  '| through | added p50 ms | added p99 ms | added TTFT p50 ms | added TTFT p99 ms | max sustained rps | RSS idle MB | RSS peak MB |',
-);
-say('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) say(r);
-say('\nRaw latency (ms), non-streaming at 500 rps:\n');
-say('| target | n | errors | p50 | p90 | p99 | max | generator max lag |');
-say('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const t of TARGETS) {
-  const p = plain[t]!;
-  say(
-    `| ${t} | ${p.ok} | ${p.errors} | ${ms(p.latency.p50)} | ${ms(p.latency.p90)} | ${ms(p.latency.p99)} | ${ms(p.latency.max)} | ${ms(p.maxLagUs)} |`,
-  );
-}
-say('\nRaw time to first event (ms), streaming at 100 rps:\n');
-say('| target | n | errors | TTFT p50 | TTFT p99 | full stream p50 | full stream p99 |');
-say('|---|---:|---:|---:|---:|---:|---:|');
-for (const t of TARGETS) {
-  const s = streamed[t]!;
-  say(
-    `| ${t} | ${s.ok} | ${s.errors} | ${ms(s.ttft!.p50)} | ${ms(s.ttft!.p99)} | ${ms(s.latency.p50)} | ${ms(s.latency.p99)} |`,
-  );
-}
-say(
-  `\nmax sustained rps: ${TARGETS.map((t) => `${t} ${maxRps[t]!.rate} (achieved ${maxRps[t]!.achieved.toFixed(0)})`).join(', ')}`,
-);
+const perRequest = (cpu: number, n: number) => (cpu / n) * 1000;
+for (const line of report({
+  rate: RATE,
+  streamRate: STREAM_RATE,
+  plainRounds,
+  streamRounds,
+  maxRps,
+  ladderTop: LADDER.at(-1)!,
+  rss: {
+    beelab: { idle: idleRss.beelab.rss, peak: loadRss.beelab.peak },
+    portkey: { idle: idleRss.portkey.rss, peak: loadRss.portkey.peak },
+  },
+  cpuUsPerRequest: {
+    upstream: perRequest(cpuSpent.upstream, cpuSpent.requests.direct),
+    beelab: perRequest(cpuSpent.beelab, cpuSpent.requests.beelab),
+    portkey: perRequest(cpuSpent.portkey, cpuSpent.requests.portkey),
+  },
+}))
+  say(line);
+say('');
 say(`Beelab access-log lines written: ${accessLines}`);
-const perK = (cpu: number, n: number) => ((cpu / n) * 1000).toFixed(1);
-say(
-  `CPU per non-streaming request (µs, from /proc, 10 ms tick resolution): upstream ${perK(cpuSpent.upstream, cpuSpent.requests.direct)}, Beelab gateway ${perK(cpuSpent.beelab, cpuSpent.requests.beelab)}, Portkey gateway ${perK(cpuSpent.portkey, cpuSpent.requests.portkey)}`,
-);
 say(
   `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );
