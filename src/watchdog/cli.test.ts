@@ -58,6 +58,40 @@ describe('beelab watchdog', () => {
     expect(JSON.parse(readFileSync(state, 'utf8')).targets).toEqual({});
   });
 
+  it('runs: serves /metrics, logs JSON, and stops cleanly on SIGTERM', async () => {
+    const port = 20_000 + (process.pid % 10_000);
+    const file = join(dir, 'run.yaml');
+    writeFileSync(
+      file,
+      `stateFile: ${join(dir, 'run-state.json')}\nselfCheck: { probes: [{ kind: icmp, host: 127.0.0.1 }] }\n` +
+        `metrics: { listen: "127.0.0.1:${port}" }\ndefaults: { interval: 200ms, timeout: 200ms }\n` +
+        `targets:\n  - { name: self, probes: [{ kind: tcp, host: 127.0.0.1, port: ${port} }] }\n`,
+    );
+    const proc = execa('node', ['bin/beelab.mjs', 'watchdog', '--config', file], {
+      cwd: root,
+      reject: false,
+    });
+    let metrics = '';
+    for (let i = 0; i < 100 && !metrics.includes('beelab_watchdog_target_up{target="self"} 1'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
+    }
+    expect(metrics).toContain('beelab_watchdog_target_up{target="self"} 1');
+    expect(metrics).toContain('beelab_watchdog_target_phase{target="self",phase="healthy"} 1');
+    proc.kill('SIGTERM');
+    const r = await proc;
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg: string; level: string });
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'watchdog started' });
+    expect(lines.at(-1)).toMatchObject({ msg: 'watchdog stopped' });
+  }, 30_000);
+
   it('--bundle writes one plain-JS file that runs without tsx', async () => {
     const out = join(dir, 'beelab-watchdog.mjs');
     expect((await cli('--bundle', out)).exitCode).toBe(0);
