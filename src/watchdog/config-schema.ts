@@ -27,12 +27,13 @@ export const powerSchema = z.discriminatedUnion('type', [
     hold,
     ...auth,
   }),
-  // Gen2 digest authentication is not implemented: keep the plug on a management VLAN without auth.
   z.strictObject({
     type: z.literal('shelly-gen2'),
     url: httpBase,
     id: z.number().int().min(0).default(0),
     hold,
+    /** Set when the device has a password: Gen2 uses HTTP digest auth with user "admin". */
+    password: z.string().optional(),
   }),
   z.strictObject({
     type: z.literal('tasmota'),

@@ -15,6 +15,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   body: string;
+  /** The WWW-Authenticate header of a 401, for digest authentication. */
+  challenge?: string;
 }
 
 /** Injectable transport: drivers and alerts take one of these, tests may pass a recording one. */
@@ -53,7 +55,12 @@ export const httpRequest: HttpClient = (req) =>
         });
         res.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, body });
+          const challenge = res.headers['www-authenticate'];
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            ...(challenge ? { challenge: String(challenge) } : {}),
+          });
         });
         res.on('error', (err) => {
           clearTimeout(timer);

@@ -94,6 +94,30 @@ describe('shelly gen2', () => {
   });
 });
 
+describe('shelly gen2 with a password (HTTP digest, SHA-256)', () => {
+  it('answers the challenge and cycles', async () => {
+    const url = await startPlug({ digestPassword: 's3cret' });
+    const d = createPowerDriver(
+      { type: 'shelly-gen2', url, id: 0, hold: 300, password: 's3cret' },
+      'pve1',
+      deps(),
+    );
+    expect(await d.cycle()).toMatch(/back on/);
+    expect(plug!.isOn()).toBe(true);
+  });
+
+  it('reports a wrong password as a failure', async () => {
+    const url = await startPlug({ digestPassword: 's3cret' });
+    const d = createPowerDriver(
+      { type: 'shelly-gen2', url, id: 0, hold: 300, password: 'wrong' },
+      'pve1',
+      deps(),
+    );
+    await expect(d.cycle()).rejects.toThrow(/answered HTTP 401/);
+    expect(plug!.isOn()).toBe(true);
+  });
+});
+
 describe('tasmota', () => {
   it('sends one Backlog with the Delay in tenths of a second, and reads power back', async () => {
     const url = await startPlug();

@@ -1,5 +1,6 @@
 // Shelly plugs, Gen1 (/relay) and Gen2+ (RPC Switch.Set): power off with the plug's own flip-back timer.
 import type { PowerConfig } from '../config-schema.ts';
+import { withDigestAuth } from '../digest-auth.ts';
 import { expectOk, redact } from '../http-client.ts';
 import { type DriverDeps, type PowerDriver, SETTLE_MS } from './types.ts';
 
@@ -53,8 +54,9 @@ export function shellyGen1Driver(cfg: Gen1, deps: DriverDeps): PowerDriver {
 export function shellyGen2Driver(cfg: Gen2, deps: DriverDeps): PowerDriver {
   const root = base(cfg.url);
   const seconds = Math.max(0.5, cfg.hold / 1000);
+  const http = cfg.password ? withDigestAuth(deps.http, 'admin', cfg.password) : deps.http;
   const rpc = async (method: string, params: string) =>
-    (await expectOk(deps.http, {
+    (await expectOk(http, {
       url: `${root}/rpc/${method}?id=${cfg.id}${params}`,
       timeoutMs: CALL_TIMEOUT,
     })) as Record<string, unknown>;

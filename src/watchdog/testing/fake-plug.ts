@@ -1,5 +1,6 @@
 // A test smart plug: speaks Shelly Gen1, Shelly Gen2 RPC, Tasmota /cm and PiKVM /api/atx on one HTTP server.
 import http from 'node:http';
+import { digestHeader, parseChallenge } from '../digest-auth.ts';
 
 /** Options that make the plug misbehave the ways real ones do. */
 export interface FakePlugOptions {
@@ -9,6 +10,8 @@ export interface FakePlugOptions {
   brokenTimer?: boolean;
   /** Answer HTTP 500 to this many requests first. */
   failFirst?: number;
+  /** Shelly Gen2 RPC requires HTTP digest auth (user admin, SHA-256) with this password. */
+  digestPassword?: string;
   /** Record of every request line and webhook body. */
   log?: (entry: { at: number; method: string; url: string; body?: string }) => void;
 }
@@ -118,6 +121,11 @@ export function createFakePlug(opts: FakePlugOptions = {}): FakePlug {
         url: `${url.pathname}${url.search}`,
         body: body || undefined,
       });
+      if (opts.digestPassword && url.pathname.startsWith('/rpc/') && !digestOk(req, opts.digestPassword)) {
+        const challenge = 'Digest qop="auth", realm="shellyplus1pm-test", nonce="5f2a9c", algorithm=SHA-256';
+        res.writeHead(401, { 'www-authenticate': challenge }).end();
+        return;
+      }
       if (failures > 0) {
         failures -= 1;
         res.writeHead(500).end('injected failure');
@@ -138,4 +146,25 @@ export function createFakePlug(opts: FakePlugOptions = {}): FakePlug {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Checks an Authorization: Digest header the way a Shelly Gen2 device does. */
+function digestOk(req: http.IncomingMessage, password: string): boolean {
+  const got = parseChallenge(String(req.headers.authorization ?? ''));
+  if (!got || got.uri !== req.url || got.nonce !== '5f2a9c' || got.realm !== 'shellyplus1pm-test')
+    return false;
+  const expected = parseChallenge(
+    digestHeader(
+      { realm: got.realm, nonce: got.nonce, qop: 'auth', algorithm: 'SHA-256' },
+      {
+        method: req.method ?? 'GET',
+        uri: got.uri,
+        username: 'admin',
+        password,
+        cnonce: got.cnonce,
+        nc: Number.parseInt(got.nc ?? '1', 16),
+      },
+    ),
+  );
+  return got.username === 'admin' && got.response === expected?.response;
 }
