@@ -135,13 +135,13 @@ describe.skipIf(!canRun)('watchdog end to end (network namespaces)', () => {
     writeFileSync(
       config,
       `stateFile: ${stateFile}
-selfCheck: { probes: [{ kind: icmp, host: ${topo.gateway} }], timeout: 300ms }
+selfCheck: { probes: [{ kind: icmp, host: ${topo.gateway} }], timeout: 600ms }
 maintenance: { flagFile: ${join(dir, `${name}-maintenance`)} }
 alerts: [{ type: webhook, url: "http://${topo.gateway}/hook" }]
 logLevel: debug
 defaults:
-  interval: 200ms
-  timeout: 300ms
+  interval: 250ms
+  timeout: 600ms
   failAfter: 3
   recoverAfter: 2
   bootGrace: ${opts.bootGrace ?? 2500}ms
@@ -190,7 +190,7 @@ targets:
     s.target.proc.kill('SIGUSR1');
     await waitFor('a power cycle', () => s.offs().length > 0, 10_000);
     await waitFor('recovery', () => s.events(wd).some((e) => e.msg === 'target recovered'), 15_000);
-    await sleep(3000);
+    await sleep(2000);
     // Failed probes were seen after the cycle (the target was still booting), yet no second cycle.
     const log = s.events(wd);
     const cycled = log.findIndex((e) => e.msg === 'power cycled');
@@ -211,7 +211,7 @@ targets:
     await sleep(s.startupGrace);
     s.target.proc.kill('SIGUSR1');
     await waitFor('give-up', () => s.events(wd).some((e) => e.msg.startsWith('GIVING UP on box')), 30_000);
-    await sleep(3000);
+    await sleep(2000);
     expect(s.offs().map((e) => e.url)).toEqual([
       '/rpc/Switch.Set?id=0&on=false&toggle_after=1',
       '/rpc/Switch.Set?id=0&on=false&toggle_after=1',
