@@ -1,12 +1,14 @@
 // `beelab watchdog`: load the config, wire the real clock, network, drivers and files, run until SIGTERM.
+import { stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { createAlertSender } from './alerts.ts';
 import { realClock } from './clock.ts';
+import type { WatchdogConfig } from './config-schema.ts';
 import { execProgram } from './drivers/exec.ts';
 import { formatDuration } from './duration.ts';
 import { httpRequest } from './http-client.ts';
 import { loadWatchdogConfig, resolveTargets } from './load-config.ts';
-import { jsonLogger } from './logger.ts';
+import { jsonLogger, type Logger } from './logger.ts';
 import { readFlagFile } from './maintenance.ts';
 import { WatchdogMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
@@ -78,6 +80,7 @@ export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
   }
 
   const log = jsonLogger(config.logLevel);
+  await warnIfSecretsReadable(opts.config, config, log);
   const metrics = new WatchdogMetrics();
   const sleep = (ms: number) => realClock.sleep(ms);
   const wd = createWatchdog(config, {
@@ -110,4 +113,18 @@ export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
   log('info', 'stopping: finishing any action in progress');
   server?.close();
   await wd.stop();
+}
+
+/** Plug passwords and alert tokens live in the config: say so when other users can read it. */
+async function warnIfSecretsReadable(file: string, config: WatchdogConfig, log: Logger): Promise<void> {
+  const text = JSON.stringify(config);
+  if (!/"(password|token)":/.test(text)) return;
+  const { mode } = await stat(file);
+  if (mode & 0o044) {
+    log('warn', 'config holds passwords or tokens and is readable by other users', {
+      file,
+      mode: (mode & 0o777).toString(8),
+      fix: `chmod 600 ${file}`,
+    });
+  }
 }
