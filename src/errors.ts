@@ -15,7 +15,10 @@ export class UserError extends Error {
 
 /** A command that ran correctly but must report failure to scripts (plan --exit-code, check findings). */
 export class ExitError extends Error {
-  constructor(readonly exitCode: number, message = '') {
+  constructor(
+    readonly exitCode: number,
+    message = '',
+  ) {
     super(message);
     this.name = 'ExitError';
   }

@@ -155,7 +155,10 @@ export function placeVms(
     out.set(v.name, node);
     free.set(node, free.get(node)! - v.vm!.memoryGb);
     let g = groups.get(v.vm!.group);
-    if (!g) groups.set(v.vm!.group, (g = new Map()));
+    if (!g) {
+      g = new Map();
+      groups.set(v.vm!.group, g);
+    }
     g.set(node, (g.get(node) ?? 0) + 1);
   };
   for (const v of vms) {
