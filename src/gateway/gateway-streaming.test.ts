@@ -1,8 +1,10 @@
 // End to end streaming: byte-for-byte SSE pass-through, no retry after the first byte, abort propagation.
+
+import { request } from 'node:http';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sseEvents } from './testing/fake-upstream.ts';
-import { type Harness, startHarness } from './testing/harness.ts';
+import { type Harness, startHarness, TEST_KEY } from './testing/harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -137,5 +139,43 @@ describe('streaming', () => {
     expect(metrics).toContain(
       'beelab_gateway_tokens_total{key="tester",model="fake-model",kind="completion"} 3',
     );
+  });
+
+  it('applies backpressure: a client that stops reading stalls the backend instead of filling memory', async () => {
+    // 2,000 events of 16 KiB = 32 MiB, far more than the socket buffers of both hops can hold.
+    h = await startHarness({ upstreams: [{ chunks: 2000, eventBytes: 16_384 }] });
+    const up = h.upstreams[0]!;
+    const port = Number(new URL(h.baseURL).port);
+    const body = JSON.stringify(streamReq());
+    let received = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.pause();
+          setTimeout(() => {
+            // While nobody read, the backend could only write what the buffers on the way hold.
+            if (up.eventsWritten >= 1000)
+              reject(new Error(`backend wrote ${up.eventsWritten} events to a client that did not read`));
+            res.on('data', (c: Buffer) => {
+              received += c.length;
+            });
+            res.on('end', resolve);
+            res.resume();
+          }, 400);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    await done;
+    expect(received).toBe(Buffer.byteLength(sseEvents('fake-model', 2000, 16_384).join('')));
+    expect(up.eventsWritten).toBe(2004);
   });
 });

@@ -18,15 +18,18 @@ export interface FakeUpstreamOptions {
   chunks?: number;
   /** Gap between streamed events. */
   chunkDelayMs?: number;
+  /** Pads each content event to about this many bytes (for backpressure tests). */
+  eventBytes?: number;
   /** What /health answers; 503 imitates llama.cpp loading a model. */
   healthStatus?: number;
 }
 
 /** The exact SSE bytes a stream of `n` chunks carries; tests compare the client's bytes with it. */
-export function sseEvents(model: string, n: number): string[] {
+export function sseEvents(model: string, n: number, padTo = 0): string[] {
   const events = [': ping\n\n'];
   for (let i = 0; i < n; i++) {
-    const delta = i === 0 ? { role: 'assistant', content: `tok${i} ` } : { content: `tok${i} ` };
+    const text = padTo > 0 ? `tok${i} `.padEnd(padTo, 'x') : `tok${i} `;
+    const delta = i === 0 ? { role: 'assistant', content: text } : { content: text };
     events.push(
       `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
     );
@@ -66,12 +69,16 @@ export class FakeUpstream {
   recordBodies = false;
   readonly #open = new Set<ServerResponse>();
   readonly #chunks: number;
+  readonly #eventBytes: number;
+  /** Stream events written so far, over all requests. */
+  eventsWritten = 0;
   readonly #chunkDelayMs: number;
   #port = 0;
 
   constructor(opts: FakeUpstreamOptions = {}) {
     this.models = opts.models ?? ['fake-model'];
     this.#chunks = opts.chunks ?? 5;
+    this.#eventBytes = opts.eventBytes ?? 0;
     this.#chunkDelayMs = opts.chunkDelayMs ?? 0;
     this.healthStatus = opts.healthStatus ?? 200;
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.#handle(req, res));
@@ -195,7 +202,7 @@ export class FakeUpstream {
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const events = sseEvents(model, this.#chunks);
+      const events = sseEvents(model, this.#chunks, this.#eventBytes);
       const dieAfter = mode.kind === 'die-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
       let i = 0;
       const next = () => {
@@ -208,8 +215,10 @@ export class FakeUpstream {
           res.end();
           return;
         }
-        res.write(events[i++]);
-        if (this.#chunkDelayMs > 0) setTimeout(next, this.#chunkDelayMs);
+        this.eventsWritten++;
+        // Like a real server, wait for the socket to drain instead of buffering without bound.
+        if (!res.write(events[i++])) res.once('drain', next);
+        else if (this.#chunkDelayMs > 0) setTimeout(next, this.#chunkDelayMs);
         else setImmediate(next);
       };
       next();
