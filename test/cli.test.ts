@@ -143,4 +143,16 @@ describe('beelab CLI', () => {
     const text = await readFile(join(dir, 'docs/inventory.md'), 'utf8');
     expect(text).toContain('The rack is in the basement.');
   });
+
+  it('check --strict --json passes on the rendered site and reports every validator', async () => {
+    const dir = join(root, 'site');
+    const r = await beelab(['check', dir, '--strict', '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { ok: boolean; results: { id: string; status: string }[] };
+    expect(report.ok).toBe(true);
+    const byId = new Map(report.results.map((x) => [x.id, x.status]));
+    expect(byId.get('ansible-inventory')).toBe('passed');
+    expect(byId.get('yamllint')).toBe('passed');
+    expect([...byId.values()]).not.toContain('skipped');
+  });
 });
