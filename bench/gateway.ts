@@ -48,7 +48,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'beelab-bench-'));
 const log = openSync(join(tmp, 'servers.log'), 'a');
 const loadBefore = loadavg();
 
-const [upPort, gwPort, pkPort] = [await freePort(), await freePort(), await freePort()];
+const [upPort, gwPort, pkPort, flPort] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+];
 const config = {
   listen: { host: '127.0.0.1', port: gwPort },
   backends: [{ name: 'local', kind: 'openai', url: `http://127.0.0.1:${upPort}`, maxConcurrent: 256 }],
@@ -73,6 +78,13 @@ const beelab = spawnPinned(
   [join(root, 'bin/beelab.mjs'), 'gateway', '--config', configFile],
   accessLog,
 );
+const floor = spawnPinned(
+  NICE,
+  SERVER_CPU,
+  process.execPath,
+  [join(root, 'bench/gateway/minimal-proxy.mjs'), String(flPort), String(upPort)],
+  log,
+);
 const portkey = spawnPinned(
   NICE,
   SERVER_CPU,
@@ -95,7 +107,7 @@ const loadgen = spawnPinned(
 );
 
 const cleanup = async () => {
-  await Promise.all([stop(upstream), stop(beelab), stop(portkey), stop(loadgen)]);
+  await Promise.all([stop(upstream), stop(floor), stop(beelab), stop(portkey), stop(loadgen)]);
   rmSync(tmp, { recursive: true, force: true });
 };
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -104,10 +116,12 @@ await new Promise<void>((r) => loadgen.once('message', () => r()));
 await waitHttp(upPort, '/health');
 await waitHttp(gwPort, '/readyz');
 await waitHttp(pkPort, '/');
+await waitHttp(flPort, '/');
 
-const TARGET_PORT = { direct: upPort, beelab: gwPort, portkey: pkPort };
+const TARGET_PORT = { direct: upPort, floor: flPort, beelab: gwPort, portkey: pkPort };
 const TARGET_HEADERS: Record<Target, Record<string, string>> = {
   direct: {},
+  floor: {},
   beelab: { authorization: `Bearer ${KEY}` },
   portkey: {
     'x-portkey-provider': 'openai',
@@ -125,10 +139,11 @@ const body = (stream: boolean) =>
 
 /** CPU ms each gateway process spent on each target's measured requests, and how many there were. */
 const cpuSpent = {
+  floor: 0,
   beelab: 0,
   portkey: 0,
   upstream: 0,
-  requests: { direct: 0, beelab: 0, portkey: 0 } as Record<Target, number>,
+  requests: { direct: 0, floor: 0, beelab: 0, portkey: 0 } as Record<Target, number>,
 };
 
 async function measuredPhase(
@@ -137,7 +152,7 @@ async function measuredPhase(
   rate: number,
   durationMs: number,
 ): Promise<PhaseResult> {
-  const pid = t === 'beelab' ? beelab.pid! : t === 'portkey' ? portkey.pid! : upstream.pid!;
+  const pid = { direct: upstream, floor, beelab, portkey }[t].pid!;
   const before = cpuMs(pid);
   const r = await phase(t, stream, rate, durationMs);
   cpuSpent[t === 'direct' ? 'upstream' : t] += cpuMs(pid) - before;
@@ -185,7 +200,7 @@ for (const t of TARGETS) {
       );
   }
 }
-const idleRss = { beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
+const idleRss = { floor: rssMb(floor.pid!), beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
 
 say('warming up…');
 for (const t of TARGETS) {
@@ -198,8 +213,8 @@ const STREAM_RATE = 200;
 const ROUNDS = 10;
 // Targets take turns in short rounds, so background load on this shared machine hits all alike
 // and each gateway round can be compared with the direct round just before it.
-const plainRounds: Record<Target, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
-const streamRounds: Record<Target, PhaseResult[]> = { direct: [], beelab: [], portkey: [] };
+const plainRounds: Record<Target, PhaseResult[]> = { direct: [], floor: [], beelab: [], portkey: [] };
+const streamRounds: Record<Target, PhaseResult[]> = { direct: [], floor: [], beelab: [], portkey: [] };
 say(`non-streaming at ${RATE} rps: ${ROUNDS} rounds × 1 s per target…`);
 for (let i = 0; i < ROUNDS; i++)
   for (const t of TARGETS) plainRounds[t].push(await measuredPhase(t, false, RATE, 1000));
@@ -209,7 +224,7 @@ for (let i = 0; i < ROUNDS; i++)
 
 // Highest offered rate that is kept up with: everything answered, >= 98 % of it per second, and no
 // backlog (an open-loop overload shows as a median that climbs; 20 ms is far above any healthy one).
-const LADDER = [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000];
+const LADDER = [500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000];
 const maxRps: Record<string, { rate: number; achieved: number }> = {};
 say('max sustained rate (2 s steps)…');
 for (const t of TARGETS) {
@@ -229,7 +244,7 @@ for (const t of TARGETS) {
     await new Promise((res) => setTimeout(res, 300));
   }
 }
-const loadRss = { beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
+const loadRss = { floor: rssMb(floor.pid!), beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
 const loadAfter = loadavg();
 const accessLines = readFileSync(join(tmp, 'beelab-gateway.log'), 'utf8')
   .split('\n')
@@ -246,11 +261,13 @@ for (const line of report({
   maxRps,
   ladderTop: LADDER.at(-1)!,
   rss: {
+    floor: { idle: idleRss.floor.rss, peak: loadRss.floor.peak },
     beelab: { idle: idleRss.beelab.rss, peak: loadRss.beelab.peak },
     portkey: { idle: idleRss.portkey.rss, peak: loadRss.portkey.peak },
   },
   cpuUsPerRequest: {
     upstream: perRequest(cpuSpent.upstream, cpuSpent.requests.direct),
+    floor: perRequest(cpuSpent.floor, cpuSpent.requests.floor),
     beelab: perRequest(cpuSpent.beelab, cpuSpent.requests.beelab),
     portkey: perRequest(cpuSpent.portkey, cpuSpent.requests.portkey),
   },
