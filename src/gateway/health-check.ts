@@ -136,16 +136,14 @@ export class HealthChecker {
     if (modelsChanged || stateChanged) this.onChange(modelsChanged);
   }
 
+  /** Checks every intervalMs from now on (the caller runs the first round itself, see runOnce). */
   start(): void {
-    const tick = () => {
-      void this.runOnce().finally(() => {
-        if (!this.#stopped) {
-          this.#timer = this.clock.setTimer(tick, this.opts.intervalMs);
-          this.#timer.unref?.();
-        }
-      });
+    const schedule = () => {
+      if (this.#stopped) return;
+      this.#timer = this.clock.setTimer(() => void this.runOnce().finally(schedule), this.opts.intervalMs);
+      this.#timer.unref?.();
     };
-    tick();
+    schedule();
   }
 
   stop(): void {
