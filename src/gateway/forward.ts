@@ -60,9 +60,11 @@ export async function forward(d: ForwardDeps, p: ProxyRequest): Promise<void> {
     upstream = r;
   };
 
-  const bodies = new Map<string, Buffer>();
+  // Rewritten bodies per upstream model name; only aliases and usage injection need one.
+  let bodies: Map<string, Buffer> | undefined;
   const bodyFor = (upstreamModel: string): Buffer => {
     if (upstreamModel === p.model && !p.injectUsage) return p.body;
+    bodies ??= new Map();
     let b = bodies.get(upstreamModel);
     if (!b) {
       // Only aliases and usage injection pay for re-serialising the body.
@@ -122,7 +124,7 @@ export async function forward(d: ForwardDeps, p: ProxyRequest): Promise<void> {
       b.recordLatency(r.ttfbMs);
       if (r.kind === 'done') {
         b.breaker.onSuccess();
-        d.metrics.attempts.inc(`${bl},outcome="ok"`);
+        d.metrics.attempts.inc(d.metrics.okAttemptLabel.get(b.name)!);
       } else {
         b.failures++;
         b.lastError = r.detail;

@@ -14,10 +14,15 @@ export class GatewayMetrics {
   readonly tokens: Counter;
   /** Pre-rendered backend label per backend name. */
   readonly backendLabel = new Map<string, string>();
+  /** Pre-rendered labels of the commonest attempt outcome, per backend name. */
+  readonly okAttemptLabel = new Map<string, string>();
 
   constructor(backends: readonly Backend[], inFlight: () => number, queueDepth: () => number) {
     const r = this.registry;
-    for (const b of backends) this.backendLabel.set(b.name, `backend="${labelValue(b.name)}"`);
+    for (const b of backends) {
+      this.backendLabel.set(b.name, `backend="${labelValue(b.name)}"`);
+      this.okAttemptLabel.set(b.name, `backend="${labelValue(b.name)}",outcome="ok"`);
+    }
     this.requests = r.add(
       new Counter('beelab_gateway_requests_total', 'Requests answered, by route and HTTP status.'),
     );
