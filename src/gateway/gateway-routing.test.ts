@@ -106,7 +106,7 @@ describe('failover and the circuit breaker', () => {
   });
 
   it('opens the circuit after repeated failures, shows the cooldown, then recovers through a probe', async () => {
-    h = await startHarness({ configure: (c) => (c.breaker = { failures: 2, cooldownMs: 300 }) });
+    h = await startHarness({ configure: (c) => (c.breaker = { failures: 2, cooldownMs: 1000 }) });
     const bad = h.upstreams[0]!;
     bad.mode = { kind: 'status', status: 500 };
     for (let i = 0; i < 6; i++) await ask(h);
@@ -125,7 +125,7 @@ describe('failover and the circuit breaker', () => {
     bad.mode = { kind: 'ok' };
     for (let i = 0; i < 4; i++) await ask(h);
     expect(bad.requests).toBe(0);
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 1050));
     for (let i = 0; i < 4; i++) await ask(h);
     expect(bad.requests).toBeGreaterThanOrEqual(1);
     expect(h.gateway.backends[0]!.breaker.state).toBe('closed');
@@ -177,7 +177,7 @@ describe('bounded queue', () => {
         c.routing = { queue: { max: 1, timeoutMs: 5000 } };
       },
     });
-    h.upstreams[0]!.mode = { kind: 'slow', delayMs: 100 };
+    h.upstreams[0]!.mode = { kind: 'slow', delayMs: 500 };
     const results = await Promise.allSettled([ask(h), ask(h), ask(h)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
