@@ -1,11 +1,10 @@
 // CLI entry points for `beelab gateway`: serve, hash-key, check and service.
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
 import { hashKey, newKey } from './api-keys.ts';
 import { createGateway } from './create-gateway.ts';
 import { loadGatewayConfig } from './load-config.ts';
-import { renderLaunchdPlist, renderSystemdUnit } from './service-files.ts';
+import { DEFAULT_ENTRY, renderLaunchdPlist, renderSystemdUnit } from './service-files.ts';
 
 /** Runs the gateway until SIGTERM/SIGINT, then drains. */
 export async function serve(configPath: string): Promise<void> {
@@ -81,18 +80,28 @@ export async function checkCommand(configPath: string, json: boolean): Promise<s
   ].join('\n');
 }
 
-/** Renders the systemd unit or launchd plist for a config. */
-export async function serviceCommand(configPath: string, kind: string): Promise<string> {
+/** Renders the systemd unit or launchd plist for a config; the service runs the bundle at `entry`. */
+export async function serviceCommand(
+  configPath: string,
+  kind: string,
+  target: { node?: string; entry?: string } = {},
+): Promise<string> {
+  if (kind !== 'systemd' && kind !== 'launchd')
+    throw new UserError(`unknown service kind "${kind}"`, ['  use --kind systemd or --kind launchd']);
   const c = await loadGatewayConfig(configPath);
-  const beelab = fileURLToPath(new URL('../../bin/beelab.mjs', import.meta.url));
   const opts = {
-    node: process.execPath,
-    beelab,
+    node: target.node ?? process.execPath,
+    entry: target.entry ?? DEFAULT_ENTRY[kind],
     config: resolve(configPath),
     port: c.listen.port,
     stopTimeoutSec: Math.ceil(c.timeouts.drainMs / 1000) + 5,
   };
-  if (kind === 'systemd') return renderSystemdUnit(opts);
-  if (kind === 'launchd') return renderLaunchdPlist(opts);
-  throw new UserError(`unknown service kind "${kind}"`, ['  use --kind systemd or --kind launchd']);
+  return kind === 'systemd' ? renderSystemdUnit(opts) : renderLaunchdPlist(opts);
+}
+
+/** Builds the single-file gateway (`beelab gateway bundle --out FILE`) and says how to run it. */
+export async function bundleCommand(out: string): Promise<string> {
+  const { bundleGateway } = await import('./bundle.ts');
+  const bytes = await bundleGateway(resolve(out));
+  return `wrote ${out} (${Math.round(bytes / 1024)} KiB); run it with: node ${out} --config gateway.yaml`;
 }

@@ -2,15 +2,20 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { needTool } from '../testing/tools.ts';
-import { renderLaunchdPlist, renderSystemdUnit, type ServiceOptions } from './service-files.ts';
+import {
+  GATEWAY_NODE_FLAGS,
+  renderLaunchdPlist,
+  renderSystemdUnit,
+  type ServiceOptions,
+} from './service-files.ts';
 
 const opts: ServiceOptions = {
   node: process.execPath,
-  beelab: resolve('bin/beelab.mjs'),
+  entry: '/opt/beelab-gateway/beelab-gateway.mjs',
   config: '/etc/beelab/gateway.yaml',
   port: 4000,
   stopTimeoutSec: 35,
@@ -30,6 +35,11 @@ describe('systemd unit', () => {
       expect(unit).toContain(`\n${line}\n`);
     }
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m);
+    // The service runs the plain-JS bundle, not the tsx-run CLI.
+    expect(unit).toContain(
+      `\nExecStart=${[opts.node, ...GATEWAY_NODE_FLAGS, opts.entry].join(' ')} --config \${CREDENTIALS_DIRECTORY}/gateway.yaml\n`,
+    );
+    expect(unit).not.toContain('tsx');
     expect(renderSystemdUnit({ ...opts, port: 443 })).toContain(
       '\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n',
     );
@@ -74,8 +84,8 @@ describe('launchd plist', () => {
     expect(dict.string).toContain('com.beelab.gateway');
     expect(dict.array.string).toEqual([
       opts.node,
-      opts.beelab,
-      'gateway',
+      ...GATEWAY_NODE_FLAGS,
+      opts.entry,
       '--config',
       '/Users/me/gateway & co.yaml',
     ]);

@@ -4,8 +4,10 @@
 export interface ServiceOptions {
   /** Absolute path of the node binary. */
   node: string;
-  /** Absolute path of bin/beelab.mjs. */
-  beelab: string;
+  /** Absolute path of the single-file build (`beelab gateway bundle`) on the target machine. */
+  entry: string;
+  /** Node options before the entry; default GATEWAY_NODE_FLAGS. */
+  nodeFlags?: readonly string[];
   /** Absolute path of gateway.yaml on the target machine. */
   config: string;
   /** Port the gateway binds; below 1024 the unit grants CAP_NET_BIND_SERVICE. */
@@ -13,6 +15,17 @@ export interface ServiceOptions {
   /** Seconds the service manager waits for the drain before killing. */
   stopTimeoutSec: number;
 }
+
+/** Where the bundle goes by default: the Linux service and the Mac LaunchDaemon. */
+export const DEFAULT_ENTRY = {
+  systemd: '/opt/beelab-gateway/beelab-gateway.mjs',
+  launchd: '/usr/local/lib/beelab-gateway/beelab-gateway.mjs',
+} as const;
+
+/** Node options the service runs the gateway with (see docs/gateway.md, "Performance"). */
+export const GATEWAY_NODE_FLAGS: readonly string[] = [];
+
+const argv = (o: ServiceOptions): string[] => [o.node, ...(o.nodeFlags ?? GATEWAY_NODE_FLAGS), o.entry];
 
 /**
  * systemd unit. The config reaches the service through LoadCredential, so gateway.yaml (which may
@@ -29,7 +42,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 LoadCredential=gateway.yaml:${o.config}
-ExecStart=${o.node} ${o.beelab} gateway --config \${CREDENTIALS_DIRECTORY}/gateway.yaml
+ExecStart=${argv(o).join(' ')} --config \${CREDENTIALS_DIRECTORY}/gateway.yaml
 Environment=NODE_ENV=production
 Restart=on-failure
 RestartSec=2s
@@ -83,9 +96,7 @@ function xml(s: string): string {
  */
 export function renderLaunchdPlist(o: ServiceOptions & { logDir?: string; user?: string }): string {
   const logDir = o.logDir ?? '/usr/local/var/log/beelab';
-  const args = [o.node, o.beelab, 'gateway', '--config', o.config]
-    .map((a) => `\t\t<string>${xml(a)}</string>`)
-    .join('\n');
+  const args = [...argv(o), '--config', o.config].map((a) => `\t\t<string>${xml(a)}</string>`).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">

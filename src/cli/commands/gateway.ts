@@ -13,6 +13,7 @@ Examples:
   beelab gateway --config gateway.yaml           serve until SIGTERM, then drain
   beelab gateway hash-key --new                  make a key and the hash for auth.keys
   beelab gateway check --config gateway.yaml     validate the config
+  beelab gateway bundle --out /opt/beelab-gateway/beelab-gateway.mjs   the file the service runs
   beelab gateway service --kind systemd --config /etc/beelab/gateway.yaml > beelab-gateway.service`,
     )
     .action(async (opts: { config: string }) => {
@@ -49,18 +50,37 @@ Examples:
     });
 
   gw.command('service')
-    .description('Print a hardened systemd unit or a launchd plist that runs the gateway.')
+    .description('Print a hardened systemd unit or a launchd plist that runs the gateway bundle.')
     .option(
       '-c, --config <file>',
       'gateway config (YAML), as it will sit on the target (default: "gateway.yaml")',
     )
     .option('--kind <kind>', 'systemd or launchd', 'systemd')
+    .option('--node <path>', 'node binary on the target (default: the node running this command)')
+    .option(
+      '--entry <path>',
+      'the `gateway bundle` file on the target (default: /opt/beelab-gateway/beelab-gateway.mjs for systemd, /usr/local/lib/beelab-gateway/beelab-gateway.mjs for launchd)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  beelab gateway service --kind launchd --config /usr/local/etc/beelab/gateway.yaml > com.beelab.gateway.plist',
     )
-    .action(async (opts: { config?: string; kind: string }) => {
+    .action(async (opts: { config?: string; kind: string; node?: string; entry?: string }) => {
       const { serviceCommand } = await import('../../gateway/run.ts');
-      process.stdout.write(await serviceCommand(configOf(opts), opts.kind));
+      process.stdout.write(
+        await serviceCommand(configOf(opts), opts.kind, { node: opts.node, entry: opts.entry }),
+      );
+    });
+
+  gw.command('bundle')
+    .description('Build the gateway into one plain-JS file that the service runs with plain node.')
+    .requiredOption('-o, --out <file>', 'where to write the bundle (an .mjs file)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  beelab gateway bundle --out /opt/beelab-gateway/beelab-gateway.mjs\n  node /opt/beelab-gateway/beelab-gateway.mjs --config gateway.yaml',
+    )
+    .action(async (opts: { out: string }) => {
+      const { bundleCommand } = await import('../../gateway/run.ts');
+      process.stdout.write(`${await bundleCommand(opts.out)}\n`);
     });
 };
