@@ -34,10 +34,25 @@ export { describe as describeEndpoint };
 /** Resolves endpoints against one Site; address sets are built once per name and shared. */
 export class EndpointResolver {
   readonly sets = new Map<string, AddressSet>();
+  /** Endpoints repeat across thousands of flows (role:prometheus, vlan:mgmt): resolve each once. */
+  readonly #cache = new Map<string, Resolved>();
+  readonly #hosts: Map<string, Site['hosts'][number]>;
 
-  constructor(private readonly site: Site) {}
+  constructor(private readonly site: Site) {
+    this.#hosts = new Map(site.hosts.map((h) => [h.name, h]));
+  }
 
   resolve(ep: Endpoint, flowId: string): Resolved {
+    const key = JSON.stringify(ep);
+    let hit = this.#cache.get(key);
+    if (!hit) {
+      hit = this.#resolve(ep, flowId);
+      this.#cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  #resolve(ep: Endpoint, flowId: string): Resolved {
     const site = this.site;
     switch (ep.kind) {
       case 'vlan': {
@@ -48,7 +63,7 @@ export class EndpointResolver {
       }
       case 'host': {
         if (ep.host === site.firewall.host) return { kind: 'placed', placements: [{ zone: FIREWALL }] };
-        const host = site.hosts.find((h) => h.name === ep.host);
+        const host = this.#hosts.get(ep.host);
         if (!host)
           throw new UserError(`flow ${flowId} names host ${ep.host}, which the site does not define`);
         const set = this.set(setName('host', host.name), host.vlan, [host.address], `host ${host.name}`);
