@@ -1,13 +1,15 @@
-// `npm run bench:gateway`: direct vs Beelab's gateway vs Portkey's gateway against one local upstream,
-// open-loop at fixed rates, timed in microseconds by a load generator on its own core.
+// `npm run bench:gateway`: direct vs Beelab's gateway (as deployed, and under tsx) vs Portkey's gateway
+// against one local upstream, open-loop at fixed rates, timed in microseconds by a load generator on its own core.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashKey } from '../src/gateway/api-keys.ts';
+import { bundleGateway } from '../src/gateway/bundle.ts';
+import { GATEWAY_NODE_FLAGS } from '../src/gateway/service-files.ts';
 import type { PhaseResult, PhaseSpec } from './gateway/loadgen.ts';
 import { cpuMs, freePort, rssMb, spawnPinned, stop, waitHttp } from './gateway/processes.ts';
-import { report, TARGETS, type Target } from './gateway/report.ts';
+import { PROXIES, type ProxyTarget, type RunData, report, TARGETS, type Target } from './gateway/report.ts';
 import { ms } from './gateway/stats.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -48,21 +50,28 @@ const tmp = mkdtempSync(join(tmpdir(), 'beelab-bench-'));
 const log = openSync(join(tmp, 'servers.log'), 'a');
 const loadBefore = loadavg();
 
-const [upPort, gwPort, pkPort, flPort] = [
+const [upPort, gwPort, tsxPort, pkPort, flPort] = [
+  await freePort(),
   await freePort(),
   await freePort(),
   await freePort(),
   await freePort(),
 ];
-const config = {
-  listen: { host: '127.0.0.1', port: gwPort },
+const config = (port: number) => ({
+  listen: { host: '127.0.0.1', port },
   backends: [{ name: 'local', kind: 'openai', url: `http://127.0.0.1:${upPort}`, maxConcurrent: 256 }],
   auth: { keys: [{ name: 'bench', hash: hashKey(KEY) }] },
   log: { level: 'info', requests: true },
-};
+});
 const configFile = join(tmp, 'gateway.yaml');
-writeFileSync(configFile, JSON.stringify(config, null, 2)); // JSON is YAML
+writeFileSync(configFile, JSON.stringify(config(gwPort), null, 2)); // JSON is YAML
+const tsxConfigFile = join(tmp, 'gateway-tsx.yaml');
+writeFileSync(tsxConfigFile, JSON.stringify(config(tsxPort), null, 2));
 const accessLog = openSync(join(tmp, 'beelab-gateway.log'), 'a');
+const tsxAccessLog = openSync(join(tmp, 'beelab-gateway-tsx.log'), 'a');
+// The deployed form: the single-file bundle, run by plain node with the systemd unit's node flags.
+const bundle = join(tmp, 'beelab-gateway.mjs');
+await bundleGateway(bundle);
 
 const upstream = spawnPinned(
   NICE,
@@ -75,8 +84,16 @@ const beelab = spawnPinned(
   NICE,
   SERVER_CPU,
   process.execPath,
-  [join(root, 'bin/beelab.mjs'), 'gateway', '--config', configFile],
+  [...GATEWAY_NODE_FLAGS, bundle, '--config', configFile],
   accessLog,
+);
+// For transparency, also the CLI as a developer runs it (`beelab gateway`, TypeScript under tsx).
+const beelabTsx = spawnPinned(
+  NICE,
+  SERVER_CPU,
+  process.execPath,
+  [join(root, 'bin/beelab.mjs'), 'gateway', '--config', tsxConfigFile],
+  tsxAccessLog,
 );
 const floor = spawnPinned(
   NICE,
@@ -107,7 +124,14 @@ const loadgen = spawnPinned(
 );
 
 const cleanup = async () => {
-  await Promise.all([stop(upstream), stop(floor), stop(beelab), stop(portkey), stop(loadgen)]);
+  await Promise.all([
+    stop(upstream),
+    stop(floor),
+    stop(beelab),
+    stop(beelabTsx),
+    stop(portkey),
+    stop(loadgen),
+  ]);
   rmSync(tmp, { recursive: true, force: true });
 };
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -115,14 +139,16 @@ process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 await new Promise<void>((r) => loadgen.once('message', () => r()));
 await waitHttp(upPort, '/health');
 await waitHttp(gwPort, '/readyz');
+await waitHttp(tsxPort, '/readyz');
 await waitHttp(pkPort, '/');
 await waitHttp(flPort, '/');
 
-const TARGET_PORT = { direct: upPort, floor: flPort, beelab: gwPort, portkey: pkPort };
+const TARGET_PORT = { direct: upPort, floor: flPort, beelab: gwPort, beelabTsx: tsxPort, portkey: pkPort };
 const TARGET_HEADERS: Record<Target, Record<string, string>> = {
   direct: {},
   floor: {},
   beelab: { authorization: `Bearer ${KEY}` },
+  beelabTsx: { authorization: `Bearer ${KEY}` },
   portkey: {
     'x-portkey-provider': 'openai',
     'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1`,
@@ -141,9 +167,10 @@ const body = (stream: boolean) =>
 const cpuSpent = {
   floor: 0,
   beelab: 0,
+  beelabTsx: 0,
   portkey: 0,
   upstream: 0,
-  requests: { direct: 0, floor: 0, beelab: 0, portkey: 0 } as Record<Target, number>,
+  requests: { direct: 0, floor: 0, beelab: 0, beelabTsx: 0, portkey: 0 } as Record<Target, number>,
 };
 
 async function measuredPhase(
@@ -152,7 +179,7 @@ async function measuredPhase(
   rate: number,
   durationMs: number,
 ): Promise<PhaseResult> {
-  const pid = { direct: upstream, floor, beelab, portkey }[t].pid!;
+  const pid = PROC[t].pid!;
   const before = cpuMs(pid);
   const r = await phase(t, stream, rate, durationMs);
   cpuSpent[t === 'direct' ? 'upstream' : t] += cpuMs(pid) - before;
@@ -189,6 +216,9 @@ say(
 say(
   `network: ${process.env.BEELAB_BENCH_NETNS === '1' ? 'private network namespace, loopback only' : 'host loopback'}`,
 );
+say(
+  `Beelab as deployed: node ${[...GATEWAY_NODE_FLAGS, 'beelab-gateway.mjs'].join(' ')} (the systemd unit's flags)`,
+);
 
 // Sanity: every target answers both kinds of request.
 for (const t of TARGETS) {
@@ -200,7 +230,13 @@ for (const t of TARGETS) {
       );
   }
 }
-const idleRss = { floor: rssMb(floor.pid!), beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
+const PROC = { direct: upstream, floor, beelab, beelabTsx, portkey };
+const rssAll = () =>
+  Object.fromEntries(PROXIES.map((t) => [t, rssMb(PROC[t].pid!)])) as Record<
+    ProxyTarget,
+    ReturnType<typeof rssMb>
+  >;
+const idleRss = rssAll();
 
 say('warming up…');
 for (const t of TARGETS) {
@@ -213,8 +249,10 @@ const STREAM_RATE = 200;
 const ROUNDS = 10;
 // Targets take turns in short rounds, so background load on this shared machine hits all alike
 // and each gateway round can be compared with the direct round just before it.
-const plainRounds: Record<Target, PhaseResult[]> = { direct: [], floor: [], beelab: [], portkey: [] };
-const streamRounds: Record<Target, PhaseResult[]> = { direct: [], floor: [], beelab: [], portkey: [] };
+const rounds = () =>
+  Object.fromEntries(TARGETS.map((t) => [t, []])) as unknown as Record<Target, PhaseResult[]>;
+const plainRounds = rounds();
+const streamRounds = rounds();
 say(`non-streaming at ${RATE} rps: ${ROUNDS} rounds × 1 s per target…`);
 for (let i = 0; i < ROUNDS; i++)
   for (const t of TARGETS) plainRounds[t].push(await measuredPhase(t, false, RATE, 1000));
@@ -244,7 +282,7 @@ for (const t of TARGETS) {
     await new Promise((res) => setTimeout(res, 300));
   }
 }
-const loadRss = { floor: rssMb(floor.pid!), beelab: rssMb(beelab.pid!), portkey: rssMb(portkey.pid!) };
+const loadRss = rssAll();
 const loadAfter = loadavg();
 const accessLines = readFileSync(join(tmp, 'beelab-gateway.log'), 'utf8')
   .split('\n')
@@ -260,16 +298,15 @@ for (const line of report({
   streamRounds,
   maxRps,
   ladderTop: LADDER.at(-1)!,
-  rss: {
-    floor: { idle: idleRss.floor.rss, peak: loadRss.floor.peak },
-    beelab: { idle: idleRss.beelab.rss, peak: loadRss.beelab.peak },
-    portkey: { idle: idleRss.portkey.rss, peak: loadRss.portkey.peak },
-  },
+  rss: Object.fromEntries(
+    PROXIES.map((t) => [t, { idle: idleRss[t].rss, peak: loadRss[t].peak }]),
+  ) as RunData['rss'],
   cpuUsPerRequest: {
     upstream: perRequest(cpuSpent.upstream, cpuSpent.requests.direct),
-    floor: perRequest(cpuSpent.floor, cpuSpent.requests.floor),
-    beelab: perRequest(cpuSpent.beelab, cpuSpent.requests.beelab),
-    portkey: perRequest(cpuSpent.portkey, cpuSpent.requests.portkey),
+    ...(Object.fromEntries(PROXIES.map((t) => [t, perRequest(cpuSpent[t], cpuSpent.requests[t])])) as Record<
+      ProxyTarget,
+      number
+    >),
   },
 }))
   say(line);

@@ -2,12 +2,16 @@
 import type { PhaseResult } from './loadgen.ts';
 import { type LatencySummary, ms, summarize } from './stats.ts';
 
-export type Target = 'direct' | 'floor' | 'beelab' | 'portkey';
-export const TARGETS: Target[] = ['direct', 'floor', 'beelab', 'portkey'];
+export type Target = 'direct' | 'floor' | 'beelab' | 'beelabTsx' | 'portkey';
+export const TARGETS: Target[] = ['direct', 'floor', 'beelab', 'beelabTsx', 'portkey'];
+/** The targets that are proxies (everything but the upstream itself). */
+export type ProxyTarget = Exclude<Target, 'direct'>;
+export const PROXIES: ProxyTarget[] = ['floor', 'beelab', 'beelabTsx', 'portkey'];
 const NAME: Record<Target, string> = {
   direct: 'direct',
   floor: 'minimal node:http proxy',
-  beelab: 'Beelab gateway',
+  beelab: 'Beelab gateway (bundle, as deployed)',
+  beelabTsx: 'Beelab gateway (CLI under tsx)',
   portkey: 'Portkey gateway 1.15.2',
 };
 
@@ -19,8 +23,8 @@ export interface RunData {
   streamRounds: Record<Target, PhaseResult[]>;
   maxRps: Record<Target, { rate: number; achieved: number }>;
   ladderTop: number;
-  rss: Record<'floor' | 'beelab' | 'portkey', { idle: number; peak: number }>;
-  cpuUsPerRequest: Record<'upstream' | 'floor' | 'beelab' | 'portkey', number>;
+  rss: Record<ProxyTarget, { idle: number; peak: number }>;
+  cpuUsPerRequest: Record<ProxyTarget | 'upstream', number>;
 }
 
 const median = (xs: number[]): number => {
@@ -50,7 +54,7 @@ export function report(d: RunData): string[] {
     `| through | added p50 ms | added p99 ms | added TTFT p50 ms | added TTFT p99 ms | max sustained rps | RSS idle MB | RSS peak MB | CPU µs/request |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
-  for (const t of ['floor', 'beelab', 'portkey'] as const) {
+  for (const t of PROXIES) {
     out.push(
       `| ${NAME[t]} | ${ms(added(d, t, false, 'p50'))} | ${ms(added(d, t, false, 'p99'))} | ${ms(added(d, t, true, 'p50'))} | ${ms(added(d, t, true, 'p99'))} | ${max(t)} | ${d.rss[t].idle.toFixed(0)} | ${d.rss[t].peak.toFixed(0)} | ${d.cpuUsPerRequest[t].toFixed(0)} |`,
     );
