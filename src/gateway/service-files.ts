@@ -22,7 +22,11 @@ export const DEFAULT_ENTRY = {
   launchd: '/usr/local/lib/beelab-gateway/beelab-gateway.mjs',
 } as const;
 
-/** Node options the service runs the gateway with (see docs/gateway.md, "Performance"). */
+/**
+ * Node options the service runs the gateway with; the benchmark starts the bundle with the same ones.
+ * Empty on purpose: --max-semi-space-size (32 MB), --min-semi-space-size (16 MB) and
+ * --single-threaded-gc were measured against none and did not lower p99 (docs/benchmarks.md#gateway).
+ */
 export const GATEWAY_NODE_FLAGS: readonly string[] = [];
 
 const argv = (o: ServiceOptions): string[] => [o.node, ...(o.nodeFlags ?? GATEWAY_NODE_FLAGS), o.entry];
