@@ -3,13 +3,13 @@
 import { fileURLToPath } from 'node:url';
 
 /** Writes the single-file gateway to `outfile`; returns its size in bytes. */
-export async function bundleGateway(outfile: string): Promise<number> {
+export async function bundleGateway(outfile: string, opts: { minify?: boolean } = {}): Promise<number> {
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./bundle-entry.ts', import.meta.url))],
     outfile,
     bundle: true,
-    minify: true,
+    minify: opts.minify ?? true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
