@@ -3,6 +3,8 @@
 // bench/gateway.ts. Not the benchmark; run as root in a private network namespace:
 //   VARIANTS='[{"flags":[]},{"flags":["--min-semi-space-size=16"]}]' WARM_MS=10000 WARM_RATE=500 \
 //   unshare --net sh -c 'ip link set lo up && exec node --import tsx bench/gateway-variants.ts'
+// A variant may name a prebuilt bundle ("bundle": "/tmp/base.mjs", e.g. built from an earlier commit) for
+// before/after runs side by side; FLOOR_FLAGS (JSON array) gives the floor node flags too.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,8 @@ interface Variant {
   devnull?: boolean;
   name?: string;
   form?: 'bundle' | 'unminified' | 'tsx';
+  /** A bundle built elsewhere (e.g. from an earlier commit), for before/after runs side by side. */
+  bundle?: string;
 }
 const variants: Variant[] = JSON.parse(process.env.VARIANTS ?? '[{"flags":[]}]');
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
@@ -34,7 +38,7 @@ await bundleGateway(plainBundle, { minify: false });
 const entry = (v: Variant): string[] =>
   v.form === 'tsx'
     ? [join(root, 'bin/beelab.mjs'), 'gateway']
-    : [v.form === 'unminified' ? plainBundle : bundle];
+    : [v.bundle ?? (v.form === 'unminified' ? plainBundle : bundle)];
 const log = openSync(join(tmp, 'servers.log'), 'a');
 const upPort = await freePort();
 const flPort = await freePort();
@@ -49,7 +53,13 @@ const floor = spawnPinned(
   -10,
   0,
   process.execPath,
-  [join(root, 'bench/gateway/minimal-proxy.mjs'), String(flPort), String(upPort)],
+  // FLOOR_FLAGS (JSON array) starts the floor with node flags too, e.g. --cpu-prof to compare profiles.
+  [
+    ...JSON.parse(process.env.FLOOR_FLAGS ?? '[]'),
+    join(root, 'bench/gateway/minimal-proxy.mjs'),
+    String(flPort),
+    String(upPort),
+  ],
   log,
 );
 const gws = [];
