@@ -1,48 +1,13 @@
 // Reads an OPNsense config.xml back into normalized tuples: what the firewall would actually enforce.
-import { inCidr } from '../policy/names.ts';
 import { PRIVATE_NETS } from '../policy/types.ts';
+import { readInterfaces, zoneOfAddresses } from './config-interfaces.ts';
 import { addrKey, type PolicyTuple } from './tuples.ts';
-import { attr, childNames, children, field, type Node, parseXml } from './xml.ts';
-
-/** An interface read from the config: its key, the zone it carries (by VLAN tag) and its subnet. */
-interface Iface {
-  key: string;
-  zone: string;
-  cidr?: string;
-}
+import { attr, children, field, type Node, parseXml } from './xml.ts';
 
 function path(node: Node | undefined, ...names: string[]): Node | undefined {
   let n = node;
   for (const name of names) n = n === undefined ? undefined : children(n, name)[0];
   return n;
-}
-
-function networkOf(address: string, prefix: number): string {
-  const n = address.split('.').reduce((acc, b) => acc * 256 + Number(b), 0);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  const net = (n & mask) >>> 0;
-  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${prefix}`;
-}
-
-/** Interfaces by key; a VLAN interface's zone is the zone whose tag its device carries. */
-function interfaces(root: Node, zoneByTag: ReadonlyMap<number, string>): Map<string, Iface> {
-  const ifs = path(root, 'interfaces');
-  const vlanTags = new Map<string, number>();
-  for (const v of children(path(root, 'vlans') ?? '', 'vlan'))
-    vlanTags.set(field(v, 'vlanif'), Number(field(v, 'tag')));
-  const out = new Map<string, Iface>();
-  for (const key of ifs ? childNames(ifs) : []) {
-    const node = children(ifs!, key)[0]!;
-    if (key === 'wan') {
-      out.set(key, { key, zone: 'wan' });
-      continue;
-    }
-    const tag = vlanTags.get(field(node, 'if'));
-    const zone = tag === undefined ? undefined : zoneByTag.get(tag);
-    if (!zone) throw new Error(`opnsense: interface ${key} (${field(node, 'if')}) carries no known VLAN`);
-    out.set(key, { key, zone, cidr: networkOf(field(node, 'ipaddr'), Number(field(node, 'subnet'))) });
-  }
-  return out;
 }
 
 const PROTOCOLS: Record<string, PolicyTuple['protocol']> = {
@@ -59,7 +24,7 @@ const PROTOCOLS: Record<string, PolicyTuple['protocol']> = {
 export function parseOpnsense(xml: string, zoneByTag: ReadonlyMap<number, string>): PolicyTuple[] {
   const root = parseXml(xml).opnsense?.[0];
   if (!root) throw new Error('opnsense: no <opnsense> root');
-  const ifs = interfaces(root, zoneByTag);
+  const ifs = readInterfaces(root, zoneByTag, 'opnsense');
   const aliases = new Map<string, { type: string; content: string[] }>();
   for (const a of children(path(root, 'OPNsense', 'Firewall', 'Alias', 'aliases') ?? '', 'alias')) {
     aliases.set(field(a, 'name'), {
@@ -71,14 +36,6 @@ export function parseOpnsense(xml: string, zoneByTag: ReadonlyMap<number, string
     const a = aliases.get(name);
     if (a?.type !== 'host') throw new Error(`opnsense: ${name} is not a host alias`);
     return a.content;
-  };
-  const zoneOfAddresses = (addresses: string[]) => {
-    const zones = new Set(
-      addresses.map((ip) => [...ifs.values()].find((i) => i.cidr && inCidr(ip, i.cidr))?.zone ?? '?'),
-    );
-    if (zones.size !== 1 || zones.has('?'))
-      throw new Error(`opnsense: ${addresses.join(',')} span no single zone`);
-    return [...zones][0]!;
   };
   const isPrivateAlias = (name: string) => {
     const a = aliases.get(name);
@@ -114,7 +71,7 @@ export function parseOpnsense(xml: string, zoneByTag: ReadonlyMap<number, string
     else if (ifs.has(dstNet)) to = ifs.get(dstNet)!.zone;
     else {
       const addrs = hostAlias(dstNet);
-      to = zoneOfAddresses(addrs);
+      to = zoneOfAddresses(ifs, addrs, 'opnsense');
       dst = addrKey(addrs);
     }
     const protocol = PROTOCOLS[field(r, 'protocol')];

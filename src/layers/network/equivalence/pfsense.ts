@@ -1,19 +1,8 @@
 // Reads a pfSense config.xml back into normalized tuples, in the order pfSense evaluates each interface's rules.
-import { inCidr } from '../policy/names.ts';
 import { PRIVATE_NETS } from '../policy/types.ts';
+import { readInterfaces, zoneOfAddresses } from './config-interfaces.ts';
 import { addrKey, type PolicyTuple } from './tuples.ts';
-import { childNames, children, field, type Node, parseXml } from './xml.ts';
-
-interface Iface {
-  zone: string;
-  cidr?: string;
-}
-
-function cidrOf(address: string, prefix: number): string {
-  const n = address.split('.').reduce((acc, b) => acc * 256 + Number(b), 0);
-  const net = (n & (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0)) >>> 0;
-  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${prefix}`;
-}
+import { children, field, type Node, parseXml } from './xml.ts';
 
 const has = (node: Node, name: string) => children(node, name).length > 0;
 
@@ -21,22 +10,7 @@ const has = (node: Node, name: string) => children(node, name).length > 0;
 export function parsePfsense(xml: string, zoneByTag: ReadonlyMap<number, string>): PolicyTuple[] {
   const root = parseXml(xml).pfsense?.[0];
   if (!root) throw new Error('pfsense: no <pfsense> root');
-  const tagOfDevice = new Map<string, number>();
-  for (const v of children(children(root, 'vlans')[0] ?? '', 'vlan')) {
-    tagOfDevice.set(field(v, 'vlanif'), Number(field(v, 'tag')));
-  }
-  const ifsNode = children(root, 'interfaces')[0] ?? '';
-  const ifs = new Map<string, Iface>();
-  for (const key of childNames(ifsNode)) {
-    const n = children(ifsNode, key)[0]!;
-    if (key === 'wan') {
-      ifs.set(key, { zone: 'wan' });
-      continue;
-    }
-    const zone = zoneByTag.get(tagOfDevice.get(field(n, 'if')) ?? -1);
-    if (!zone) throw new Error(`pfsense: interface ${key} carries no known VLAN`);
-    ifs.set(key, { zone, cidr: cidrOf(field(n, 'ipaddr'), Number(field(n, 'subnet'))) });
-  }
+  const ifs = readInterfaces(root, zoneByTag, 'pfsense');
   const aliases = new Map<string, { type: string; items: string[] }>();
   for (const a of children(children(root, 'aliases')[0] ?? '', 'alias')) {
     aliases.set(field(a, 'name'), {
@@ -48,14 +22,6 @@ export function parsePfsense(xml: string, zoneByTag: ReadonlyMap<number, string>
     const a = aliases.get(name);
     if (a?.type !== 'host') throw new Error(`pfsense: ${name} is not a host alias`);
     return a.items;
-  };
-  const zoneOf = (addrs: string[]) => {
-    const zones = new Set(
-      addrs.map((ip) => [...ifs.values()].find((i) => i.cidr && inCidr(ip, i.cidr))?.zone),
-    );
-    if (zones.size !== 1 || zones.has(undefined))
-      throw new Error(`pfsense: ${addrs.join(',')} span no single zone`);
-    return [...zones][0]!;
   };
 
   const out: PolicyTuple[] = [];
@@ -81,7 +47,7 @@ export function parsePfsense(xml: string, zoneByTag: ReadonlyMap<number, string>
     else if (has(d, 'network')) to = ifs.get(field(d, 'network'))?.zone ?? '?';
     else {
       const addrs = hosts(field(d, 'address'));
-      to = zoneOf(addrs);
+      to = zoneOfAddresses(ifs, addrs, 'pfsense');
       dst = addrKey(addrs);
     }
     const proto = field(r, 'protocol');
