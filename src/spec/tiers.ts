@@ -180,16 +180,8 @@ const compact: Spec = {
     securityNode: false,
     honeypot: false,
   },
-  watchdogs: [
-    {
-      name: 'wd1',
-      hardware: 'pi4',
-      relay: 'shelly-gen2',
-      relayHost: 'plug-pve',
-      targets: ['pve1', 'pve2', 'pve3'],
-      mac: 'dc:a6:32:80:00:01',
-    },
-  ],
+  // The Pi 4 with the smart plug that watches the Proxmox nodes, as in the reference build.
+  watchdogs: [reference.watchdogs![0]!],
 };
 
 const single: Spec = {
