@@ -1,9 +1,9 @@
 // A parsed YAML file that remembers where each value came from, so errors can say FILE:LINE:COL.
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { pathText, type SpecPath } from '../spec/locate.ts';
+import { pathText, SpecLocator, type SpecPath } from '../spec/locate.ts';
 import { closest } from '../spec/suggest.ts';
 
 /** A YAML file read from disk, with its data and a way back from a value's path to its position. */
@@ -29,28 +29,10 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       doc.errors.map((e) => `  ${at(e.pos[0])}: ${e.message.split('\n')[0]}`),
     );
   }
+  const locator = new SpecLocator(file, doc, lineCounter);
   const where = (path: readonly PropertyKey[], opts: { key?: boolean } = {}): string => {
-    let node: unknown = doc.contents;
-    let found: Node | null = doc.contents;
-    let keyNode: Node | null = null;
-    for (const segment of path) {
-      let next: unknown;
-      if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
-        );
-        keyNode = (pair?.key as Node | undefined) ?? null;
-        next = pair?.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        next = node.items[segment];
-        keyNode = null;
-      }
-      if (!next || typeof next !== 'object' || !('range' in next)) break;
-      node = next;
-      found = next as Node;
-    }
-    const target = opts.key && keyNode ? keyNode : found;
-    return at(target?.range?.[0] ?? 0);
+    const { line, col } = locator.locate(path as SpecPath, opts.key ?? false);
+    return `${file}:${line}:${col}`;
   };
   return { file, text, data: doc.toJS() ?? {}, where };
 }

@@ -1,15 +1,5 @@
 // Maps a path inside beelab.yaml (['network', 'vlans', 2, 'cidr']) to its line and column.
-import {
-  type Document,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-} from 'yaml';
+import { type Document, isMap, isNode, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
 import type { Location } from '../check/diagnostic.ts';
 
 export type SpecPath = readonly (string | number)[];
@@ -63,9 +53,3 @@ export class SpecLocator {
     return this.doc.hasIn(path as (string | number)[]);
   }
 }
-
-export function newLineCounter(): LineCounter {
-  return new LineCounter();
-}
-
-export { isPair };
