@@ -6,8 +6,8 @@ import { jsonSchemaValidator } from './json-schema.ts';
 
 afterAll(removeSites);
 
-// Pinned upstream schemas (test data only, see ../shared/reference/PROVENANCE.md).
-const REFERENCE = join(import.meta.dirname, '../../../../shared/reference');
+// Pinned upstream schemas (test data only, see test/reference/PROVENANCE.md).
+const REFERENCE = join(import.meta.dirname, '../../../test/reference');
 const load = (p: string) => JSON.parse(readFileSync(join(REFERENCE, p), 'utf8')) as object;
 
 describe('jsonSchemaValidator', () => {

@@ -9,8 +9,8 @@ import { referenceSite } from '../policy/reference-site.ts';
 import { renderOpnsenseConfig } from './config-xml.ts';
 import { checkConfig, loadModel } from './model-check.ts';
 
-// The pinned models live in ../shared beside the repository (test data only; the product never reads them).
-const MODELS = new URL('../../../../../shared/reference/opnsense/models/', import.meta.url);
+// The pinned 26.7.2 models (test data only; see test/reference/PROVENANCE.md).
+const MODELS = new URL('../../../../test/reference/opnsense/models/', import.meta.url);
 const models = readdirSync(MODELS)
   .filter((f) => f.endsWith('.xml'))
   .sort()
