@@ -175,6 +175,7 @@ export function resolve(input: Spec, oldLock?: Lock): Resolved {
     admin: {
       ...(spec.site.admin?.email ? { email: spec.site.admin.email } : {}),
       sshKeys: spec.site.admin?.sshKeys ?? [],
+      ageRecipients: spec.site.admin?.ageRecipients ?? [],
     },
     supernet: supernetText,
     firewall: {

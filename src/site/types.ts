@@ -177,7 +177,11 @@ export interface Site {
   domain: string;
   timezone: string;
   tier: Tier;
-  admin: { email?: string; sshKeys: string[] };
+  admin: {
+    email?: string;
+    sshKeys: string[] /** age recipients that secrets/ is encrypted to. */;
+    ageRecipients: string[];
+  };
   supernet: string;
   firewall: { platform: FirewallPlatform; host: string; wan: string; trunk: string; asVm: boolean };
   vlans: Vlan[];

@@ -160,6 +160,19 @@ export const specSchema = z
               z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) /, 'must be an OpenSSH public key'),
             )
             .optional(),
+          ageRecipients: z
+            .array(
+              z
+                .string()
+                .regex(
+                  /^(age1[02-9ac-hj-np-z]{58}|ssh-ed25519 \S+( .*)?|ssh-rsa \S+( .*)?)$/,
+                  'must be an age recipient (age1…) or an ssh-ed25519 / ssh-rsa public key',
+                ),
+            )
+            .optional()
+            .describe(
+              'Who can decrypt secrets/ (age recipients or SSH public keys). Default: none; `beelab apply` then refuses to create secrets.',
+            ),
         })
         .optional(),
     }),

@@ -171,7 +171,7 @@ export function fixtureSite(): Site {
     domain: 'lab.example.com',
     timezone: 'Europe/Berlin',
     tier: 'reference',
-    admin: { sshKeys: [] },
+    admin: { sshKeys: [], ageRecipients: [] },
     supernet: '10.20.0.0/16',
     firewall: { platform: 'opnsense', host: 'fw', wan: 'igc0', trunk: 'igc1', asVm: false },
     vlans,
