@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitError, UserError } from '../errors.ts';
+import { DURATION_HINT, type DurationBounds, durationProblem, parseDuration } from '../kernel/duration.ts';
 import { describeProbe } from '../probe/describe.ts';
-import { parseDuration } from '../watchdog/duration.ts';
 import { checkAll, summarize } from './engine.ts';
 import { renderJson, renderTable } from './table.ts';
 import { loadTargetsFile } from './targets-file.ts';
@@ -20,10 +20,11 @@ export interface StatusOptions {
   list?: boolean;
 }
 
-function ms(flag: string, value: string): number {
+function ms(flag: string, value: string, bounds: DurationBounds): number {
   const v = parseDuration(value);
-  if (v === undefined || v <= 0)
-    throw new UserError(`${flag} ${value} is not a duration; write e.g. 500ms, 2s or 1m`);
+  if (v === undefined) throw new UserError(`${flag} ${value} is not a duration; ${DURATION_HINT}`);
+  const problem = durationProblem(v, bounds);
+  if (problem) throw new UserError(`${flag} ${value} ${problem}`);
   return v;
 }
 
@@ -43,8 +44,14 @@ async function loadTargets(opts: StatusOptions): Promise<StatusTarget[]> {
 }
 
 export async function runStatus(opts: StatusOptions): Promise<void> {
-  const timeoutMs = ms('--timeout', opts.timeout);
-  const intervalMs = ms('--interval', opts.interval);
+  const timeoutMs = ms('--timeout', opts.timeout, {
+    min: 100,
+    why: 'shorter deadlines time out on healthy hosts',
+  });
+  const intervalMs = ms('--interval', opts.interval, {
+    min: 100,
+    why: 'a tighter loop only loads the network',
+  });
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UserError(`--concurrency ${opts.concurrency} must be a positive integer`);

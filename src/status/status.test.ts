@@ -138,7 +138,7 @@ describe('engine', () => {
           reject: false,
         });
         expect(bad.exitCode).toBe(2);
-        expect(bad.stderr).toContain('[0] bad: port:');
+        expect(bad.stderr).toContain(`${file}:1:3: [0].port: missing required key "port"; add it (number)`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

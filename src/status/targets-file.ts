@@ -1,41 +1,37 @@
-// `beelab status --targets FILE`: a YAML list of checks, each a probe spec plus a name.
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+// `beelab status --targets FILE`: a YAML list of checks, each a probe spec plus a name, read by the kernel loader.
 import { z } from 'zod';
-import { UserError } from '../errors.ts';
+import { loadYaml, parseYaml } from '../kernel/load-yaml.ts';
 import { probeSpecSchema } from '../probe/schema.ts';
+import type { ProbeSpec } from '../probe/types.ts';
 import type { StatusTarget } from './types.ts';
 
-const entry = z.object({ name: z.string().min(1), group: z.string().optional() }).catchall(z.unknown());
+const label = { name: z.string().min(1), group: z.string().optional() };
+
+/** One entry: the probe's own keys (by `kind`) plus `name` and an optional `group`. */
+const entrySchema = z.discriminatedUnion(
+  'kind',
+  probeSpecSchema.options.map((o) => o.extend(label)) as unknown as [
+    z.ZodObject<typeof label & { kind: z.ZodLiteral<string> }>,
+  ],
+);
+
+export const targetsFileSchema = z.array(entrySchema, {
+  error: 'expected a YAML list of targets, e.g. - { name: nas, kind: tcp, host: 10.0.0.5, port: 22 }',
+});
+
+const OPTIONS = { what: 'the status targets', docs: 'docs/status.md' };
+
+function toTargets(entries: z.output<typeof targetsFileSchema>): StatusTarget[] {
+  return entries.map((e) => {
+    const { name, group, ...probe } = e as typeof e & Record<string, unknown>;
+    return { name, group, probe: probe as unknown as ProbeSpec };
+  });
+}
 
 export async function loadTargetsFile(file: string): Promise<StatusTarget[]> {
-  let data: unknown;
-  try {
-    data = parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`cannot read targets from ${file}: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(data))
-    throw new UserError(
-      `${file}: expected a YAML list of targets, e.g. - { name: nas, kind: tcp, host: 10.0.0.5, port: 22 }`,
-    );
-  const problems: string[] = [];
-  const targets: StatusTarget[] = [];
-  data.forEach((item, i) => {
-    const head = entry.safeParse(item);
-    if (!head.success) {
-      problems.push(`  ${file} [${i}]: each target needs a name`);
-      return;
-    }
-    const { name, group, ...spec } = head.data;
-    const probe = probeSpecSchema.safeParse(spec);
-    if (!probe.success) {
-      for (const issue of probe.error.issues)
-        problems.push(`  ${file} [${i}] ${name}: ${issue.path.join('.') || 'kind'}: ${issue.message}`);
-      return;
-    }
-    targets.push({ name, group, probe: probe.data });
-  });
-  if (problems.length > 0) throw new UserError(`${file}: ${problems.length} problem(s)`, problems);
-  return targets;
+  return toTargets(await loadYaml(file, targetsFileSchema, OPTIONS));
+}
+
+export function parseTargetsFile(text: string, file: string): StatusTarget[] {
+  return toTargets(parseYaml(text, file, targetsFileSchema, OPTIONS));
 }

@@ -1,10 +1,14 @@
 // The watchdog's YAML config: one zod schema, types inferred from it, defaults written once here.
 import { z } from 'zod';
+import { duration, durationSchema } from '../kernel/duration.ts';
 import { probeSpecSchema } from '../probe/schema.ts';
-import { duration } from './duration.ts';
+
+/** Smallest probe interval and probe deadline accepted (docs/watchdog.md, "Durations"). */
+export const MIN_INTERVAL = 1000;
+export const MIN_TIMEOUT = 100;
 
 const httpBase = z.url({ protocol: /^https?$/ }).describe('Base URL of the device, e.g. http://10.20.0.50');
-const hold = duration
+const hold = durationSchema({ min: 100, why: 'a shorter cut may not power the machine off at all' })
   .prefault('10s')
   .describe('How long power stays off (or the button is held); default 10s');
 const auth = { username: z.string().optional(), password: z.string().optional() };
@@ -57,7 +61,7 @@ export const powerSchema = z.discriminatedUnion('type', [
     type: z.literal('command'),
     /** argv, run without a shell; exit 0 means the cycle was done, e.g. [ipmitool, ..., chassis, power, cycle]. */
     argv: z.array(z.string()).min(1),
-    timeout: duration.prefault('60s'),
+    timeout: durationSchema({ min: 1000 }).prefault('60s'),
   }),
 ]);
 
@@ -66,7 +70,7 @@ export const restartSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('command'),
     argv: z.array(z.string()).min(1),
-    timeout: duration.prefault('60s'),
+    timeout: durationSchema({ min: 1000 }).prefault('60s'),
   }),
   z.strictObject({
     type: z.literal('http'),
@@ -75,7 +79,7 @@ export const restartSchema = z.discriminatedUnion('type', [
     headers: z.record(z.string(), z.string()).default({}),
     body: z.string().optional(),
     expectStatus: z.array(z.number().int()).optional(),
-    timeout: duration.prefault('30s'),
+    timeout: durationSchema({ min: MIN_TIMEOUT }).prefault('30s'),
     insecure: z.boolean().default(false),
   }),
 ]);
@@ -83,10 +87,10 @@ export const restartSchema = z.discriminatedUnion('type', [
 /** Timing and limits; set under `defaults`, overridable per target. Every field is optional; see DEFAULT_POLICY. */
 export const policySchema = z
   .strictObject({
-    /** Time between probes; default 15s. */
-    interval: duration,
-    /** Deadline of one probe; default 5s. */
-    timeout: duration,
+    /** Time between probes; default 15s; at least 1s (a Pi probing in a tight loop helps no one). */
+    interval: durationSchema({ min: MIN_INTERVAL, why: 'probing faster only loads the Pi and the network' }),
+    /** Deadline of one probe; default 5s; at least 100ms, and shorter than the interval (checked per target). */
+    timeout: durationSchema({ min: MIN_TIMEOUT, why: 'shorter deadlines time out on healthy machines' }),
     /** Consecutive failures before the target counts as down; default 4. */
     failAfter: z.number().int().min(1),
     /** Consecutive successes before a down target counts as recovered; default 3. */
@@ -96,11 +100,17 @@ export const policySchema = z
     /** Failures are ignored this long after a restart action; default 2m. */
     restartGrace: duration,
     /** Wait before the next power cycle of one incident: initial, times factor each cycle, capped at max. */
-    backoff: z.strictObject({ initial: duration, factor: z.number().min(1), max: duration }).partial(),
+    backoff: z
+      .strictObject({
+        initial: durationSchema({ min: 1000, why: 'back-off exists to space power cycles apart' }),
+        factor: z.number().min(1),
+        max: durationSchema({ min: 1000, why: 'back-off exists to space power cycles apart' }),
+      })
+      .partial(),
     /** At most this many power cycles per target inside `window`, then the watchdog gives up on it; default 3. */
     maxCycles: z.number().int().min(1),
-    /** Sliding window for maxCycles; default 24h. */
-    window: duration,
+    /** Sliding window for maxCycles; default 24h; at least 1m. */
+    window: durationSchema({ min: 60_000, why: 'the cap counts cycles inside this window' }),
     /** Attempts per driver or restart call before it is reported failed; default 3. */
     retries: z.number().int().min(1),
     /** Pause between attempts; default 2s. */
@@ -178,7 +188,18 @@ export const watchdogConfigSchema = z.strictObject({
   /** Where back-off, cycle counts and give-ups survive restarts; default /var/lib/beelab-watchdog/state.json. */
   stateFile: z.string().default('/var/lib/beelab-watchdog/state.json'),
   /** The watchdog's own link: acting is allowed only while at least one of these answers (gateway, a second reference). */
-  selfCheck: z.strictObject({ probes: z.array(probeSpecSchema).min(1), timeout: duration.prefault('3s') }),
+  selfCheck: z.strictObject({
+    probes: z.array(probeSpecSchema).min(1),
+    timeout: durationSchema({
+      min: MIN_TIMEOUT,
+      why: 'shorter deadlines time out on a healthy link',
+    }).prefault('3s'),
+    /**
+     * Network interfaces whose carrier is the watchdog's own link; a carrier change during a probe means the
+     * failure is not counted. Default: every interface except loopback.
+     */
+    interfaces: z.array(z.string().min(1)).min(1).optional(),
+  }),
   maintenance: z
     .strictObject({
       /** While this file exists no action is taken; if it lists target names (one per line) only those are suspended. */

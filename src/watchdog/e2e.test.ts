@@ -140,7 +140,7 @@ maintenance: { flagFile: ${join(dir, `${name}-maintenance`)} }
 alerts: [{ type: webhook, url: "http://${topo.gateway}/hook" }]
 logLevel: debug
 defaults:
-  interval: 250ms
+  interval: 1s
   timeout: 600ms
   failAfter: 3
   recoverAfter: 2

@@ -1,8 +1,6 @@
-// Reads watchdog.yaml, validates it, and reports every problem with file:line:col, key path and a fix.
-import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { UserError } from '../errors.ts';
+// Reads watchdog.yaml through the kernel's YAML loader: every problem at once, located at file:line:col.
+import { formatDuration } from '../kernel/duration.ts';
+import { loadYaml, parseYaml, type YamlProblem } from '../kernel/load-yaml.ts';
 import {
   DEFAULT_POLICY,
   type Policy,
@@ -17,87 +15,68 @@ export interface ResolvedTarget
   policy: Policy;
 }
 
+const OPTIONS = { what: 'the watchdog config', docs: 'docs/watchdog.md', check: crossChecks };
+
 export async function loadWatchdogConfig(file: string): Promise<WatchdogConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, [
-      'Pass the watchdog config with --config FILE; examples/watchdog.yaml is a starting point.',
-    ]);
-  }
-  return parseWatchdogConfig(text, file);
+  return loadYaml(file, watchdogConfigSchema, {
+    ...OPTIONS,
+    readHint: ['  Pass the watchdog config with --config FILE; examples/watchdog.yaml is a starting point.'],
+  });
 }
 
 export function parseWatchdogConfig(text: string, file: string): WatchdogConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new UserError(
-      `${file} is not valid YAML`,
-      doc.errors.map(
-        (e) => `  ${file}:${e.linePos?.[0]?.line ?? '?'}:${e.linePos?.[0]?.col ?? '?'} ${e.message}`,
-      ),
-    );
-  }
-  const parsed = watchdogConfigSchema.safeParse(doc.toJS());
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(describeIssue(issue, doc, lines, file));
-  } else {
-    problems.push(...crossChecks(parsed.data).map((p) => `  ${file} ${p}`));
-  }
-  if (problems.length > 0)
-    throw new UserError(`${file}: ${problems.length} problem(s) in the watchdog config`, problems);
-  return parsed.data!;
+  return parseYaml(text, file, watchdogConfigSchema, OPTIONS);
 }
 
-function describeIssue(
-  issue: z.core.$ZodIssue,
-  doc: ReturnType<typeof parseDocument>,
-  lines: LineCounter,
-  file: string,
-) {
-  const path = issue.path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-    .join('')
-    .replace(/^\./, '');
-  // Point at the offending node, or at the nearest parent that exists when a key is missing.
-  let at = '';
-  for (let n = issue.path.length; n >= 0; n--) {
-    const node = doc.getIn(issue.path as (string | number)[], true);
-    const target =
-      n === issue.path.length ? node : doc.getIn(issue.path.slice(0, n) as (string | number)[], true);
-    if (isNode(target) && target.range) {
-      const pos = lines.linePos(target.range[0]);
-      at = `:${pos.line}:${pos.col}`;
-      break;
-    }
-  }
-  return `  ${file}${at} ${path || '(top level)'}: ${issue.message}${hintFor(issue)}`;
-}
-
-function hintFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return ' (remove it, or check its spelling against docs/watchdog.md)';
-  if (issue.code === 'invalid_union')
-    return ' (set `type`/`kind` to one of the documented values; see docs/watchdog.md)';
-  if (issue.code === 'invalid_type' && issue.message.includes('undefined')) return ' (this key is required)';
-  return '';
-}
-
-function crossChecks(config: WatchdogConfig): string[] {
-  const out: string[] = [];
-  const names = new Set<string>();
+/** What the schema cannot see on one field: unique names, known window targets, timeout against interval. */
+function crossChecks(config: WatchdogConfig): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  const first = new Map<string, number>();
   config.targets.forEach((t, i) => {
-    if (names.has(t.name))
-      out.push(`targets[${i}].name: "${t.name}" is used twice (names key the state file; make them unique)`);
-    names.add(t.name);
+    const seen = first.get(t.name);
+    if (seen !== undefined)
+      out.push({
+        path: ['targets', i, 'name'],
+        message: `"${t.name}" is already the name of targets[${seen}]`,
+        hint: 'names key the state file and the metrics; make them unique',
+      });
+    else first.set(t.name, i);
   });
   config.maintenance.windows.forEach((w, i) => {
-    for (const name of w.targets ?? []) {
-      if (!names.has(name)) out.push(`maintenance.windows[${i}].targets: no target named "${name}"`);
+    (w.targets ?? []).forEach((name, j) => {
+      if (!first.has(name))
+        out.push({
+          path: ['maintenance', 'windows', i, 'targets', j],
+          message: 'no target has this name',
+          hint: `targets are ${[...first.keys()].map((n) => `"${n}"`).join(', ')}`,
+        });
+    });
+  });
+  const d = config.defaults;
+  const blamedDefaults = new Set<string>();
+  resolveTargets(config).forEach((t, i) => {
+    const { timeout, interval } = t.policy;
+    if (timeout < interval) return;
+    const own = config.targets[i]!;
+    // Point at the key that made the pair wrong: the target's own setting first, then `defaults`.
+    const path =
+      own.timeout !== undefined
+        ? ['targets', i, 'timeout']
+        : own.interval !== undefined
+          ? ['targets', i, 'interval']
+          : d.timeout !== undefined
+            ? ['defaults', 'timeout']
+            : ['defaults', 'interval'];
+    if (path[0] === 'defaults') {
+      // One line for the defaults, not one per target that inherits them.
+      if (blamedDefaults.has(path[1] as string)) return;
+      blamedDefaults.add(path[1] as string);
     }
+    out.push({
+      path,
+      message: `${path[0] === 'defaults' ? '' : `${t.name}: `}timeout ${formatDuration(timeout)} is not shorter than interval ${formatDuration(interval)}`,
+      hint: 'a probe must end before the next one starts; lower timeout or raise interval',
+    });
   });
   return out;
 }
@@ -121,6 +100,9 @@ function mergePolicy(...layers: PolicyInput[]): Policy {
       else (out as unknown as Record<string, unknown>)[key] = value;
     }
   }
+  // A timeout nobody wrote follows a short interval down: `interval: 2s` alone gets a 1s deadline.
+  if (layers.every((l) => l.timeout === undefined))
+    out.timeout = Math.min(DEFAULT_POLICY.timeout, Math.floor(out.interval / 2));
   return out;
 }
 

@@ -1,11 +1,11 @@
 // `beelab watchdog`: load the config, wire the real clock, network, drivers and files, run until SIGTERM.
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
+import { formatDuration } from '../kernel/duration.ts';
 import { createAlertSender } from './alerts.ts';
 import { realClock } from './clock.ts';
 import type { WatchdogConfig } from './config-schema.ts';
 import { execProgram } from './drivers/exec.ts';
-import { formatDuration } from './duration.ts';
 import { httpRequest } from './http-client.ts';
 import { loadWatchdogConfig, resolveTargets } from './load-config.ts';
 import { jsonLogger, type Logger } from './logger.ts';

@@ -1,0 +1,336 @@
+// One way to read a YAML file into a typed value: positions kept, every problem reported at once as
+// `FILE:LINE:COL: key.path: message (got "value")`, in one UserError.
+import { readFile } from 'node:fs/promises';
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.ts';
+
+/** A key path inside the document: ['targets', 0, 'interval']. */
+export type YamlPath = readonly (string | number)[];
+
+export interface YamlPosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * A problem a caller found, located by the path of the value it is about. `key: true` points at the key
+ * itself (an unknown or duplicate key) rather than at its value.
+ */
+export interface YamlProblem {
+  path: YamlPath;
+  message: string;
+  /** How to fix it; printed after the message. */
+  hint?: string;
+  key?: boolean;
+}
+
+/** A parsed YAML file that can say where any value came from. */
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document;
+  lines: LineCounter;
+  /** The plain data (`doc.toJS()`); undefined for an empty file. */
+  data: unknown;
+  /** Position of the value at `path` (or of its key); the nearest existing ancestor when it is absent. */
+  locate(path: YamlPath, opts?: { key?: boolean }): YamlPosition;
+  /** `FILE:LINE:COL` of `locate()`. */
+  where(path: YamlPath, opts?: { key?: boolean }): string;
+  /** The plain value at a path, or undefined. */
+  valueAt(path: YamlPath): unknown;
+  /** One message line for a problem: `  FILE:LINE:COL: path: message (got "value"); hint`. */
+  format(problem: YamlProblem): string;
+}
+
+export interface ParseYamlOptions<T> {
+  /** What the file is, for the headline: "the watchdog config" → `wd.yaml: 2 problems in the watchdog config`. */
+  what?: string;
+  /** Where the keys are documented, named in the hint for unknown keys: "docs/watchdog.md". */
+  docs?: string;
+  /**
+   * Cross-field checks on the validated value (duplicate names, references, one field against another).
+   * They run once the schema passes; each problem is located by its path.
+   */
+  check?: (value: T, source: YamlSource) => YamlProblem[];
+}
+
+/** `targets[0].power.url` for ['targets', 0, 'power', 'url']. */
+export function pathText(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${String(seg)}` : String(seg);
+  return s || '(top level)';
+}
+
+/** Parses YAML text keeping positions; syntax errors (and duplicate keys) become one located UserError. */
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lines = new LineCounter();
+  // prettyErrors: false leaves linePos unset, so positions are computed from e.pos (offsets) below.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new UserError(
+      `${file} is not valid YAML`,
+      doc.errors.map((e) => `  ${at(e.pos[0])}: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const data: unknown = doc.contents === null ? undefined : doc.toJS();
+  const nodeAt = (path: YamlPath, wantKey: boolean): Node | undefined => {
+    let node: unknown = doc.contents;
+    let keyNode: unknown;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+        if (!pair) return node;
+        keyNode = pair.key;
+        node = pair.value ?? pair.key;
+      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+        keyNode = undefined;
+        node = node.items[seg];
+      } else break;
+    }
+    if (wantKey && isNode(keyNode)) return keyNode;
+    return isNode(node) ? node : undefined;
+  };
+  const locate = (path: YamlPath, opts: { key?: boolean } = {}): YamlPosition => {
+    const offset = nodeAt(path, opts.key ?? false)?.range?.[0];
+    if (offset === undefined) return { file, line: 1, col: 1 };
+    const { line, col } = lines.linePos(offset);
+    return { file, line, col };
+  };
+  const where = (path: YamlPath, opts?: { key?: boolean }) => {
+    const p = locate(path, opts);
+    return `${p.file}:${p.line}:${p.col}`;
+  };
+  const valueAt = (path: YamlPath): unknown => {
+    let v = data;
+    for (const seg of path)
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+    return v;
+  };
+  const source: YamlSource = {
+    file,
+    text,
+    doc,
+    lines,
+    data,
+    locate,
+    where,
+    valueAt,
+    format: (p) => {
+      const got = p.key ? undefined : quoted(valueAt(p.path));
+      return `  ${where(p.path, { key: p.key })}: ${pathText(p.path)}: ${p.message}${got ? ` (got ${got})` : ''}${p.hint ? `; ${p.hint}` : ''}`;
+    },
+  };
+  return source;
+}
+
+/** Reads and parses a file; an unreadable file is a UserError naming it, with `hint` lines under it. */
+export async function readYamlSource(file: string, hint: readonly string[] = []): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`,
+      [...hint],
+    );
+  }
+  return parseYamlSource(text, file);
+}
+
+/** A scalar as the user wrote it, quoted; objects and arrays are not repeated back. */
+function quoted(value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value === 'object') return undefined;
+  const s = JSON.stringify(value);
+  return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
+}
+
+/** Turns zod issues into located problems: unknown keys at the key, missing keys at their parent. */
+export function zodProblems(
+  source: YamlSource,
+  issues: readonly z.core.$ZodIssue[],
+  schema?: z.ZodType,
+  docs?: string,
+): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          const guess = schema ? closest(key, keysAt(schema, path)) : undefined;
+          out.push({
+            path: [...path, key],
+            key: true,
+            message: `unknown key "${key}"`,
+            hint: guess
+              ? `did you mean "${guess}"?`
+              : `remove it or check its spelling${docs ? ` against ${docs}` : ''}`,
+          });
+        }
+        break;
+      case 'invalid_union': {
+        const options = (issue as { options?: unknown[] }).options;
+        const disc = (issue as { discriminator?: string }).discriminator;
+        if (disc && options) {
+          const value = source.valueAt(path);
+          out.push({
+            path,
+            message: value === undefined ? `"${disc}" is required` : `unknown ${disc}`,
+            hint: `use one of ${options.map((o) => JSON.stringify(o)).join(', ')}`,
+          });
+        } else out.push({ path, message: issue.message });
+        break;
+      }
+      case 'invalid_type':
+        // A message the schema wrote itself (`z.array(x, { error })`) says more than ours.
+        if (!issue.message.startsWith('Invalid input')) out.push({ path, message: issue.message });
+        else if (source.valueAt(path) === undefined) {
+          out.push(
+            path.length === 0
+              ? { path, message: `the file is empty; it must hold ${article(issue.expected)}` }
+              : {
+                  path,
+                  message: `missing required key "${path.at(-1)}"`,
+                  hint: `add it (${issue.expected})`,
+                },
+          );
+        } else out.push({ path, message: `expected ${article(issue.expected)}` });
+        break;
+      case 'invalid_value':
+        out.push({
+          path,
+          message: 'not an allowed value',
+          hint: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+        });
+        break;
+      default:
+        out.push({ path, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function article(expected: string): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'object') return 'a map of keys';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** Throws one UserError for the problems (sorted by position), or returns when there are none. */
+export function throwProblems(source: YamlSource, problems: readonly YamlProblem[], what?: string): void {
+  if (problems.length === 0) return;
+  const rows = problems.map((p) => {
+    const pos = source.locate(p.path, { key: p.key });
+    return { line: source.format(p), at: pos.line * 100_000 + pos.col };
+  });
+  rows.sort((a, b) => a.at - b.at);
+  const n = problems.length;
+  throw new UserError(
+    `${source.file}: ${n} problem${n === 1 ? '' : 's'}${what ? ` in ${what}` : ''}`,
+    rows.map((r) => r.line),
+  );
+}
+
+/** Validates a parsed source against a schema plus the caller's cross-field checks; all problems at once. */
+export function validateYaml<S extends z.ZodType>(
+  source: YamlSource,
+  schema: S,
+  opts: ParseYamlOptions<z.output<S>> = {},
+): z.output<S> {
+  const parsed = schema.safeParse(source.data);
+  if (!parsed.success) {
+    throwProblems(source, zodProblems(source, parsed.error.issues, schema, opts.docs), opts.what);
+  }
+  const value = parsed.data as z.output<S>;
+  if (opts.check) throwProblems(source, opts.check(value, source), opts.what);
+  return value;
+}
+
+/** Parses and validates YAML text: the value, or one UserError listing every located problem. */
+export function parseYaml<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  opts?: ParseYamlOptions<z.output<S>>,
+): z.output<S> {
+  return validateYaml(parseYamlSource(text, file), schema, opts);
+}
+
+/** Reads, parses and validates a YAML file. `readHint` lines are shown when the file cannot be read. */
+export async function loadYaml<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  opts?: ParseYamlOptions<z.output<S>> & { readHint?: readonly string[] },
+): Promise<z.output<S>> {
+  return validateYaml(await readYamlSource(file, opts?.readHint), schema, opts);
+}
+
+// ---- "did you mean": the keys a schema allows at a path, and the closest one to a misspelt key.
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+}
+
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The object keys the schema allows at a path (through optional, default, pipe, array and union wrappers). */
+export function keysAt(schema: z.ZodType, path: YamlPath): string[] {
+  const unwrap = (s: z.ZodType): z.ZodType[] => {
+    const d = defOf(s);
+    if (d.innerType) return unwrap(d.innerType);
+    if (d.type === 'pipe' && d.in) return unwrap(d.in);
+    if (d.type === 'union' && d.options) return d.options.flatMap(unwrap);
+    return [s];
+  };
+  let current = [schema];
+  for (const seg of path) {
+    const next: z.ZodType[] = [];
+    for (const s of current.flatMap(unwrap)) {
+      const d = defOf(s);
+      if (typeof seg === 'number' && d.type === 'array' && d.element) next.push(d.element);
+      if (typeof seg === 'string' && d.type === 'object' && d.shape?.[seg]) next.push(d.shape[seg]);
+    }
+    current = next;
+  }
+  return [...new Set(current.flatMap(unwrap).flatMap((s) => Object.keys(defOf(s).shape ?? {})))];
+}
+
+/** The candidate closest to `word` by edit distance, within a bound that grows with its length. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
