@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkDir } from '../src/check/check-dir.ts';
-import { layers } from '../src/layers/index.ts';
+import { layers, renderContext, resolveSite } from '../src/layers/index.ts';
 import { projectValidators } from '../src/project/check.ts';
-import { resolve } from '../src/site/resolve.ts';
 import { siteRules } from '../src/site/rules.ts';
 import type { Site } from '../src/site/types.ts';
-import { parseSpec } from '../src/spec/parse.ts';
+import { parseSiteSpec } from '../src/project/spec.ts';
 import type { Spec } from '../src/spec/schema.ts';
 import { tierDefaults } from '../src/spec/tiers.ts';
 import { syntheticSpec } from '../src/testing/synthetic.ts';
@@ -95,7 +94,7 @@ function renderLayers(site: Site, failed: Record<string, string>): [FileTree, Re
   for (const layer of layers) {
     const t0 = performance.now();
     try {
-      tree.merge(layer.render(site));
+      if (layer.render) tree.merge(layer.render(site, renderContext()));
       ms[layer.id] = performance.now() - t0;
     } catch (err) {
       failed[layer.id] = (err as Error).message.split('\n')[0]!;
@@ -116,11 +115,11 @@ async function measure(c: Case): Promise<Row> {
   let site: Site | undefined;
   // One warm-up run (JIT, module caches), then RUNS measured runs; the best is reported.
   for (let i = 0; i <= RUNS; i++) {
-    const [parsed, tp] = time(() => parseSpec(text));
+    const [parsed, tp] = time(() => parseSiteSpec(text));
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new Error(`${c.name}: ${errors[0]!.message}`);
     // Render = resolve + every layer, what the targets are stated for.
-    const [resolved, tr] = time(() => resolve(parsed.spec!));
+    const [resolved, tr] = time(() => resolveSite(parsed.spec!));
     const [[t, ms], tl] = time(() => renderLayers(resolved.site, failed));
     const [, tu] = time(() => rules(resolved.site));
     if (i === 0) continue;

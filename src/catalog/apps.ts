@@ -1,5 +1,11 @@
 // The app catalog: every app a user can name in beelab.yaml, declared once with what every layer needs.
-import type { Port } from '../site/types.ts';
+
+/** A port an app listens on (the same shape as the Site's Port; the catalog depends on nothing). */
+export interface AppPort {
+  name: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+}
 
 export interface CatalogApp {
   name: string;
@@ -7,7 +13,7 @@ export interface CatalogApp {
   image: string;
   /** Pinned default version (image tag). */
   version: string;
-  ports: Port[];
+  ports: AppPort[];
   /** Subdomain under the site domain served by the reverse proxy. */
   subdomain: string;
   /** Port name the reverse proxy forwards to. */
@@ -20,7 +26,7 @@ export interface CatalogApp {
   memoryMb: number;
 }
 
-const http = (port: number, name = 'http'): Port => ({ name, port, protocol: 'tcp' });
+const http = (port: number, name = 'http'): AppPort => ({ name, port, protocol: 'tcp' });
 
 export const APP_CATALOG: readonly CatalogApp[] = [
   {

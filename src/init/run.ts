@@ -6,7 +6,7 @@ import { confirm } from '@inquirer/prompts';
 import { ExitError, UserError } from '../errors.ts';
 import { SPEC_FILE } from '../project/files.ts';
 import { assertValid } from '../project/load.ts';
-import { parseSpec } from '../spec/parse.ts';
+import { parseSiteSpec } from '../project/spec.ts';
 import type { Spec } from '../spec/schema.ts';
 import { withTierDefaults } from '../spec/tiers.ts';
 import type { Answers } from './answers.ts';
@@ -59,7 +59,7 @@ async function readExisting(path: string, force: boolean): Promise<Existing | un
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const parsed = parseSpec(text, SPEC_FILE);
+  const parsed = parseSiteSpec(text, SPEC_FILE);
   if (parsed.spec && !parsed.diagnostics.some((d) => d.severity === 'error'))
     return { text, spec: parsed.spec };
   if (force) return { text };
@@ -115,7 +115,7 @@ export async function initSpec(
   const spec = answersToSpec(answers, existing?.spec);
   const text = writeSpecYaml(spec);
   // The rules see what we are about to write; an error here means two answers contradict each other.
-  assertValid(parseSpec(text, SPEC_FILE).diagnostics, `the answers for ${SPEC_FILE}`);
+  assertValid(parseSiteSpec(text, SPEC_FILE).diagnostics, `the answers for ${SPEC_FILE}`);
 
   if (existing?.spec && isDeepStrictEqual(withTierDefaults(existing.spec), spec)) {
     out.write(`${SPEC_FILE} already says this; left as it is.\n`);

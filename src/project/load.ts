@@ -5,9 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import { type Diagnostic, formatDiagnostic } from '../check/diagnostic.ts';
 import { UserError } from '../errors.ts';
 import { type Lock, lockSchema } from '../site/lock.ts';
-import { resolve } from '../site/resolve.ts';
+import { resolveSite } from '../layers/index.ts';
 import type { Site } from '../site/types.ts';
-import { parseSpec } from '../spec/parse.ts';
+import { parseSiteSpec } from './spec.ts';
 import type { Spec } from '../spec/schema.ts';
 import { LOCK_FILE, SPEC_FILE } from './files.ts';
 
@@ -68,11 +68,11 @@ export async function loadProject(dir: string): Promise<Project> {
   if (text === undefined) {
     throw new UserError(`no ${SPEC_FILE} in ${dir}`, [`  hint: create one with \`beelab init ${dir}\``]);
   }
-  const parsed = parseSpec(text, SPEC_FILE);
+  const parsed = parseSiteSpec(text, SPEC_FILE);
   assertValid(parsed.diagnostics, SPEC_FILE);
   const lockText = await readOptional(join(dir, LOCK_FILE));
   const old = lockText === undefined ? undefined : parseLock(lockText);
-  const { site, lock } = resolve(parsed.spec!, old);
+  const { site, lock } = resolveSite(parsed.spec!, old);
   return {
     dir,
     spec: parsed.spec!,

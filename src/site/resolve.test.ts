@@ -4,7 +4,7 @@ import { UserError } from '../errors.ts';
 import type { NodeSpec, Spec } from '../spec/schema.ts';
 import { tierDefaults } from '../spec/tiers.ts';
 import type { Lock } from './lock.ts';
-import { resolve } from './resolve.ts';
+import { resolveSite as resolve } from '../layers/index.ts';
 
 function withNodes(base: Spec, nodes: NodeSpec[]): Spec {
   return { ...base, nodes };

@@ -14,6 +14,34 @@ import type {
   VlanPurpose,
 } from '../spec/schema.ts';
 
+/** Every role a host can have; inventory groups are named after them. */
+export type HostRole =
+  | 'firewall'
+  | `firewall_${FirewallPlatform}`
+  | 'pikvm'
+  | 'smart_plug'
+  | 'pve'
+  | 'pve_primary'
+  | 'pve_compute'
+  | 'pbs'
+  | 'security_node'
+  | 'wazuh_manager'
+  | 'honeypot'
+  | 'talos'
+  | 'talos_controlplane'
+  | 'talos_worker'
+  | 'k3s'
+  | 'k3s_server'
+  | 'k3s_agent'
+  | 'docker'
+  | 'reverse_proxy'
+  | 'prometheus'
+  | 'alertmanager'
+  | 'grafana'
+  | 'ai'
+  | `ai_${AiRole}`
+  | 'watchdog';
+
 /** What a host is, physically. */
 export type HostKind = 'physical' | 'vm' | 'mac' | 'pi' | 'appliance';
 
@@ -52,7 +80,7 @@ export interface Host {
   fqdn: string;
   kind: HostKind;
   /** Roles that group hosts in the inventory, e.g. pve, pve_primary, talos_controlplane, k3s_server, pbs. */
-  roles: string[];
+  roles: HostRole[];
   /** Layers this host belongs to (for inventory grouping). */
   layers: string[];
   vlan: string;
@@ -140,7 +168,7 @@ export type Endpoint =
   | { kind: 'vlan'; vlan: string }
   | { kind: 'host'; host: string }
   | { kind: 'vip'; vip: string }
-  | { kind: 'role'; role: string }
+  | { kind: 'role'; role: HostRole }
   | { kind: 'tailnet' }
   | { kind: 'internet' };
 

@@ -1,7 +1,7 @@
 // Carves VLAN subnets from the supernet (locked by vlan/<name>) and lays out each subnet's ranges.
 import { UserError } from '../errors.ts';
 import type { Spec } from '../spec/schema.ts';
-import { at, containsNet, formatNet, type Net, overlaps, parseCidr } from './ipam.ts';
+import { at, containsNet, formatNet, type Net, overlaps, parseCidr } from '../net/ipam.ts';
 import type { LockBook } from './lock.ts';
 import type { Vlan } from './types.ts';
 
@@ -114,4 +114,21 @@ function carve(id: number, supernet: Net, taken: Net[]): Net | undefined {
     if (net) return net;
   }
   return free(0);
+}
+
+/** The VLAN for a purpose, falling back to broader ones when the site has fewer VLANs. */
+export function vlanFor(vlans: Vlan[], purpose: Vlan['purpose']): string {
+  const chain: Record<Vlan['purpose'], Vlan['purpose'][]> = {
+    management: ['management'],
+    servers: ['servers', 'management'],
+    devops: ['devops', 'servers', 'management'],
+    ai: ['ai', 'servers', 'management'],
+    security: ['security'],
+    clients: ['clients', 'management'],
+  };
+  for (const p of chain[purpose]) {
+    const v = vlans.find((x) => x.purpose === p);
+    if (v) return v.name;
+  }
+  return vlans[0]!.name;
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../check/diagnostic.ts';
 import { pathText, SpecLocator } from './locate.ts';
 import { specRules } from './rules/index.ts';
+import type { SpecRuleOptions } from './rules/rule.ts';
 import { type Spec, specSchema } from './schema.ts';
 import { closest, keysAt } from './suggest.ts';
 
@@ -79,7 +80,8 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, data: unknown, locator: Spe
   ];
 }
 
-export function parseSpec(text: string, file = 'beelab.yaml'): ParsedSpec {
+/** Parses and checks beelab.yaml; `options` adds what only the caller knows (the layers' plan, later rules). */
+export function parseSpec(text: string, file = 'beelab.yaml', options: SpecRuleOptions = {}): ParsedSpec {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const locator = new SpecLocator(file, doc, lines);
@@ -105,6 +107,8 @@ export function parseSpec(text: string, file = 'beelab.yaml'): ParsedSpec {
   }
   // Rules also run on a file the schema rejected, so every problem shows at once; a rule that
   // trips over a malformed part is skipped there, since the schema already reported that part.
-  diagnostics.push(...specRules(result.success ? result.data : (data as Spec), locator, !result.success));
+  diagnostics.push(
+    ...specRules(result.success ? result.data : (data as Spec), locator, !result.success, options),
+  );
   return { ...(result.success ? { spec: result.data } : {}), diagnostics, locator };
 }

@@ -1,7 +1,8 @@
 // syntheticSpec(n): valid at every size, with roles and subnets that scale with n.
+import type { HostRole } from '../site/types.ts';
 import { describe, expect, it } from 'vitest';
-import { resolve } from '../site/resolve.ts';
-import { parseSpec } from '../spec/parse.ts';
+import { resolveSite as resolve } from '../layers/index.ts';
+import { parseSiteSpec as parseSpec } from '../project/spec.ts';
 import { toYaml } from '../tree/serialize/index.ts';
 import { syntheticSpec } from './synthetic.ts';
 
@@ -20,7 +21,7 @@ describe('syntheticSpec', () => {
 
   it('scales the other roles with n', () => {
     const { site } = resolve(syntheticSpec(200));
-    const count = (role: string) => site.hosts.filter((h) => h.roles.includes(role)).length;
+    const count = (role: HostRole) => site.hosts.filter((h) => h.roles.includes(role)).length;
     expect(count('pbs')).toBe(10);
     expect(count('talos_worker')).toBe(50);
     expect(count('k3s_agent')).toBe(25);

@@ -1,5 +1,5 @@
 // A valid beelab spec of any size, for the 200-node golden and the benchmarks: roles and subnets scale with N.
-import { formatNet } from '../site/ipam.ts';
+import { formatNet } from '../net/ipam.ts';
 import type { NodeSpec, Spec } from '../spec/schema.ts';
 import { tierDefaults } from '../spec/tiers.ts';
 

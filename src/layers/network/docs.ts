@@ -1,7 +1,7 @@
 // docs/network-policy.md: the VLAN × VLAN matrix with ports, every rule, and what the firewall does not see.
 import type { Site } from '../../site/types.ts';
 import { GENERATED_NOTICE } from '../../tree/serialize/header.ts';
-import { code, doc, range, table } from '../core/markdown.ts';
+import { code, doc, range, table } from '../markdown.ts';
 import { LIMITED_EGRESS_PORTS } from './policy/compile.ts';
 import { FIREWALL, INTERNET, type Policy, type PolicyRule } from './policy/types.ts';
 

@@ -9,6 +9,7 @@ import { renderPfsenseConfig } from './pfsense/config-xml.ts';
 import { compileAddressing } from './policy/addressing.ts';
 import { compilePolicy } from './policy/compile.ts';
 import { networkRules } from './rules.ts';
+import { networkSite } from './site.ts';
 import { renderVyosScript } from './vyos/render.ts';
 
 /** Where each backend's output lands in the generated repository. */
@@ -49,6 +50,12 @@ export function renderNetwork(site: Site): FileTree {
 
 export const networkLayer: LayerModule = {
   id: 'network',
+  layout: {
+    title: '2 Network',
+    paths: ['network/'],
+    what: 'VLANs, addressing, firewall policy, DHCP/DNS for the chosen firewall platform',
+  },
+  site: networkSite,
   render: renderNetwork,
   rules: networkRules,
 };

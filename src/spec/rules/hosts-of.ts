@@ -1,6 +1,4 @@
-// The hosts a spec names, with their paths, and the VMs the site will generate: what reference rules check against.
-import { hostRequests } from '../../site/hosts.ts';
-import type { Vlan } from '../../site/types.ts';
+// The hosts a spec names, with their paths: what uniqueness and reference rules check against.
 import type { SpecPath } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 
@@ -51,32 +49,4 @@ export function writtenHosts(spec: Spec): WrittenHost[] {
     });
   }
   return out;
-}
-
-/** A stand-in VLAN list: host generation only needs VLAN names to run, not addresses. */
-const PLACEHOLDER_VLANS: Vlan[] = [
-  {
-    name: 'mgmt',
-    id: 10,
-    purpose: 'management',
-    cidr: '',
-    prefix: 24,
-    gateway: '',
-    staticRange: ['', ''],
-    vipRange: ['', ''],
-    dhcp: true,
-    internet: 'yes',
-  },
-];
-
-/** Names of the VMs the site generates (talos-cp1, k3s-s1, apps, ...); a firewall VM is named by the user. */
-export function generatedVmNames(spec: Spec): string[] {
-  return hostRequests(spec, PLACEHOLDER_VLANS)
-    .filter((h) => h.kind === 'vm' && !h.roles.includes('firewall'))
-    .map((h) => h.name);
-}
-
-/** Every host name the site will have, generated ones included. */
-export function allHostNames(spec: Spec): string[] {
-  return hostRequests(spec, PLACEHOLDER_VLANS).map((h) => h.name);
 }

@@ -1,6 +1,6 @@
 // Rules over machines: node counts and roles, unique names, addresses, MACs and drives, storage layout.
 import { pathText, type SpecPath } from '../locate.ts';
-import { generatedVmNames, writtenHosts } from './hosts-of.ts';
+import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 const POOL_MIN: Record<string, number> = { single: 1, stripe: 1, mirror: 2, raidz1: 3, raidz2: 4 };
@@ -78,11 +78,11 @@ export function nodeRules({ spec }: RuleContext): Finding[] {
 }
 
 /** Names, addresses and MACs must be unique across every host, generated VMs included. */
-export function uniquenessRules({ spec }: RuleContext): Finding[] {
+export function uniquenessRules({ spec, plan }: RuleContext): Finding[] {
   const out: Finding[] = [];
   const written = writtenHosts(spec);
   const named = written.map((h) => ({ name: h.name, path: [...h.path, 'name'] as SpecPath }));
-  for (const name of generatedVmNames(spec)) named.push({ name, path: [] });
+  for (const name of plan?.generatedVms ?? []) named.push({ name, path: [] });
   const seen = new Map<string, SpecPath>();
   for (const n of named) {
     const prev = seen.get(n.name);

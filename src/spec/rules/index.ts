@@ -4,14 +4,13 @@ import type { SpecLocator } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 import { withTierDefaults } from '../tiers.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
-import { capacityAndAddressRules, supernetRule, vlanRules } from './network.ts';
-import type { SpecRule } from './rule.ts';
+import { supernetRule, vlanRules } from './network.ts';
+import type { SpecPlan, SpecRule, SpecRuleOptions } from './rule.ts';
 import { aiRules, appRules, clusterRules, referenceRules } from './services.ts';
 
 export const SPEC_RULES: SpecRule[] = [
   supernetRule,
   vlanRules,
-  capacityAndAddressRules,
   nodeRules,
   uniquenessRules,
   clusterRules,
@@ -24,7 +23,12 @@ export const SPEC_RULES: SpecRule[] = [
  * Runs the rules. With `tolerant`, the spec failed the schema: a rule that throws on a malformed
  * part is skipped (the schema error already covers it); otherwise a throwing rule is a bug.
  */
-export function specRules(raw: Spec, locator: SpecLocator, tolerant: boolean): Diagnostic[] {
+export function specRules(
+  raw: Spec,
+  locator: SpecLocator,
+  tolerant: boolean,
+  options: SpecRuleOptions = {},
+): Diagnostic[] {
   let spec: Spec;
   try {
     spec = withTierDefaults(raw);
@@ -32,9 +36,15 @@ export function specRules(raw: Spec, locator: SpecLocator, tolerant: boolean): D
     if (tolerant) return [];
     throw err;
   }
-  const ctx = { raw, spec, written: (path: readonly (string | number)[]) => locator.has(path) };
+  let plan: SpecPlan | undefined;
+  try {
+    plan = options.plan?.(spec);
+  } catch (err) {
+    if (!tolerant) throw err;
+  }
+  const ctx = { raw, spec, plan, written: (path: readonly (string | number)[]) => locator.has(path) };
   const out: Diagnostic[] = [];
-  for (const rule of SPEC_RULES) {
+  for (const rule of [...SPEC_RULES, ...(options.extraRules ?? [])]) {
     let findings: ReturnType<SpecRule>;
     try {
       findings = rule(ctx);

@@ -1,10 +1,6 @@
 // Rules over addressing: supernet, VLAN ids and subnets, explicit addresses, MACs.
 
-import { hostRequests } from '../../site/hosts.ts';
-import { containsNet, formatNet, isPrivate, overlaps, parseCidr, prefixFor } from '../../site/ipam.ts';
-import { LockBook } from '../../site/lock.ts';
-import { resolveVlans } from '../../site/vlans.ts';
-import { pathText } from '../locate.ts';
+import { containsNet, formatNet, isPrivate, overlaps, parseCidr } from '../../net/ipam.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 export function supernetRule({ spec }: RuleContext): Finding[] {
@@ -119,68 +115,5 @@ export function vlanRules({ spec }: RuleContext): Finding[] {
       }
     }
   }
-  return out;
-}
-
-/** A subnet the user sized must hold the hosts the site puts in it; an explicit address must be in its VLAN. */
-export function capacityAndAddressRules({ spec }: RuleContext): Finding[] {
-  const out: Finding[] = [];
-  const vlans = spec.network?.vlans ?? [];
-  const supernet = parseCidr(spec.network?.supernet ?? '10.20.0.0/16');
-  if (!supernet || vlans.some((v) => v.cidr && !parseCidr(v.cidr))) return out;
-  // Subnets as resolve carves them (without a lock, which only pins what was carved before).
-  const resolved = resolveVlans(vlans, supernet, new LockBook(undefined)).map((v) => ({
-    ...v,
-    net: parseCidr(v.cidr)!,
-  }));
-  const hosts = hostRequests(spec, resolved);
-  resolved.forEach((v) => {
-    const i = vlans.findIndex((x) => x.name === v.name);
-    const count = hosts.filter((h) => h.vlan === v.name).length;
-    const [a, b] = v.staticRange.map((ip) =>
-      ip
-        .split('.')
-        .map(Number)
-        .reduce((x, y) => x * 256 + y, 0),
-    );
-    const capacity = b! - a! + 1;
-    if (count > capacity) {
-      out.push({
-        code: 'net/subnet-too-small',
-        path: ['network', 'vlans', i, 'cidr'],
-        message: `network.vlans[${i}].cidr "${v.cidr}" is too small for ${count} hosts (its static range holds ${capacity})`,
-        hint: `use a /${Math.min(prefixFor(count * 2.5), 24)} or larger`,
-      });
-    }
-  });
-  const check = (addr: string | undefined, vlanName: string, path: (string | number)[]) => {
-    if (!addr) return;
-    const v = resolved.find((x) => x.name === vlanName);
-    if (!v) return;
-    const n = addr
-      .split('.')
-      .map(Number)
-      .reduce((x, y) => x * 256 + y, 0);
-    if (n < v.net.base || n >= v.net.base + v.net.size) {
-      out.push({
-        code: 'net/address-outside-subnet',
-        path,
-        message: `${pathText(path)} "${addr}" is outside VLAN ${v.name} (${v.cidr})`,
-        hint: `pick an address in ${v.staticRange[0]}-${v.staticRange[1]}, or omit it to have one allocated`,
-      });
-    }
-  };
-  const mgmt = resolved.find((v) => v.purpose === 'management')?.name;
-  const ai = (resolved.find((v) => v.purpose === 'ai') ?? resolved.find((v) => v.purpose === 'servers'))
-    ?.name;
-  (spec.nodes ?? []).forEach((n, i) => {
-    mgmt && check(n.address, mgmt, ['nodes', i, 'address']);
-  });
-  (spec.ai?.nodes ?? []).forEach((n, i) => {
-    ai && check(n.address, ai, ['ai', 'nodes', i, 'address']);
-  });
-  (spec.watchdogs ?? []).forEach((w, i) => {
-    mgmt && check(w.address, mgmt, ['watchdogs', i, 'address']);
-  });
   return out;
 }

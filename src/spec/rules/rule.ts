@@ -21,6 +21,23 @@ export interface RuleContext {
   spec: Spec;
   /** Path of a list in the file when the user wrote it, else undefined (it came from the tier). */
   written: (path: SpecPath) => boolean;
+  /** What the layers will generate from this spec; absent when the caller has no layers (spec-only tests). */
+  plan: SpecPlan | undefined;
+}
+
+/** The hosts the layers generate from a spec, supplied by the caller: spec/ does not know the layers. */
+export interface SpecPlan {
+  /** Every host name the site will have, generated VMs included, in Site order. */
+  hostNames: string[];
+  /** Names of generated VMs (talos-cp1, k3s-s1, apps, ...); a firewall VM is named by the user. */
+  generatedVms: string[];
+}
+
+/** What a caller adds to the pure spec rules: the plan of generated hosts and rules of later stages. */
+export interface SpecRuleOptions {
+  plan?: (spec: Spec) => SpecPlan;
+  /** Rules that need more than the spec (VLAN carving, capacity), run with the same locator. */
+  extraRules?: readonly SpecRule[];
 }
 
 export type SpecRule = (ctx: RuleContext) => Finding[];

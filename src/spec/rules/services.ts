@@ -1,7 +1,7 @@
 // Rules over what runs: clusters, apps, AI mesh, backups, watchdogs, UPS, alerts.
 import { APP_CATALOG } from '../../catalog/apps.ts';
 import { closest } from '../suggest.ts';
-import { allHostNames } from './hosts-of.ts';
+import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 export function clusterRules({ spec }: RuleContext): Finding[] {
@@ -108,9 +108,9 @@ export function aiRules({ spec }: RuleContext): Finding[] {
 }
 
 export function referenceRules(ctx: RuleContext): Finding[] {
-  const { spec } = ctx;
+  const { spec, plan } = ctx;
   const out: Finding[] = [];
-  const hosts = allHostNames(spec);
+  const hosts = plan?.hostNames ?? writtenHosts(spec).map((h) => h.name);
   const nodes = spec.nodes ?? [];
   (spec.watchdogs ?? []).forEach((w, i) => {
     (w.targets ?? []).forEach((t, j) => {

@@ -1,5 +1,5 @@
 // A hand-built Site for the network layer's tests, shaped like the reference build (test helper, not product code).
-import type { Flow, Host, Site, Vlan } from '../../../site/types.ts';
+import type { Flow, Host, HostRole, Site, Vlan } from '../../../site/types.ts';
 
 function vlan(
   name: string,
@@ -26,18 +26,24 @@ function vlan(
   };
 }
 
+/**
+ * The policy compiler treats roles as opaque group names; besides real roles this fixture uses two groups
+ * of its own (node_exporter, wazuh_agent) to exercise role endpoints that span VLANs.
+ */
+type FixtureRole = HostRole | 'node_exporter' | 'wazuh_agent' | 'compose';
+
 function host(
   name: string,
   vlanName: string,
   address: string,
-  roles: string[],
+  roles: FixtureRole[],
   extra: Partial<Host> = {},
 ): Host {
   return {
     name,
     fqdn: `${name}.lab.example.com`,
     kind: 'physical',
-    roles,
+    roles: roles as HostRole[],
     layers: ['physical'],
     vlan: vlanName,
     address,
@@ -97,7 +103,7 @@ export function fixtureSite(): Site {
       id: 'prometheus->node-exporter',
       service: 'prometheus',
       from: { kind: 'role', role: 'prometheus' },
-      to: { kind: 'role', role: 'node_exporter' },
+      to: { kind: 'role', role: 'node_exporter' as HostRole },
       protocol: 'tcp',
       ports: [9100],
       why: 'scrape host metrics',
@@ -114,7 +120,7 @@ export function fixtureSite(): Site {
     {
       id: 'wazuh-agent->manager',
       service: 'wazuh',
-      from: { kind: 'role', role: 'wazuh_agent' },
+      from: { kind: 'role', role: 'wazuh_agent' as HostRole },
       to: { kind: 'role', role: 'wazuh_manager' },
       protocol: 'tcp',
       ports: [1515, 1514],

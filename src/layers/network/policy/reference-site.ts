@@ -1,18 +1,18 @@
 // The example builds' resolved Sites for the network layer's tests (test helper, not product code).
 import { readFileSync } from 'node:fs';
-import { resolve } from '../../../site/resolve.ts';
 import type { Site } from '../../../site/types.ts';
-import { parseSpec } from '../../../spec/parse.ts';
+import { parseSiteSpec } from '../../../project/spec.ts';
+import { resolveSite } from '../../index.ts';
 
 const EXAMPLES = new URL('../../../../examples/', import.meta.url);
 
 /** examples/<name>/beelab.yaml through the core's parser and resolve(), without a lock (fresh allocation). */
 export function exampleSite(name: 'reference' | 'compact' | 'single'): Site {
-  const parsed = parseSpec(readFileSync(new URL(`${name}/beelab.yaml`, EXAMPLES), 'utf8'));
+  const parsed = parseSiteSpec(readFileSync(new URL(`${name}/beelab.yaml`, EXAMPLES), 'utf8'));
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.spec || errors.length > 0)
     throw new Error(`examples/${name}: ${errors.map((e) => e.message).join('; ')}`);
-  return resolve(parsed.spec).site;
+  return resolveSite(parsed.spec).site;
 }
 
 /** The reference build (examples/reference/beelab.yaml). */

@@ -2,7 +2,7 @@
 
 import type { Endpoint, Site } from '../../site/types.ts';
 import { compareKeys } from '../../tree/serialize/index.ts';
-import { code, doc, table } from './markdown.ts';
+import { code, doc, table } from '../markdown.ts';
 
 export const FLOWS_MD_PATH = 'docs/flows.md';
 

@@ -1,7 +1,7 @@
 // Bad beelab.yaml files, one row each: every problem is reported with its line, column, quoted value and a hint.
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../check/diagnostic.ts';
-import { parseSpec } from './parse.ts';
+import { parseSiteSpec as parseSpec } from './spec.ts';
 
 const BASE = `version: 1
 tier: reference

@@ -8,21 +8,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkWith, removeSites } from '../../check/test-site.ts';
 import { yamllint } from '../../check/validators/yamllint.ts';
-import { resolve } from '../../site/resolve.ts';
+import { renderContext, resolveSite } from '../index.ts';
 import type { Site } from '../../site/types.ts';
 import { tierDefaults } from '../../spec/tiers.ts';
 import { syntheticSpec } from '../../testing/synthetic.ts';
 import { needTool } from '../../testing/tools.ts';
 import { groupName, INVENTORY_PATH, inventoryObject } from './ansible-inventory.ts';
-import { renderCore } from './index.ts';
-import { cell, table } from './markdown.ts';
+import { renderDevops } from './index.ts';
+import { cell, table } from '../markdown.ts';
 import { SCHEMA_PATH } from './schema-file.ts';
 
 const sites: Record<string, Site> = {
-  reference: resolve(tierDefaults('reference')).site,
-  compact: resolve(tierDefaults('compact')).site,
-  single: resolve(tierDefaults('single')).site,
-  synthetic50: resolve(syntheticSpec(50)).site,
+  reference: resolveSite(tierDefaults('reference')).site,
+  compact: resolveSite(tierDefaults('compact')).site,
+  single: resolveSite(tierDefaults('single')).site,
+  synthetic50: resolveSite(syntheticSpec(50)).site,
 };
 
 const dirs: string[] = [];
@@ -34,7 +34,7 @@ afterAll(() => {
 function write(site: Site): string {
   const dir = mkdtempSync(join(tmpdir(), 'beelab-core-'));
   dirs.push(dir);
-  for (const [path, f] of renderCore(site).entries()) {
+  for (const [path, f] of renderDevops(site, renderContext()).entries()) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), f.content);
   }
@@ -50,7 +50,7 @@ type Inventory = {
 
 describe('ansible/inventory.yml', () => {
   const site = sites.reference!;
-  const inv = parse(renderCore(site).get(INVENTORY_PATH)!.content) as Inventory;
+  const inv = parse(renderDevops(site, renderContext()).get(INVENTORY_PATH)!.content) as Inventory;
   const members = (g: string) => Object.keys(inv.all.children[g]?.hosts ?? {});
 
   it('lists every host once with its address, and groups it by every role and layer', () => {
@@ -134,7 +134,7 @@ describe('ansible/inventory.yml', () => {
 describe('docs', () => {
   it('inventory.md lists every host, VLAN, VIP, pool and drive', () => {
     for (const site of Object.values(sites)) {
-      const md = renderCore(site).get('docs/inventory.md')!.content;
+      const md = renderDevops(site, renderContext()).get('docs/inventory.md')!.content;
       for (const h of site.hosts) {
         expect(md).toContain(`| \`${h.name}\` | ${h.kind} |`);
         expect(md).toContain(`\`${h.address}\``);
@@ -152,7 +152,7 @@ describe('docs', () => {
 
   it('flows.md has one row per flow and a VLAN × VLAN summary', () => {
     const site = sites.reference!;
-    const md = renderCore(site).get('docs/flows.md')!.content;
+    const md = renderDevops(site, renderContext()).get('docs/flows.md')!.content;
     const matrix = md.slice(md.indexOf('## VLAN × VLAN'), md.indexOf('## Flow matrix'));
     const flowRows = md
       .slice(md.indexOf('## Flow matrix'))
@@ -168,7 +168,7 @@ describe('docs', () => {
   });
 
   it('README says how the repo is made, how to run it without Beelab and the rebuild order', () => {
-    const readme = renderCore(sites.reference!).get('README.md')!.content;
+    const readme = renderDevops(sites.reference!, renderContext()).get('README.md')!.content;
     for (const s of [
       'beelab.yaml',
       'beelab.lock.yaml',
@@ -181,7 +181,7 @@ describe('docs', () => {
     ]) {
       expect(readme).toContain(s);
     }
-    const single = renderCore(sites.single!).get('README.md')!.content;
+    const single = renderDevops(sites.single!, renderContext()).get('README.md')!.content;
     // The single tier's firewall is a VM: its hypervisor comes first.
     expect(single).toMatch(
       /1\. \*\*Physical\*\*[^\n]*\n2\. \*\*Network\*\* — create the firewall `fw` \(linux, a VM\)/,
@@ -199,7 +199,7 @@ describe('docs', () => {
 });
 
 describe('.beelab/beelab.schema.json', () => {
-  const shipped = renderCore(sites.reference!).get(SCHEMA_PATH)!.content;
+  const shipped = renderDevops(sites.reference!, renderContext()).get(SCHEMA_PATH)!.content;
 
   it('is the committed JSON Schema of beelab.yaml, byte for byte', () => {
     const committed = readFileSync(new URL('../../../schema/beelab.schema.json', import.meta.url), 'utf8');
@@ -219,7 +219,7 @@ describe('.beelab/beelab.schema.json', () => {
 it('writes YAML that yamllint accepts with the check config', async () => {
   if (!needTool('yamllint', 'apt-get install yamllint')) return;
   for (const site of [sites.reference!, sites.single!, sites.synthetic50!]) {
-    const tree = renderCore(site);
+    const tree = renderDevops(site, renderContext());
     const files = Object.fromEntries(
       tree
         .entries()

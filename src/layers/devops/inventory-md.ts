@@ -1,6 +1,6 @@
 // docs/inventory.md: the site on one page — hosts, VLANs, VIPs, load-balancer pools, services and drives.
 import type { Host, Site } from '../../site/types.ts';
-import { code, doc, range, table } from './markdown.ts';
+import { code, doc, range, table } from '../markdown.ts';
 
 export const INVENTORY_MD_PATH = 'docs/inventory.md';
 

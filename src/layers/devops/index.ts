@@ -1,7 +1,7 @@
-// Layer 3, the generated repository itself: README, docs, the shared Ansible inventory and the spec's JSON Schema.
+// Layer 3, the DevOps pipeline: the generated repository itself: README, docs, the shared Ansible inventory and the spec's JSON Schema.
 import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
-import type { LayerModule } from '../layer.ts';
+import type { LayerModule, RenderContext } from '../layer.ts';
 import { INVENTORY_PATH, renderInventory } from './ansible-inventory.ts';
 import { FLOWS_MD_PATH, renderFlowsMd } from './flows-md.ts';
 import { GROUP_VARS_ALL_PATH, renderGroupVarsAll } from './group-vars.ts';
@@ -9,9 +9,9 @@ import { INVENTORY_MD_PATH, renderInventoryMd } from './inventory-md.ts';
 import { renderReadme } from './readme.ts';
 import { SCHEMA_PATH, schemaText } from './schema-file.ts';
 
-export function renderCore(site: Site): FileTree {
+export function renderDevops(site: Site, ctx: RenderContext): FileTree {
   return new FileTree()
-    .add('README.md', renderReadme(site), 'devops')
+    .add('README.md', renderReadme(site, ctx), 'devops')
     .add(INVENTORY_MD_PATH, renderInventoryMd(site), 'devops')
     .add(FLOWS_MD_PATH, renderFlowsMd(site), 'devops')
     .add(INVENTORY_PATH, renderInventory(site), 'devops')
@@ -21,5 +21,19 @@ export function renderCore(site: Site): FileTree {
 
 export const devopsLayer: LayerModule = {
   id: 'devops',
-  render: renderCore,
+  layout: {
+    title: '3 DevOps pipeline',
+    paths: [
+      'README.md',
+      'docs/',
+      'ansible/inventory.yml',
+      'ansible/group_vars/',
+      '.beelab/',
+      '.forgejo/',
+      '.github/',
+      'renovate.json',
+    ],
+    what: 'this repository itself: its docs, the shared Ansible inventory, CI, pinning and updates',
+  },
+  render: renderDevops,
 };

@@ -1,0 +1,118 @@
+// The AI layer's part of the Site: the Macs of the mesh, their model servers, the gateway and Site.ai.
+import {
+  type HostRequest,
+  type Ordered,
+  type SiteContribution,
+  service,
+  tcp,
+} from '../../site/contribution.ts';
+import type { Endpoint, Service } from '../../site/types.ts';
+import { AI_BACKENDS, type AiBackend } from '../../spec/schema.ts';
+
+/** Default listen port of each model server kind. */
+export const BACKEND_PORTS: Record<AiBackend, number> = {
+  ollama: 11434,
+  llamacpp: 8080,
+  mlx: 8081,
+  vllm: 8000,
+  lmstudio: 1234,
+};
+
+/** Health path of each model server kind (llama.cpp answers 503 while a model loads). */
+export const BACKEND_HEALTH: Record<AiBackend, string> = {
+  ollama: '/api/tags',
+  llamacpp: '/health',
+  mlx: '/v1/models',
+  vllm: '/health',
+  lmstudio: '/v1/models',
+};
+
+/** The Mac that runs the gateway: the head, else the secondary. */
+function gatewayHostOf(withRole: (role: 'ai_head' | 'ai_secondary') => string[]): string | undefined {
+  return withRole('ai_head')[0] ?? withRole('ai_secondary')[0];
+}
+
+export const aiSite: SiteContribution = {
+  hosts({ spec, vlanFor }) {
+    const vlan = vlanFor('ai');
+    return (spec.ai?.nodes ?? []).map(
+      (a): Ordered<HostRequest> => ({
+        order: 70,
+        name: a.name,
+        kind: 'mac',
+        roles: ['ai', `ai_${a.role}`],
+        layers: ['ai'],
+        vlan,
+        os: 'macos',
+        drives: [],
+        ...(a.hardware ? { model: a.hardware.model, memoryGb: a.hardware.memoryGb } : {}),
+        ...(a.mac ? { mac: a.mac } : {}),
+        ...(a.address ? { fixedAddress: a.address } : {}),
+      }),
+    );
+  },
+
+  services({ spec, withRole, vlanOf, mgmt, monitor }) {
+    const out: Ordered<Service>[] = [];
+    const gatewayHost = gatewayHostOf(withRole);
+    const nodes = spec.ai?.nodes ?? [];
+    for (const backend of AI_BACKENDS) {
+      const on = nodes.filter((n) => (n.backends ?? ['ollama']).includes(backend)).map((n) => n.name);
+      if (on.length === 0) continue;
+      out.push(
+        service(70, {
+          name: `model-${backend}`,
+          kind: 'infra',
+          layer: 'ai',
+          description: `${backend} model server on the AI mesh`,
+          hosts: on,
+          ports: [tcp('http', BACKEND_PORTS[backend])],
+          consumers: gatewayHost ? [{ kind: 'host', host: gatewayHost }] : [],
+          health: { port: 'http', path: BACKEND_HEALTH[backend] },
+        }),
+      );
+    }
+    if (gatewayHost) {
+      const consumers: Endpoint[] = [mgmt, { kind: 'tailnet' }];
+      for (const p of ['servers', 'devops'] as const) {
+        const v = vlanOf(p);
+        if (v && v !== mgmt.vlan) consumers.push({ kind: 'vlan', vlan: v });
+      }
+      consumers.push(monitor);
+      out.push(
+        service(75, {
+          name: 'ai-gateway',
+          kind: 'infra',
+          layer: 'ai',
+          description: 'OpenAI-compatible gateway in front of the AI mesh',
+          hosts: [gatewayHost],
+          ports: [tcp('http', spec.ai?.gatewayPort ?? 4000)],
+          consumers,
+          health: { port: 'http', path: '/readyz' },
+          metrics: { port: 'http', path: '/metrics' },
+          fqdn: `ai.${spec.site.domain}`,
+          volumes: ['/var/lib/beelab-gateway'],
+        }),
+      );
+    }
+    return out;
+  },
+
+  slice({ spec, withRole }) {
+    const gatewayHost = gatewayHostOf(withRole);
+    return {
+      ai: {
+        nodes: (spec.ai?.nodes ?? []).map((n) => ({
+          host: n.name,
+          role: n.role,
+          backends: n.backends ?? ['ollama'],
+          models: n.models ?? [],
+          ...(n.hardware ? { memoryGb: n.hardware.memoryGb } : {}),
+        })),
+        gatewayPort: spec.ai?.gatewayPort ?? 4000,
+        ...(gatewayHost ? { gatewayHost } : {}),
+        ...(spec.ai?.tailnet ? { tailnet: spec.ai.tailnet } : {}),
+      },
+    };
+  },
+};

@@ -1,0 +1,57 @@
+// The backup layer's part of the Site: a PBS VM when no backup node exists, the PBS service and Site.backup.
+import { type SiteContribution, service, tcp, vmRequest } from '../../site/contribution.ts';
+
+export const backupSite: SiteContribution = {
+  hosts({ spec, vlanFor, hypervisors }) {
+    if (!hypervisors || (spec.nodes ?? []).some((n) => n.role === 'backup')) return [];
+    return [
+      vmRequest(
+        50,
+        'backup',
+        vlanFor('management'),
+        ['pbs'],
+        ['backup'],
+        'proxmox-backup',
+        { cores: 2, memoryGb: 4, diskGb: 64 },
+        'pbs',
+      ),
+    ];
+  },
+
+  services({ withRole, mgmt, monitor }) {
+    const pbs = withRole('pbs');
+    if (pbs.length === 0) return [];
+    return [
+      service(25, {
+        name: 'proxmox-backup',
+        kind: 'infra',
+        layer: 'backup',
+        description: 'Proxmox Backup Server: PVE hosts push backups, the mirror pulls a copy',
+        hosts: pbs,
+        ports: [tcp('https', 8007)],
+        consumers: [mgmt, { kind: 'role', role: 'pve' }, { kind: 'role', role: 'pbs' }, monitor],
+        health: { port: 'https', path: '/', scheme: 'https', expect: 200 },
+        volumes: ['/etc/proxmox-backup'],
+      }),
+    ];
+  },
+
+  slice({ spec, withRole }) {
+    const retention = spec.backup?.retention ?? {};
+    const primary = spec.backup?.primary ?? withRole('pbs')[0];
+    return {
+      backup: {
+        ...(primary ? { primary } : {}),
+        ...(spec.backup?.mirror ? { mirror: spec.backup.mirror } : {}),
+        retention: {
+          daily: retention.daily ?? 7,
+          weekly: retention.weekly ?? 4,
+          monthly: retention.monthly ?? 6,
+          yearly: retention.yearly ?? 0,
+        },
+        schedule: spec.backup?.schedule ?? '*-*-* 02:00',
+        clonezilla: spec.backup?.clonezilla ?? true,
+      },
+    };
+  },
+};

@@ -1,0 +1,164 @@
+// The observability layer's part of the Site: the monitor VM (Prometheus, Alertmanager, Grafana), node
+// exporters on every host, the Pi watchdogs and the plugs or KVMs they switch, Site.observability and watchdogs.
+import {
+  type HostRequest,
+  type Ordered,
+  type SiteContribution,
+  service,
+  tcp,
+  vmRequest,
+} from '../../site/contribution.ts';
+import type { Service } from '../../site/types.ts';
+
+export const NODE_EXPORTER_PORT = 9100;
+export const WATCHDOG_METRICS_PORT = 9102;
+
+export const observabilitySite: SiteContribution = {
+  hosts({ spec, vlanFor, hypervisors }) {
+    const mgmt = vlanFor('management');
+    const out: Ordered<HostRequest>[] = [];
+    const fwName = spec.network?.firewall?.name ?? 'fw';
+    // A relay named by host name (not an address) is a device of its own: a smart plug or a PiKVM.
+    const relays = new Set<string>();
+    for (const w of spec.watchdogs ?? []) {
+      if (w.relayHost && !/^\d/.test(w.relayHost) && !relays.has(w.relayHost) && w.relayHost !== fwName) {
+        relays.add(w.relayHost);
+        out.push({
+          order: 10,
+          name: w.relayHost,
+          kind: 'appliance',
+          roles: [w.relay === 'pikvm' ? 'pikvm' : 'smart_plug'],
+          layers: ['observability'],
+          vlan: mgmt,
+          os: 'debian',
+          drives: [],
+        });
+      }
+    }
+    if (hypervisors) {
+      out.push(
+        vmRequest(
+          40,
+          'monitor',
+          vlanFor('servers'),
+          ['prometheus', 'alertmanager', 'grafana'],
+          ['observability'],
+          'debian',
+          { cores: 2, memoryGb: 4, diskGb: 100 },
+          'monitor',
+        ),
+      );
+    }
+    for (const w of spec.watchdogs ?? []) {
+      out.push({
+        order: 80,
+        name: w.name,
+        kind: 'pi',
+        roles: ['watchdog'],
+        layers: ['observability'],
+        vlan: mgmt,
+        os: 'raspberry-pi-os',
+        drives: [],
+        model: w.hardware ?? 'pi4',
+        ...(w.mac ? { mac: w.mac } : {}),
+        ...(w.address ? { fixedAddress: w.address } : {}),
+      });
+    }
+    return out;
+  },
+
+  services({ hosts, withRole, mgmt, monitor, domain }) {
+    const out: Ordered<Service>[] = [];
+    const mon = withRole('prometheus');
+    if (mon.length > 0) {
+      out.push(
+        service(50, {
+          name: 'prometheus',
+          kind: 'infra',
+          layer: 'observability',
+          description: 'Metrics and alert rules',
+          hosts: mon,
+          ports: [tcp('http', 9090)],
+          consumers: [mgmt],
+          health: { port: 'http', path: '/-/healthy' },
+          metrics: { port: 'http', path: '/metrics' },
+          volumes: ['/var/lib/prometheus'],
+        }),
+        service(51, {
+          name: 'alertmanager',
+          kind: 'infra',
+          layer: 'observability',
+          description: 'Alert routing to the alert channels',
+          hosts: mon,
+          ports: [tcp('http', 9093)],
+          consumers: [mgmt],
+          health: { port: 'http', path: '/-/healthy' },
+          metrics: { port: 'http', path: '/metrics' },
+          volumes: ['/var/lib/prometheus/alertmanager'],
+        }),
+        service(52, {
+          name: 'grafana',
+          kind: 'infra',
+          layer: 'observability',
+          description: 'Dashboards',
+          hosts: mon,
+          ports: [tcp('http', 3000)],
+          consumers: [mgmt],
+          health: { port: 'http', path: '/api/health' },
+          metrics: { port: 'http', path: '/metrics' },
+          volumes: ['/var/lib/grafana'],
+          fqdn: `grafana.${domain}`,
+        }),
+      );
+    }
+    // Every host that runs a general-purpose OS exports node metrics (the firewall too; plugs and KVMs not).
+    out.push(
+      service(55, {
+        name: 'node-exporter',
+        kind: 'infra',
+        layer: 'observability',
+        description: 'Host metrics (node_exporter) on every host',
+        hosts: hosts.filter((h) => h.kind !== 'appliance' || h.roles.includes('firewall')).map((h) => h.name),
+        ports: [tcp('metrics', NODE_EXPORTER_PORT)],
+        consumers: [monitor],
+        metrics: { port: 'metrics', path: '/metrics' },
+      }),
+    );
+    const pis = withRole('watchdog');
+    if (pis.length > 0) {
+      out.push(
+        service(80, {
+          name: 'watchdog',
+          kind: 'infra',
+          layer: 'observability',
+          description: 'Beelab watchdog metrics on each Pi',
+          hosts: pis,
+          ports: [tcp('metrics', WATCHDOG_METRICS_PORT)],
+          consumers: [monitor],
+          metrics: { port: 'metrics', path: '/metrics' },
+        }),
+      );
+    }
+    return out;
+  },
+
+  slice({ spec, withRole }) {
+    const securityNode = withRole('wazuh_manager')[0];
+    const honeypot = withRole('honeypot')[0];
+    return {
+      observability: {
+        alerts: spec.observability?.alerts ?? [],
+        ...(securityNode ? { securityNode } : {}),
+        ...(honeypot ? { honeypot } : {}),
+        monitor: withRole('prometheus')[0] ?? '',
+      },
+      watchdogs: (spec.watchdogs ?? []).map((w) => ({
+        host: w.name,
+        relay: w.relay,
+        ...(w.relayHost ? { relayHost: w.relayHost } : {}),
+        ...(w.relay === 'gpio' ? { gpioPin: w.gpioPin ?? 17 } : {}),
+        targets: w.targets,
+      })),
+    };
+  },
+};

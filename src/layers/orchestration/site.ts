@@ -1,0 +1,261 @@
+// The orchestration layer's part of the Site: the Talos and k3s clusters (VMs, API VIPs, ingress VIPs,
+// load-balancer pools), the apps VM with the reverse proxy, and every app from the catalog.
+import { findApp } from '../../catalog/apps.ts';
+import {
+  type HostRequest,
+  type Ordered,
+  type SiteContribution,
+  service,
+  tcp,
+  vmRequest,
+} from '../../site/contribution.ts';
+import type { Endpoint, LbPool, Service } from '../../site/types.ts';
+import type { VipRequest } from '../../site/contribution.ts';
+
+export const orchestrationSite: SiteContribution = {
+  hosts({ spec, vlanFor, hypervisors }) {
+    if (!hypervisors) return [];
+    const servers = vlanFor('servers');
+    const devops = vlanFor('devops');
+    const out: Ordered<HostRequest>[] = [];
+    const prod = spec.production ?? {};
+    const talosMem = prod.memoryGb ?? 8;
+    for (let i = 1; i <= (prod.controlPlanes ?? 0); i++) {
+      out.push(
+        vmRequest(
+          30,
+          `talos-cp${i}`,
+          servers,
+          ['talos', 'talos_controlplane'],
+          ['orchestration'],
+          'talos',
+          { cores: 4, memoryGb: talosMem, diskGb: 100 },
+          'talos-cp',
+        ),
+      );
+    }
+    for (let i = 1; i <= (prod.workers ?? 0); i++) {
+      out.push(
+        vmRequest(
+          31,
+          `talos-w${i}`,
+          servers,
+          ['talos', 'talos_worker'],
+          ['orchestration'],
+          'talos',
+          { cores: 4, memoryGb: talosMem, diskGb: 200 },
+          'talos-w',
+        ),
+      );
+    }
+    const dev = spec.devops ?? {};
+    const k3sMem = dev.memoryGb ?? 8;
+    for (let i = 1; i <= (dev.servers ?? 0); i++) {
+      out.push(
+        vmRequest(
+          32,
+          `k3s-s${i}`,
+          devops,
+          ['k3s', 'k3s_server'],
+          ['devops', 'orchestration'],
+          'debian',
+          { cores: 4, memoryGb: k3sMem, diskGb: 64 },
+          'k3s-s',
+        ),
+      );
+    }
+    for (let i = 1; i <= (dev.agents ?? 0); i++) {
+      out.push(
+        vmRequest(
+          33,
+          `k3s-a${i}`,
+          devops,
+          ['k3s', 'k3s_agent'],
+          ['devops', 'orchestration'],
+          'debian',
+          { cores: 4, memoryGb: k3sMem, diskGb: 100 },
+          'k3s-a',
+        ),
+      );
+    }
+    out.push(
+      vmRequest(
+        34,
+        'apps',
+        servers,
+        ['docker', 'reverse_proxy'],
+        ['orchestration'],
+        'debian',
+        { cores: 6, memoryGb: 16, diskGb: 200 },
+        'apps',
+      ),
+    );
+    return out;
+  },
+
+  vips({ spec, vlanFor, hasRole }) {
+    const out: VipRequest[] = [];
+    const servers = vlanFor('servers');
+    const devops = vlanFor('devops');
+    if (hasRole('talos_controlplane'))
+      out.push({ name: 'talos-api', vlan: servers, purpose: 'Kubernetes API VIP of the Talos cluster' });
+    if (hasRole('k3s_server'))
+      out.push({ name: 'k3s-api', vlan: devops, purpose: 'Kubernetes API VIP of the k3s cluster' });
+    const appsOn = new Set(
+      (spec.apps ?? []).map((a) => (typeof a === 'string' ? 'compose' : (a.on ?? 'compose'))),
+    );
+    if (appsOn.has('devops'))
+      out.push({ name: 'k3s-ingress', vlan: devops, purpose: 'Ingress of the k3s cluster (MetalLB)' });
+    if (appsOn.has('production'))
+      out.push({
+        name: 'talos-ingress',
+        vlan: servers,
+        purpose: 'Ingress of the Talos cluster (Cilium LB-IPAM)',
+      });
+    return out;
+  },
+
+  pools({ vlans, vlanFor, hasRole }) {
+    const out: LbPool[] = [];
+    const k3sVlan = vlans.find((v) => v.name === vlanFor('devops'))!;
+    if (hasRole('k3s_server') && k3sVlan.poolRange) {
+      out.push({
+        name: 'k3s-lb',
+        vlan: k3sVlan.name,
+        range: k3sVlan.poolRange,
+        purpose: 'MetalLB pool of the k3s cluster',
+      });
+    }
+    const talosVlan = vlans.find((v) => v.name === vlanFor('servers'))!;
+    // One VLAN's pool range serves one cluster: when both share a VLAN, k3s has it.
+    if (hasRole('talos') && talosVlan.poolRange && talosVlan.name !== k3sVlan.name) {
+      out.push({
+        name: 'talos-lb',
+        vlan: talosVlan.name,
+        range: talosVlan.poolRange,
+        purpose: 'Cilium LB-IPAM pool of the Talos cluster',
+      });
+    }
+    return out;
+  },
+
+  services(ctx) {
+    const { withRole, vlanOf, mgmt, monitor } = ctx;
+    const out: Ordered<Service>[] = [];
+    if (withRole('talos_controlplane').length > 0) {
+      const devops = vlanOf('devops');
+      out.push(
+        service(40, {
+          name: 'talos-api',
+          kind: 'infra',
+          layer: 'orchestration',
+          description: 'Talos machine API (talosctl)',
+          hosts: withRole('talos'),
+          ports: [tcp('apid', 50000)],
+          consumers: [mgmt],
+          health: { port: 'apid' },
+        }),
+        service(41, {
+          name: 'kubernetes-api',
+          kind: 'infra',
+          layer: 'orchestration',
+          description: 'Kubernetes API of the production (Talos) cluster, on its VIP',
+          hosts: ['talos-api'],
+          ports: [tcp('https', 6443)],
+          consumers: [mgmt, ...(devops ? [{ kind: 'vlan', vlan: devops } as const] : []), monitor],
+          health: { port: 'https', path: '/readyz', scheme: 'https', expect: 401 },
+        }),
+      );
+    }
+    if (withRole('k3s_server').length > 0) {
+      out.push(
+        service(45, {
+          name: 'k3s-api',
+          kind: 'infra',
+          layer: 'devops',
+          description: 'Kubernetes API of the DevOps (k3s) cluster, on its VIP',
+          hosts: ['k3s-api'],
+          ports: [tcp('https', 6443)],
+          consumers: [mgmt, { kind: 'vlan', vlan: vlanOf('devops') ?? mgmt.vlan }, monitor],
+          health: { port: 'https', path: '/readyz', scheme: 'https', expect: 401 },
+        }),
+      );
+    }
+    out.push(...appServices(ctx));
+    return out;
+  },
+
+  slice({ spec, withRole, vips, pools }) {
+    return {
+      production: {
+        controlPlanes: withRole('talos_controlplane'),
+        workers: withRole('talos_worker'),
+        version: spec.production?.version ?? 'v1.13.9',
+        ...(vips.some((v) => v.name === 'talos-api') ? { vip: 'talos-api' } : {}),
+      },
+      devops: {
+        servers: withRole('k3s_server'),
+        agents: withRole('k3s_agent'),
+        version: spec.devops?.version ?? 'v1.34.2+k3s1',
+        ...(vips.some((v) => v.name === 'k3s-api') ? { vip: 'k3s-api' } : {}),
+        ...(pools.some((p) => p.name === 'k3s-lb') ? { pool: 'k3s-lb' } : {}),
+      },
+    };
+  },
+};
+
+/** Apps from the catalog: compose apps run on the apps VM behind the reverse proxy, others on a cluster's ingress. */
+function appServices({
+  spec,
+  withRole,
+  vlanOf,
+  mgmt,
+  domain,
+}: Parameters<NonNullable<typeof orchestrationSite.services>>[0]): Ordered<Service>[] {
+  const entries = (spec.apps ?? []).map((a) => (typeof a === 'string' ? { name: a } : a));
+  const sync = spec.storage?.sync;
+  if (sync && sync !== 'none' && !entries.some((e) => e.name === sync)) entries.push({ name: sync });
+  const proxyHost = withRole('reverse_proxy')[0];
+  const clients: Endpoint[] = [mgmt];
+  const clientVlan = vlanOf('clients');
+  if (clientVlan) clients.push({ kind: 'vlan', vlan: clientVlan });
+  clients.push({ kind: 'tailnet' });
+  const apps: Ordered<Service>[] = [];
+  for (const e of entries) {
+    const app = findApp(e.name);
+    if (!app) continue; // reported by the unknown-app rule
+    const placement = ('on' in e && e.on) || 'compose';
+    const hosts =
+      placement === 'compose'
+        ? proxyHost
+          ? [proxyHost]
+          : []
+        : placement === 'devops'
+          ? ['k3s-ingress']
+          : ['talos-ingress'];
+    apps.push(
+      service(100, {
+        name: app.name,
+        kind: 'app',
+        layer: 'orchestration',
+        description: app.description,
+        hosts,
+        placement,
+        version: ('version' in e && e.version) || app.version,
+        image: app.image,
+        ports: [...app.ports, tcp('https', 443)],
+        consumers: clients,
+        fqdn: `${app.subdomain}.${domain}`,
+        volumes: app.volumes.map((v) => `/srv/apps/${app.name}/${v}`),
+        health: {
+          port: app.health.port,
+          path: app.health.path,
+          ...(app.health.expect ? { expect: app.health.expect } : {}),
+        },
+        ...(app.metrics ? { metrics: app.metrics } : {}),
+        proxied: true,
+      }),
+    );
+  }
+  return apps;
+}

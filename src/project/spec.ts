@@ -1,0 +1,9 @@
+// The one spec pipeline: parse beelab.yaml, then every rule — the spec's own and those that need the layers'
+// plan. `render`, `check`, `init` and the tests all validate through here, so they cannot disagree.
+import { siteContributions } from '../layers/index.ts';
+import { planRuleOptions } from '../site/plan-rules.ts';
+import { type ParsedSpec, parseSpec } from '../spec/parse.ts';
+
+export function parseSiteSpec(text: string, file = 'beelab.yaml'): ParsedSpec {
+  return parseSpec(text, file, planRuleOptions(siteContributions));
+}
