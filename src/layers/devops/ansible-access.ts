@@ -1,5 +1,6 @@
 // How Ansible reaches each kind of host: its SSH user, or why it is not managed over SSH at all.
 import type { Host } from '../../site/types.ts';
+import { firewallBackends } from '../network/backends.ts';
 
 /** Ansible connection facts for one host. */
 export type AnsibleAccess =
@@ -18,13 +19,9 @@ export function ansibleAccess(host: Host): AnsibleAccess {
       return { ssh: false, managedBy: 'talosctl' };
     case 'opnsense':
     case 'pfsense':
-      return { ssh: false, managedBy: 'config.xml import' };
     case 'vyos':
-      return {
-        ssh: true,
-        user: 'vyos',
-        vars: { ansible_connection: 'ansible.netcommon.network_cli', ansible_network_os: 'vyos.vyos.vyos' },
-      };
+      // A firewall appliance: its backend knows how it is managed.
+      return firewallBackends[host.os].access;
     case 'proxmox-ve':
     case 'proxmox-backup':
       return { ssh: true, user: 'root' };

@@ -2,50 +2,18 @@
 import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
+import { firewallBackends } from './backends.ts';
 import { NETWORK_POLICY_MD_PATH, renderNetworkPolicyMd } from './docs.ts';
-import { renderLinux } from './linux/render.ts';
-import { renderOpnsenseConfig } from './opnsense/config-xml.ts';
-import { renderPfsenseConfig } from './pfsense/config-xml.ts';
-import { compileAddressing } from './policy/addressing.ts';
-import { compilePolicy } from './policy/compile.ts';
+import { networkModel } from './model.ts';
 import { networkRules } from './rules.ts';
 import { networkSite } from './site.ts';
-import { renderVyosScript } from './vyos/render.ts';
-
-/** Where each backend's output lands in the generated repository. */
-export const NETWORK_FILES = {
-  opnsense: 'network/opnsense/config.xml',
-  pfsense: 'network/pfsense/config.xml',
-  vyos: 'network/vyos/configure.vbash',
-} as const;
 
 /** Renders the firewall for `site.firewall.platform` and docs/network-policy.md. Pure. */
 export function renderNetwork(site: Site): FileTree {
-  const policy = compilePolicy(site);
-  const tree = new FileTree().add(NETWORK_POLICY_MD_PATH, renderNetworkPolicyMd(site, policy), 'network');
-  switch (site.firewall.platform) {
-    case 'opnsense':
-      return tree.add(
-        NETWORK_FILES.opnsense,
-        renderOpnsenseConfig(site, policy, compileAddressing(site)),
-        'network',
-      );
-    case 'pfsense':
-      return tree.add(
-        NETWORK_FILES.pfsense,
-        renderPfsenseConfig(site, policy, compileAddressing(site)),
-        'network',
-      );
-    case 'vyos':
-      return tree.add(
-        NETWORK_FILES.vyos,
-        renderVyosScript(site, policy, compileAddressing(site)),
-        'network',
-        0o755,
-      );
-    case 'linux':
-      return tree.merge(renderLinux(site));
-  }
+  const model = networkModel(site);
+  return new FileTree()
+    .add(NETWORK_POLICY_MD_PATH, renderNetworkPolicyMd(site, model.policy), 'network')
+    .merge(firewallBackends[site.firewall.platform].render(model));
 }
 
 export const networkLayer: LayerModule = {

@@ -2,24 +2,48 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.ts';
 import { layers } from '../index.ts';
+import { firewallBackends } from './backends.ts';
 import { NETWORK_POLICY_MD_PATH } from './docs.ts';
 import { proveEquivalence } from './equivalence/prove.ts';
-import { NETWORK_FILES, networkLayer, renderNetwork } from './index.ts';
+import { networkLayer, renderNetwork } from './index.ts';
+import { LINUX_FILES } from './linux/render.ts';
+import { networkModel } from './model.ts';
+import { OPNSENSE_CONFIG } from './opnsense/backend.ts';
+import { PFSENSE_CONFIG } from './pfsense/backend.ts';
 import { fixtureSite } from './policy/fixture-site.ts';
 import { referenceSite } from './policy/reference-site.ts';
 import { networkRules } from './rules.ts';
+import { VYOS_SCRIPT } from './vyos/backend.ts';
 
 describe('networkLayer', () => {
   it('is registered', () => {
     expect(layers).toContain(networkLayer);
   });
 
-  it.each([
-    ['opnsense', NETWORK_FILES.opnsense],
-    ['pfsense', NETWORK_FILES.pfsense],
-    ['vyos', NETWORK_FILES.vyos],
-    ['linux', 'network/linux/nftables.conf'],
-  ] as const)(
+  const FILES = {
+    opnsense: OPNSENSE_CONFIG,
+    pfsense: PFSENSE_CONFIG,
+    vyos: VYOS_SCRIPT,
+    linux: LINUX_FILES.nftables,
+  } as const;
+
+  it('has one backend per platform, registered under its own name', () => {
+    for (const [platform, backend] of Object.entries(firewallBackends))
+      expect(backend.platform).toBe(platform);
+    expect(Object.keys(firewallBackends).sort()).toEqual(Object.keys(FILES).sort());
+  });
+
+  it('compiles the policy once per Site and shares it between render, rules and the proof', () => {
+    const site = referenceSite();
+    const model = networkModel(site);
+    expect(networkModel(site)).toBe(model);
+    renderNetwork(site);
+    networkRules(site);
+    expect(networkModel(site)).toBe(model);
+    expect(networkModel(referenceSite())).not.toBe(model);
+  });
+
+  it.each(Object.entries(FILES) as [keyof typeof FILES, string][])(
     '%s: renders its firewall and the policy document, and nothing of the others',
     (platform, file) => {
       const site = referenceSite();
@@ -27,8 +51,7 @@ describe('networkLayer', () => {
       const tree = renderNetwork(site);
       expect(tree.has(file)).toBe(true);
       expect(tree.has(NETWORK_POLICY_MD_PATH)).toBe(true);
-      for (const other of Object.values(NETWORK_FILES))
-        if (other !== file) expect(tree.has(other)).toBe(false);
+      for (const other of Object.values(FILES)) if (other !== file) expect(tree.has(other)).toBe(false);
       for (const [, f] of tree.entries()) expect(f.layer).toBe('network');
     },
   );
@@ -70,7 +93,7 @@ describe('networkLayer', () => {
       const site = referenceSite();
       site.firewall.platform = platform;
       expect(networkRules(site).filter((d) => d.code === 'net/equivalence')).toEqual([]);
-      expect(proveEquivalence(site)).toEqual([]);
+      expect(proveEquivalence(networkModel(site))).toEqual([]);
     },
   );
 

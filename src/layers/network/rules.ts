@@ -3,8 +3,7 @@ import type { Diagnostic } from '../../check/diagnostic.ts';
 import { UserError } from '../../errors.ts';
 import type { Site } from '../../site/types.ts';
 import { proveEquivalence } from './equivalence/prove.ts';
-import { compileAddressing } from './policy/addressing.ts';
-import { compilePolicy } from './policy/compile.ts';
+import { type NetworkModel, networkModel } from './model.ts';
 import { vyosNics } from './vyos/render.ts';
 
 const at = { file: 'beelab.yaml' };
@@ -12,26 +11,22 @@ const at = { file: 'beelab.yaml' };
 /** Policy and addressing problems as diagnostics (the renderer throws on the same errors). */
 export function networkRules(site: Site): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [what, compile] of [
-    ['policy', () => compilePolicy(site)],
-    ['addressing', () => compileAddressing(site)],
-  ] as const) {
-    try {
-      compile();
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      out.push({
-        code: `net/${what}`,
-        severity: 'error',
-        message: err.message,
-        location: at,
-        hint: err.details.join(' ') || undefined,
-      });
-    }
+  let model: NetworkModel | undefined;
+  try {
+    model = networkModel(site);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    out.push({
+      code: 'net/policy',
+      severity: 'error',
+      message: err.message,
+      location: at,
+      hint: err.details.join(' ') || undefined,
+    });
   }
-  if (out.length === 0) {
+  if (model) {
     // The proof the tests run on the examples, run on this Site: the rendered firewall enforces the policy.
-    const diff = proveEquivalence(site);
+    const diff = proveEquivalence(model);
     if (diff.length > 0) {
       out.push({
         code: 'net/equivalence',

@@ -1,7 +1,6 @@
 // Every backend's output, parsed back, enforces exactly the policy: same tuples, same order per zone.
 import { describe, expect, it } from 'vitest';
 import type { Site } from '../../../site/types.ts';
-import { parseNftables } from '../linux/nft-parse.ts';
 import { renderLinuxRouter } from '../linux/render.ts';
 import { renderOpnsenseConfig } from '../opnsense/config-xml.ts';
 import { renderPfsenseConfig } from '../pfsense/config-xml.ts';
@@ -11,6 +10,7 @@ import { fixtureSite } from '../policy/fixture-site.ts';
 import { exampleSite, referenceSite } from '../policy/reference-site.ts';
 import type { Policy } from '../policy/types.ts';
 import { renderVyosScript } from '../vyos/render.ts';
+import { parseNftables } from './nftables.ts';
 import { parseOpnsense } from './opnsense.ts';
 import { parsePfsense } from './pfsense.ts';
 import { canonicalOrder, diffTuples, type PolicyTuple, policyTuples } from './tuples.ts';

@@ -116,3 +116,8 @@ export function canonicalOrder(tuples: readonly PolicyTuple[]): PolicyTuple[] {
   }
   return out;
 }
+
+/** VLAN tag → zone name: how the pf and VyOS parsers name the zone an interface carries. */
+export function zoneByTag(policy: Policy): Map<number, string> {
+  return new Map(policy.zones.filter((z) => z.kind === 'vlan').map((z) => [z.tag!, z.name]));
+}

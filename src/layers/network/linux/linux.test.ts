@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nftCheckArgv } from '../../../check/validators/nft.ts';
 import { loadProject } from '../../../project/load.ts';
 import { isRoot, needTool } from '../../../testing/tools.ts';
-import { diffTuples, policyTuples } from '../equivalence/tuples.ts';
+import { parseNftables } from '../equivalence/nftables.ts';
+import { canonicalOrder, diffTuples, policyTuples } from '../equivalence/tuples.ts';
 import { fixtureSite } from '../policy/fixture-site.ts';
-import { canonicalOrder, parseNftables } from './nft-parse.ts';
 import { LINUX_FILES, renderLinux, renderLinuxRouter } from './render.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'beelab-linux-'));

@@ -2,8 +2,7 @@
 import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
-import { compileAddressing } from '../policy/addressing.ts';
-import { compilePolicy } from '../policy/compile.ts';
+import { networkModel } from '../model.ts';
 import type { Addressing, Policy } from '../policy/types.ts';
 import { renderDnsmasq } from './dnsmasq.ts';
 import { type RouterInterfaces, routerInterfaces } from './ifnames.ts';
@@ -45,8 +44,7 @@ export function renderLinuxRouter(
   site: Site,
   nics = { wan: site.firewall.wan, trunk: site.firewall.trunk },
 ): LinuxRouter {
-  const policy = compilePolicy(site);
-  const addressing = compileAddressing(site);
+  const { policy, addressing } = networkModel(site);
   const ifs = routerInterfaces(policy, nics);
   const header = `${GENERATED_NOTICE}\nSite ${site.name}: Linux router ${site.firewall.host}.`;
   const sysctl = [

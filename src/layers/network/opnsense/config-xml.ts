@@ -3,8 +3,8 @@ import type { Site } from '../../../site/types.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { uuidV5 } from '../../../tree/serialize/uuid.ts';
 import { toXml } from '../../../tree/serialize/xml.ts';
+import { type Assignment, assignInterfaces } from '../pf/assign.ts';
 import type { Addressing, Policy } from '../policy/types.ts';
-import { type Assignment, assignInterfaces } from './assign.ts';
 import { aliases, filterRules, snatRules } from './filter.ts';
 import { dnsmasq, ids, unbound } from './services.ts';
 

@@ -1,9 +1,8 @@
 // OPNsense aliases, new-style filter rules (one interface per rule) and source NAT, from the policy form.
 import { UserError } from '../../../errors.ts';
 import { uuidV5 } from '../../../tree/serialize/uuid.ts';
-import { setName } from '../policy/names.ts';
+import { type Assignment, keyOf, portAliasName } from '../pf/assign.ts';
 import { FIREWALL, INTERNET, type Policy, type PolicyRule, PRIVATE_NETS } from '../policy/types.ts';
-import { type Assignment, keyOf } from './assign.ts';
 
 /** Alias holding every private range: "internet" is "not this alias". */
 export const PRIVATE_ALIAS = 'private_nets';
@@ -18,11 +17,6 @@ type Xml = Record<string, unknown>;
 /** Truncates to OPNsense's description length. */
 export function description(text: string): string {
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
-}
-
-/** Name of the port alias for a list of ports (a single port needs no alias). */
-export function portAliasName(ports: readonly number[]): string {
-  return setName('ports', ...ports.map(String));
 }
 
 const PROTOCOL = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', any: 'any' } as const;

@@ -1,8 +1,8 @@
 // OPNsense services from the addressing form: dnsmasq DHCP, Unbound host overrides, Suricata IDS.
 import { uuidV5 } from '../../../tree/serialize/uuid.ts';
+import { type Assignment, keyOf } from '../pf/assign.ts';
 import { inCidr } from '../policy/names.ts';
 import type { Addressing, Policy } from '../policy/types.ts';
-import { type Assignment, keyOf } from './assign.ts';
 import { description } from './filter.ts';
 
 type Xml = Record<string, unknown>;

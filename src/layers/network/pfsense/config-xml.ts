@@ -2,7 +2,7 @@
 import type { Site } from '../../../site/types.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { toXml } from '../../../tree/serialize/xml.ts';
-import { type Assignment, assignInterfaces } from '../opnsense/assign.ts';
+import { type Assignment, assignInterfaces } from '../pf/assign.ts';
 import type { Addressing, Policy } from '../policy/types.ts';
 import { pfAliases, pfNat, pfRules } from './filter.ts';
 

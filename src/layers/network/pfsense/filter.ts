@@ -1,9 +1,7 @@
 // pfSense aliases, filter rules (tracker ids, per-interface order) and outbound NAT, from the policy form.
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../errors.ts';
-import type { Assignment } from '../opnsense/assign.ts';
-import { keyOf } from '../opnsense/assign.ts';
-import { portAliasName } from '../opnsense/filter.ts';
+import { type Assignment, keyOf, portAliasName } from '../pf/assign.ts';
 import { FIREWALL, INTERNET, type Policy, type PolicyRule, PRIVATE_NETS } from '../policy/types.ts';
 
 type Xml = Record<string, unknown>;

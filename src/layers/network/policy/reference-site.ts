@@ -1,7 +1,7 @@
 // The example builds' resolved Sites for the network layer's tests (test helper, not product code).
 import { readFileSync } from 'node:fs';
-import type { Site } from '../../../site/types.ts';
 import { parseSiteSpec } from '../../../project/spec.ts';
+import type { Site } from '../../../site/types.ts';
 import { resolveSite } from '../../index.ts';
 
 const EXAMPLES = new URL('../../../../examples/', import.meta.url);

@@ -1,4 +1,5 @@
 // Interface assignment shared by the pf-based backends (OPNsense, pfSense): which zone is wan, lan, opt1, ...
+import { setName } from '../policy/names.ts';
 import type { Policy, Zone } from '../policy/types.ts';
 
 /** One assigned interface: its config key, the device it sits on, and the zone it carries. */
@@ -39,4 +40,9 @@ export function keyOf(assignments: readonly Assignment[], zone: string): string 
   const a = assignments.find((x) => x.zone.name === zone);
   if (!a) throw new Error(`no interface assigned to zone ${zone}`);
   return a.key;
+}
+
+/** Name of the port alias for a list of ports (a single port needs no alias); both pf backends use it. */
+export function portAliasName(ports: readonly number[]): string {
+  return setName('ports', ...ports.map(String));
 }

@@ -1,10 +1,10 @@
 // Parses the rendered nftables ruleset back into policy tuples, so a test can prove it equals the policy form.
 
-import { addrKey, type PolicyTuple } from '../equivalence/tuples.ts';
+import type { RouterInterfaces } from '../linux/ifnames.ts';
+import { PRIVATE_SET } from '../linux/nftables.ts';
 import { WAN } from '../policy/compile.ts';
 import { FIREWALL, INTERNET, type RuleProtocol } from '../policy/types.ts';
-import type { RouterInterfaces } from './ifnames.ts';
-import { PRIVATE_SET } from './nftables.ts';
+import { addrKey, canonicalOrder, type PolicyTuple } from './tuples.ts';
 
 interface Chain {
   name: string;
@@ -175,32 +175,6 @@ function dispatchTable(chain: Chain | undefined, ifZone: Map<string, string>): M
     const zone = ifZone.get(m[1]!);
     if (!zone) throw new Error(`nft: dispatch from unknown interface ${m[1]}`);
     out.set(zone, m[2]!);
-  }
-  return out;
-}
-
-const isSync = (t: PolicyTuple) => t.to === 'any';
-
-/**
- * Orders a zone's tuples the one way both sides can agree on. Rules to the firewall and rules routed on
- * match disjoint traffic, so between two `to: any` rules (which see both) their relative order carries no
- * meaning: firewall rules first, then routed ones, each in evaluation order.
- */
-export function canonicalOrder(tuples: readonly PolicyTuple[]): PolicyTuple[] {
-  const zones = [...new Set(tuples.map((t) => t.from))];
-  const out: PolicyTuple[] = [];
-  for (const zone of zones) {
-    let fw: PolicyTuple[] = [];
-    let routed: PolicyTuple[] = [];
-    for (const t of tuples.filter((x) => x.from === zone)) {
-      if (isSync(t)) {
-        out.push(...fw, ...routed, t);
-        fw = [];
-        routed = [];
-      } else if (t.to === FIREWALL) fw.push(t);
-      else routed.push(t);
-    }
-    out.push(...fw, ...routed);
   }
   return out;
 }
