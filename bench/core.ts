@@ -7,14 +7,14 @@ import { performance } from 'node:perf_hooks';
 import { checkDir } from '../src/check/check-dir.ts';
 import { layers, renderContext, resolveSite } from '../src/layers/index.ts';
 import { projectValidators } from '../src/project/check.ts';
+import { parseSiteSpec } from '../src/project/spec.ts';
 import { siteRules } from '../src/site/rules.ts';
 import type { Site } from '../src/site/types.ts';
-import { parseSiteSpec } from '../src/project/spec.ts';
 import type { Spec } from '../src/spec/schema.ts';
 import { tierDefaults } from '../src/spec/tiers.ts';
-import { syntheticSpec } from '../src/testing/synthetic.ts';
 import { FileTree } from '../src/tree/file-tree.ts';
 import { toYaml } from '../src/tree/serialize/index.ts';
+import { syntheticSpec } from '../test/support/synthetic.ts';
 
 const args = process.argv.slice(2);
 const external = args.includes('--external');

@@ -15,12 +15,14 @@ function codeFiles(): string[] {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  return out
-    .split('\n')
-    .filter((f) => f && CODE.test(f) && !f.startsWith('test/golden/') && !f.startsWith('test/reference/'))
-    .filter((f) => f !== 'package-lock.json' && !f.startsWith('schema/'))
-    // A tracked file deleted in the working tree is not read by anything any more.
-    .filter((f) => existsSync(join(ROOT, f)));
+  return (
+    out
+      .split('\n')
+      .filter((f) => f && CODE.test(f) && !f.startsWith('test/golden/') && !f.startsWith('test/reference/'))
+      .filter((f) => f !== 'package-lock.json' && !f.startsWith('schema/'))
+      // A tracked file deleted in the working tree is not read by anything any more.
+      .filter((f) => existsSync(join(ROOT, f)))
+  );
 }
 
 /** Each problem as "file:line: text": a reference to the shared folder beside the repository, or a relative path whose ../ climbs above the root. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, needTool, strictTools } from '../src/testing/tools.ts';
+import { isRoot, needTool, strictTools } from './support/tools.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/beelab.mjs', import.meta.url));

@@ -1,11 +1,11 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasTool } from '../testing/tools.ts';
+import { makeSite, removeSites } from '../../test/support/check-site.ts';
+import { hasTool } from '../../test/support/tools.ts';
 import { checkDir } from './check-dir.ts';
 import { collectFiles } from './files.ts';
 import { formatReport, toJson } from './summary.ts';
-import { makeSite, removeSites } from './test-site.ts';
 import { defaultValidators } from './validators/index.ts';
 
 afterAll(removeSites);

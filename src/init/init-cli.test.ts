@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { requireTool } from '../../test/support/tools.ts';
 import { specSchema } from '../spec/schema.ts';
 import { tierDefaults } from '../spec/tiers.ts';
-import { needTool } from '../testing/tools.ts';
 import { answersToSpec, defaultAnswers } from './spec-answers.ts';
 import { writeSpecYaml } from './spec-yaml.ts';
 import { KEY, TerminalDriver } from './terminal-driver.ts';
@@ -128,8 +128,8 @@ describe('beelab init on an existing beelab.yaml', () => {
 });
 
 describe('beelab init on a real terminal', () => {
-  it('asks on a pseudo-terminal, shows the current values, and confirms before replacing', async () => {
-    if (!needTool('script', 'apt-get install bsdutils')) return;
+  it('asks on a pseudo-terminal, shows the current values, and confirms before replacing', async (ctx) => {
+    requireTool(ctx, 'script', 'apt-get install bsdutils');
     const dir = freshDir();
     mkdirSync(dir);
     const before = writeSpecYaml(answersToSpec({ ...defaultAnswers('single'), siteName: 'tiny' }));
@@ -179,8 +179,8 @@ describe('beelab init on a real terminal', () => {
     expect(spec.devops!.agents).toBe(1);
   });
 
-  it('Ctrl-C cancels with exit 130 and writes nothing', async () => {
-    if (!needTool('script', 'apt-get install bsdutils')) return;
+  it('Ctrl-C cancels with exit 130 and writes nothing', async (ctx) => {
+    requireTool(ctx, 'script', 'apt-get install bsdutils');
     const dir = freshDir();
     const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} init ${dir}`, '/dev/null'], {
       cwd: ROOT,

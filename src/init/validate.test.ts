@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { needTool } from '../testing/tools.ts';
+import { requireTool } from '../../test/support/tools.ts';
 import { formatAlert, parseAlert } from './alert-target.ts';
 import {
   checkDnsName,
@@ -79,8 +79,8 @@ describe('checkSshKey', () => {
     expect(checkSshKey('-----BEGIN OPENSSH PRIVATE KEY-----')).toContain('not an OpenSSH public key');
   });
 
-  it('accepts the keys ssh-keygen makes (ed25519, rsa, ecdsa) and rejects them cut', () => {
-    if (!needTool('ssh-keygen', 'apt-get install openssh-client')) return;
+  it('accepts the keys ssh-keygen makes (ed25519, rsa, ecdsa) and rejects them cut', (ctx) => {
+    requireTool(ctx, 'ssh-keygen', 'apt-get install openssh-client');
     const dir = mkdtempSync(join(tmpdir(), 'beelab-keys-'));
     try {
       for (const type of ['ed25519', 'rsa', 'ecdsa']) {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, needTool } from '../testing/tools.ts';
+import { isRoot, needTool } from '../../test/support/tools.ts';
 import { pingArgs } from './icmp.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { runProbe } from './run-probe.ts';

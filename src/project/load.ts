@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Diagnostic, formatDiagnostic } from '../check/diagnostic.ts';
 import { UserError } from '../errors.ts';
-import { type Lock, lockSchema } from '../site/lock.ts';
 import { resolveSite } from '../layers/index.ts';
+import { type Lock, lockSchema } from '../site/lock.ts';
 import type { Site } from '../site/types.ts';
-import { parseSiteSpec } from './spec.ts';
 import type { Spec } from '../spec/schema.ts';
 import { LOCK_FILE, SPEC_FILE } from './files.ts';
+import { parseSiteSpec } from './spec.ts';
 
 export interface Project {
   dir: string;
@@ -81,4 +81,9 @@ export async function loadProject(dir: string): Promise<Project> {
     ...(lockText !== undefined ? { lockText } : {}),
     warnings: parsed.diagnostics,
   };
+}
+
+/** The resolved Site of a site directory, for runtime components (status, lab) that only need the model. */
+export async function loadSite(dir: string): Promise<Site> {
+  return (await loadProject(dir)).site;
 }

@@ -1,8 +1,8 @@
 // Allocates addresses, VM ids, MACs and VM placements; locked values win, new ones take the lowest free.
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
-import type { HostRequest } from './contribution.ts';
 import { intToIp, ipToInt } from '../net/ipam.ts';
+import type { HostRequest } from './contribution.ts';
 import type { LockBook } from './lock.ts';
 import type { Vlan } from './types.ts';
 

@@ -1,10 +1,10 @@
 // resolve(): deterministic, and the lock keeps every existing allocation when nodes come and go.
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
+import { resolveSite as resolve } from '../layers/index.ts';
 import type { NodeSpec, Spec } from '../spec/schema.ts';
 import { tierDefaults } from '../spec/tiers.ts';
 import type { Lock } from './lock.ts';
-import { resolveSite as resolve } from '../layers/index.ts';
 
 function withNodes(base: Spec, nodes: NodeSpec[]): Spec {
   return { ...base, nodes };

@@ -1,6 +1,7 @@
 // resolve(spec, lock, contributions) → Site: pure and deterministic; every allocation goes through the lock.
 // The layers say what the Site holds (src/layers/*/site.ts); this module only orders, allocates and assembles.
 import { UserError } from '../errors.ts';
+import { isPrivate, parseCidr } from '../net/ipam.ts';
 import type { Spec } from '../spec/schema.ts';
 import { withTierDefaults } from '../spec/tiers.ts';
 import { allocateAddresses, allocateMacs, allocateVmids, placeVms, RangePool } from './allocate.ts';
@@ -13,7 +14,6 @@ import type {
   SiteSlices,
 } from './contribution.ts';
 import { buildFlows } from './flows.ts';
-import { isPrivate, parseCidr } from '../net/ipam.ts';
 import { type Lock, LockBook } from './lock.ts';
 import type { Host, HostRole, Site, Vip, Vlan } from './types.ts';
 import { resolveVlans, vlanFor } from './vlans.ts';

@@ -1,7 +1,7 @@
 // Carves VLAN subnets from the supernet (locked by vlan/<name>) and lays out each subnet's ranges.
 import { UserError } from '../errors.ts';
-import type { Spec } from '../spec/schema.ts';
 import { at, containsNet, formatNet, type Net, overlaps, parseCidr } from '../net/ipam.ts';
+import type { Spec } from '../spec/schema.ts';
 import type { LockBook } from './lock.ts';
 import type { Vlan } from './types.ts';
 

@@ -37,7 +37,7 @@ async function loadTargets(opts: StatusOptions): Promise<StatusTarget[]> {
     ]);
   }
   const [{ loadSite }, { targetsFromSite }] = await Promise.all([
-    import('../site/load.ts'),
+    import('../project/load.ts'),
     import('./from-site.ts'),
   ]);
   return targetsFromSite(await loadSite(dir));

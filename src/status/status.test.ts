@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeRunner } from '../probe/run-probe.ts';
-import { loadSite } from '../site/load.ts';
+import { loadSite } from '../project/load.ts';
 import { checkAll, summarize } from './engine.ts';
 import { targetsFromSite } from './from-site.ts';
 import { renderTable } from './table.ts';

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { modeOf, put, read, render, tempDir, userErrorOf } from '../../test/support/tree-fixtures.ts';
 import { readOverrideFiles } from './disk.ts';
 import { FileTree } from './file-tree.ts';
 import { readManifest, sha256 } from './manifest.ts';
-import { modeOf, put, read, render, tempDir, userErrorOf } from './test-fixtures.ts';
 import { writeTree } from './writer.ts';
 
 describe('overrides through the writer', () => {

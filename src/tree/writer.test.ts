@@ -1,10 +1,18 @@
 import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  listFiles,
+  modeOf,
+  put,
+  read,
+  render,
+  tempDir,
+  userErrorOf,
+} from '../../test/support/tree-fixtures.ts';
 import { FileTree } from './file-tree.ts';
 import { MANIFEST_PATH, readManifest, sha256 } from './manifest.ts';
 import { hasChanges } from './plan.ts';
-import { listFiles, modeOf, put, read, render, tempDir, userErrorOf } from './test-fixtures.ts';
 import { planTree, writeTree } from './writer.ts';
 
 describe('writeTree', () => {

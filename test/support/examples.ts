@@ -7,8 +7,8 @@ import { LOCK_FILE, SPEC_FILE } from '../../src/project/files.ts';
 import { loadProject } from '../../src/project/load.ts';
 import { serializeLock } from '../../src/project/render.ts';
 import { renderSite } from '../../src/project/render-site.ts';
-import { syntheticSpec } from '../../src/testing/synthetic.ts';
 import { toYaml } from '../../src/tree/serialize/index.ts';
+import { syntheticSpec } from './synthetic.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const EXAMPLES_DIR = join(ROOT, 'examples');

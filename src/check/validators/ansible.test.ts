@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { needTool } from '../../testing/tools.ts';
+import { checkWith, makeSite, removeSites, where } from '../../../test/support/check-site.ts';
+import { needTool } from '../../../test/support/tools.ts';
 import { createFileSource } from '../file-source.ts';
-import { checkWith, makeSite, removeSites, where } from '../test-site.ts';
 import { ansibleInventory, declaredHosts } from './ansible-inventory.ts';
 import { ansibleLint } from './ansible-lint.ts';
 import { ansiblePlaybookSyntax } from './ansible-playbook-syntax.ts';

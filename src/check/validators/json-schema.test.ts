@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkWith, removeSites, where } from '../test-site.ts';
+import { checkWith, removeSites, where } from '../../../test/support/check-site.ts';
 import { jsonSchemaValidator } from './json-schema.ts';
 
 afterAll(removeSites);

@@ -1,9 +1,9 @@
 // nft -c and dnsmasq --test through the real runner: the Linux router's files pass, broken ones fail at their line.
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkWith, removeSites, where } from '../../../test/support/check-site.ts';
+import { fixtureSite } from '../../../test/support/network-fixture.ts';
+import { isRoot, needTool } from '../../../test/support/tools.ts';
 import { renderLinux } from '../../layers/network/linux/render.ts';
-import { fixtureSite } from '../../layers/network/policy/fixture-site.ts';
-import { isRoot, needTool } from '../../testing/tools.ts';
-import { checkWith, removeSites, where } from '../test-site.ts';
 import { dnsmasq } from './dnsmasq.ts';
 import { nft } from './nft.ts';
 

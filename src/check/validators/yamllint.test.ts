@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { needTool } from '../../testing/tools.ts';
-import { checkWith, removeSites, where } from '../test-site.ts';
+import { checkWith, removeSites, where } from '../../../test/support/check-site.ts';
+import { needTool } from '../../../test/support/tools.ts';
 import { yamllint } from './yamllint.ts';
 
 afterAll(removeSites);

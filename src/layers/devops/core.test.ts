@@ -6,16 +6,16 @@ import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkWith, removeSites } from '../../check/test-site.ts';
+import { checkWith, removeSites } from '../../../test/support/check-site.ts';
+import { syntheticSpec } from '../../../test/support/synthetic.ts';
+import { requireTool } from '../../../test/support/tools.ts';
 import { yamllint } from '../../check/validators/yamllint.ts';
-import { renderContext, resolveSite } from '../index.ts';
 import type { Site } from '../../site/types.ts';
 import { tierDefaults } from '../../spec/tiers.ts';
-import { syntheticSpec } from '../../testing/synthetic.ts';
-import { needTool } from '../../testing/tools.ts';
+import { renderContext, resolveSite } from '../index.ts';
+import { cell, table } from '../markdown.ts';
 import { groupName, INVENTORY_PATH, inventoryObject } from './ansible-inventory.ts';
 import { renderDevops } from './index.ts';
-import { cell, table } from '../markdown.ts';
 import { SCHEMA_PATH } from './schema-file.ts';
 
 const sites: Record<string, Site> = {
@@ -106,8 +106,8 @@ describe('ansible/inventory.yml', () => {
   });
 
   for (const [name, s] of Object.entries(sites)) {
-    it(`is accepted by ansible-inventory --list with every host and group (${name})`, () => {
-      if (!needTool('ansible-inventory', 'apt-get install ansible')) return;
+    it(`is accepted by ansible-inventory --list with every host and group (${name})`, (ctx) => {
+      requireTool(ctx, 'ansible-inventory', 'apt-get install ansible');
       const dir = write(s);
       const out = execFileSync('ansible-inventory', ['-i', INVENTORY_PATH, '--list'], {
         cwd: dir,
@@ -216,8 +216,8 @@ describe('.beelab/beelab.schema.json', () => {
   });
 });
 
-it('writes YAML that yamllint accepts with the check config', async () => {
-  if (!needTool('yamllint', 'apt-get install yamllint')) return;
+it('writes YAML that yamllint accepts with the check config', async (ctx) => {
+  requireTool(ctx, 'yamllint', 'apt-get install yamllint');
   for (const site of [sites.reference!, sites.single!, sites.synthetic50!]) {
     const tree = renderDevops(site, renderContext());
     const files = Object.fromEntries(

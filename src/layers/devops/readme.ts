@@ -1,8 +1,8 @@
 // README.md of the generated repository: what it is, where things live, and how to run it without Beelab.
 import type { Host, HostRole, Site } from '../../site/types.ts';
 import type { RenderContext } from '../layer.ts';
-import { INVENTORY_PATH } from './ansible-inventory.ts';
 import { code, doc, table } from '../markdown.ts';
+import { INVENTORY_PATH } from './ansible-inventory.ts';
 
 function named(site: Site, role: HostRole): Host[] {
   return site.hosts.filter((h) => h.roles.includes(role));

@@ -1,5 +1,7 @@
 // The network layer: backend chosen by platform, the policy document always, rules as diagnostics.
 import { describe, expect, it } from 'vitest';
+import { referenceSite } from '../../../test/support/example-sites.ts';
+import { fixtureSite } from '../../../test/support/network-fixture.ts';
 import { UserError } from '../../errors.ts';
 import { layers } from '../index.ts';
 import { firewallBackends } from './backends.ts';
@@ -10,8 +12,6 @@ import { LINUX_FILES } from './linux/render.ts';
 import { networkModel } from './model.ts';
 import { OPNSENSE_CONFIG } from './opnsense/backend.ts';
 import { PFSENSE_CONFIG } from './pfsense/backend.ts';
-import { fixtureSite } from './policy/fixture-site.ts';
-import { referenceSite } from './policy/reference-site.ts';
 import { networkRules } from './rules.ts';
 import { VYOS_SCRIPT } from './vyos/backend.ts';
 

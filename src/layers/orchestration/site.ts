@@ -1,6 +1,7 @@
 // The orchestration layer's part of the Site: the Talos and k3s clusters (VMs, API VIPs, ingress VIPs,
 // load-balancer pools), the apps VM with the reverse proxy, and every app from the catalog.
 import { findApp } from '../../catalog/apps.ts';
+import type { VipRequest } from '../../site/contribution.ts';
 import {
   type HostRequest,
   type Ordered,
@@ -10,7 +11,6 @@ import {
   vmRequest,
 } from '../../site/contribution.ts';
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
-import type { VipRequest } from '../../site/contribution.ts';
 
 export const orchestrationSite: SiteContribution = {
   hosts({ spec, vlanFor, hypervisors }) {

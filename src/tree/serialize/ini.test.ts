@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { needTool } from '../../testing/tools.ts';
+import { requireTool } from '../../../test/support/tools.ts';
 import { toIni } from './ini.ts';
 
 /** systemd's reading rules, enough to check our output: split at the first '=', strip, keep repeats in order. */
@@ -101,8 +101,8 @@ describe('toIni', () => {
     expect(() => toIni(value as Parameters<typeof toIni>[0])).toThrow(message);
   });
 
-  it('is accepted by systemd-analyze verify', () => {
-    if (!needTool('systemd-analyze', 'apt-get install systemd')) return;
+  it('is accepted by systemd-analyze verify', (ctx) => {
+    requireTool(ctx, 'systemd-analyze', 'apt-get install systemd');
     const dir = mkdtempSync(join(tmpdir(), 'beelab-ini-'));
     try {
       const file = join(dir, 'beelab-test.service');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { needTool } from '../../testing/tools.ts';
+import { requireTool } from '../../../test/support/tools.ts';
 import { GENERATED_NOTICE } from './header.ts';
 import { toYaml, toYamlDocuments } from './yaml.ts';
 
@@ -95,8 +95,8 @@ describe('toYaml', () => {
     expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual(docs);
   });
 
-  it('passes yamllint', () => {
-    if (!needTool('yamllint', 'apt-get install yamllint')) return;
+  it('passes yamllint', (ctx) => {
+    requireTool(ctx, 'yamllint', 'apt-get install yamllint');
     const dir = mkdtempSync(join(tmpdir(), 'beelab-yaml-'));
     try {
       const file = join(dir, 'x.yaml');

@@ -1,13 +1,13 @@
 // Every backend's output, parsed back, enforces exactly the policy: same tuples, same order per zone.
 import { describe, expect, it } from 'vitest';
+import { exampleSite, referenceSite } from '../../../../test/support/example-sites.ts';
+import { fixtureSite } from '../../../../test/support/network-fixture.ts';
 import type { Site } from '../../../site/types.ts';
 import { renderLinuxRouter } from '../linux/render.ts';
 import { renderOpnsenseConfig } from '../opnsense/config-xml.ts';
 import { renderPfsenseConfig } from '../pfsense/config-xml.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
-import { fixtureSite } from '../policy/fixture-site.ts';
-import { exampleSite, referenceSite } from '../policy/reference-site.ts';
 import type { Policy } from '../policy/types.ts';
 import { renderVyosScript } from '../vyos/render.ts';
 import { parseNftables } from './nftables.ts';

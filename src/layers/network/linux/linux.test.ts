@@ -4,12 +4,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureSite } from '../../../../test/support/network-fixture.ts';
+import { isRoot, requireTool } from '../../../../test/support/tools.ts';
 import { nftCheckArgv } from '../../../check/validators/nft.ts';
 import { loadProject } from '../../../project/load.ts';
-import { isRoot, needTool } from '../../../testing/tools.ts';
 import { parseNftables } from '../equivalence/nftables.ts';
 import { canonicalOrder, diffTuples, policyTuples } from '../equivalence/tuples.ts';
-import { fixtureSite } from '../policy/fixture-site.ts';
 import { LINUX_FILES, renderLinux, renderLinuxRouter } from './render.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'beelab-linux-'));
@@ -42,8 +42,8 @@ describe('linux backend', () => {
     expect(a.map(([p]) => p)).toContain(LINUX_FILES.nftables);
   });
 
-  it('nft -c -f accepts the ruleset, and rejects a broken one', () => {
-    if (!needTool('nft', 'apt-get install nftables')) return;
+  it('nft -c -f accepts the ruleset, and rejects a broken one', (ctx) => {
+    requireTool(ctx, 'nft', 'apt-get install nftables');
     const ok = nftCheck(router.nftables);
     expect(ok.out).toBe('');
     expect(ok.code).toBe(0);
@@ -51,8 +51,8 @@ describe('linux backend', () => {
     expect(bad.code).not.toBe(0);
   });
 
-  it('dnsmasq --test accepts the config, and rejects a broken one', () => {
-    if (!needTool('dnsmasq', 'apt-get install dnsmasq')) return;
+  it('dnsmasq --test accepts the config, and rejects a broken one', (ctx) => {
+    requireTool(ctx, 'dnsmasq', 'apt-get install dnsmasq');
     const file = join(dir, 'dnsmasq.conf');
     writeFileSync(file, router.dnsmasq);
     const ok = run('dnsmasq', ['--test', `--conf-file=${file}`]);
@@ -106,15 +106,20 @@ describe('linux backend on every example', () => {
     .filter((d) => d.isDirectory())
     .map((d) => d.name);
 
-  it.each(names)('%s: the tools accept the files and the ruleset parses back to the policy', async (name) => {
-    const { site } = await loadProject(`${root}${name}`);
-    const r = renderLinuxRouter(site);
-    expect(diffTuples(canonicalOrder(policyTuples(r.policy)), parseNftables(r.nftables, r.ifs))).toEqual([]);
-    if (needTool('nft', 'apt-get install nftables')) expect(nftCheck(r.nftables).code).toBe(0);
-    if (needTool('dnsmasq', 'apt-get install dnsmasq')) {
+  it.for(names)(
+    '%s: the tools accept the files and the ruleset parses back to the policy',
+    async (name, ctx) => {
+      const { site } = await loadProject(`${root}${name}`);
+      const r = renderLinuxRouter(site);
+      expect(diffTuples(canonicalOrder(policyTuples(r.policy)), parseNftables(r.nftables, r.ifs))).toEqual(
+        [],
+      );
+      requireTool(ctx, 'nft', 'apt-get install nftables');
+      requireTool(ctx, 'dnsmasq', 'apt-get install dnsmasq');
+      expect(nftCheck(r.nftables).code).toBe(0);
       const file = join(dir, `${name}.conf`);
       writeFileSync(file, r.dnsmasq);
       expect(run('dnsmasq', ['--test', `--conf-file=${file}`]).code).toBe(0);
-    }
-  });
+    },
+  );
 });

@@ -1,11 +1,11 @@
 // The OPNsense config.xml checked against the 26.7.2 MVC models and the import rules PROVENANCE.md lists.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { referenceSite } from '../../../../test/support/example-sites.ts';
+import { fixtureSite } from '../../../../test/support/network-fixture.ts';
 import { children, field, parseXml } from '../equivalence/xml.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
-import { fixtureSite } from '../policy/fixture-site.ts';
-import { referenceSite } from '../policy/reference-site.ts';
 import { renderOpnsenseConfig } from './config-xml.ts';
 import { checkConfig, loadModel } from './model-check.ts';
 

@@ -1,9 +1,9 @@
 // pfSense output: stable unique trackers, rules grouped per interface in policy order, DHCP and DNS content.
 import { describe, expect, it } from 'vitest';
+import { referenceSite } from '../../../../test/support/example-sites.ts';
 import { children, field, parseXml } from '../equivalence/xml.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
-import { referenceSite } from '../policy/reference-site.ts';
 import { renderPfsenseConfig } from './config-xml.ts';
 
 describe('pfSense config.xml', () => {

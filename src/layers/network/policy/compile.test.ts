@@ -1,11 +1,11 @@
 // The policy compiler: baseline, flows, egress, isolation and determinism.
 import { describe, expect, it } from 'vitest';
+import { referenceSite } from '../../../../test/support/example-sites.ts';
+import { fixtureSite } from '../../../../test/support/network-fixture.ts';
 import { UserError } from '../../../errors.ts';
 import { compileAddressing } from './addressing.ts';
 import { compilePolicy } from './compile.ts';
-import { fixtureSite } from './fixture-site.ts';
 import { SET_NAME_PATTERN, setName } from './names.ts';
-import { referenceSite } from './reference-site.ts';
 import { FIREWALL, INTERNET } from './types.ts';
 
 describe('compilePolicy', () => {

@@ -1,9 +1,9 @@
 // VyOS output: Kea DHCP with subnet-id, static mappings, DNS records, NAT, and refusal of what it cannot order.
 import { describe, expect, it } from 'vitest';
+import { fixtureSite } from '../../../../test/support/network-fixture.ts';
 import { UserError } from '../../../errors.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
-import { fixtureSite } from '../policy/fixture-site.ts';
 import { vyosFirewall } from './firewall.ts';
 import { renderVyosScript, vyosInterfaces } from './render.ts';
 

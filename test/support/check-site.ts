@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { collectFiles } from './files.ts';
-import { runChecks } from './runner.ts';
-import type { Validator, ValidatorResult } from './validator.ts';
+import { collectFiles } from '../../src/check/files.ts';
+import { runChecks } from '../../src/check/runner.ts';
+import type { Validator, ValidatorResult } from '../../src/check/validator.ts';
 
 const made: string[] = [];
 

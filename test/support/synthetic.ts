@@ -1,7 +1,7 @@
 // A valid beelab spec of any size, for the 200-node golden and the benchmarks: roles and subnets scale with N.
-import { formatNet } from '../net/ipam.ts';
-import type { NodeSpec, Spec } from '../spec/schema.ts';
-import { tierDefaults } from '../spec/tiers.ts';
+import { formatNet } from '../../src/net/ipam.ts';
+import type { NodeSpec, Spec } from '../../src/spec/schema.ts';
+import { tierDefaults } from '../../src/spec/tiers.ts';
 
 const hex = (n: number) => (n & 255).toString(16).padStart(2, '0');
 

@@ -1,5 +1,5 @@
 // A hand-built Site for the network layer's tests, shaped like the reference build (test helper, not product code).
-import type { Flow, Host, HostRole, Site, Vlan } from '../../../site/types.ts';
+import type { Flow, Host, HostRole, Site, Vlan } from '../../src/site/types.ts';
 
 function vlan(
   name: string,

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
-import { UserError } from '../errors.ts';
-import { FileTree } from './file-tree.ts';
-import { toYaml } from './serialize/yaml.ts';
+import { UserError } from '../../src/errors.ts';
+import { FileTree } from '../../src/tree/file-tree.ts';
+import { toYaml } from '../../src/tree/serialize/yaml.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,9 +1,10 @@
 // syntheticSpec(n): valid at every size, with roles and subnets that scale with n.
-import type { HostRole } from '../site/types.ts';
+
 import { describe, expect, it } from 'vitest';
-import { resolveSite as resolve } from '../layers/index.ts';
-import { parseSiteSpec as parseSpec } from '../project/spec.ts';
-import { toYaml } from '../tree/serialize/index.ts';
+import { resolveSite as resolve } from '../../src/layers/index.ts';
+import { parseSiteSpec as parseSpec } from '../../src/project/spec.ts';
+import type { HostRole } from '../../src/site/types.ts';
+import { toYaml } from '../../src/tree/serialize/index.ts';
 import { syntheticSpec } from './synthetic.ts';
 
 describe('syntheticSpec', () => {

@@ -1,10 +1,10 @@
 // The example builds' resolved Sites for the network layer's tests (test helper, not product code).
 import { readFileSync } from 'node:fs';
-import { parseSiteSpec } from '../../../project/spec.ts';
-import type { Site } from '../../../site/types.ts';
-import { resolveSite } from '../../index.ts';
+import { resolveSite } from '../../src/layers/index.ts';
+import { parseSiteSpec } from '../../src/project/spec.ts';
+import type { Site } from '../../src/site/types.ts';
 
-const EXAMPLES = new URL('../../../../examples/', import.meta.url);
+const EXAMPLES = new URL('../../examples/', import.meta.url);
 
 /** examples/<name>/beelab.yaml through the core's parser and resolve(), without a lock (fresh allocation). */
 export function exampleSite(name: 'reference' | 'compact' | 'single'): Site {

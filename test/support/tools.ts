@@ -1,5 +1,6 @@
 // Tests that need an external tool: skip with a reason outside CI, fail when BEELAB_STRICT_TOOLS=1.
 import { execFileSync } from 'node:child_process';
+import type { TestContext } from 'vitest';
 
 const cache = new Map<string, boolean>();
 
@@ -29,6 +30,17 @@ export function needTool(name: string, installHint: string): boolean {
   if (strictTools) throw new Error(`${msg}; BEELAB_STRICT_TOOLS=1 makes this a failure`);
   process.stderr.write(`skip: ${msg}\n`);
   return false;
+}
+
+/**
+ * For a test that needs a tool: when it is missing, fails the test in strict mode (CI) and otherwise marks
+ * it skipped with the install hint, so a missing tool shows in the summary instead of a silent pass.
+ */
+export function requireTool(ctx: TestContext, name: string, installHint: string): void {
+  if (hasTool(name)) return;
+  const msg = `${name} not found (install: ${installHint})`;
+  if (strictTools) throw new Error(`${msg}; BEELAB_STRICT_TOOLS=1 makes this a failure`);
+  ctx.skip(msg);
 }
 
 /** True when running as root, which network-namespace tests need. */
