@@ -35,7 +35,7 @@ site:
   name: demo
   domain: lab.example.com
   admin:
-    sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample admin@laptop"]
+    sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g admin@laptop"]
 apps: [immich, vaultwarden]
 `;
 

@@ -1,11 +1,11 @@
 // Keeps the spec consistent after answers move things: addresses outside a new supernet, references to removed hosts.
-import ipaddr from 'ipaddr.js';
+import { inCidr } from '../net/ipam.ts';
 import type { Spec } from '../spec/schema.ts';
 
+/** Inside the range; an address or range that does not parse is never inside. */
 function inside(address: string, cidr: string): boolean {
   try {
-    const [net, prefix] = ipaddr.IPv4.parseCIDR(cidr);
-    return ipaddr.IPv4.parse(address).match(net, prefix);
+    return inCidr(address, cidr);
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
 // Derives the node list from the answers: the primary's NIC and drives, and N compute nodes cloned from it.
+import { DEFAULTS } from '../spec/defaults.ts';
 import type { NodeSpec, Spec } from '../spec/schema.ts';
 import { TIERS } from '../spec/schema.ts';
 import { tierDefaults } from '../spec/tiers.ts';
@@ -18,7 +19,7 @@ export function usedNames(spec: Spec): Set<string> {
     ...(spec.nodes ?? []).map((n) => n.name),
     ...(spec.ai?.nodes ?? []).map((n) => n.name),
     ...(spec.watchdogs ?? []).map((w) => w.name),
-    spec.network?.firewall?.name ?? 'fw',
+    spec.network?.firewall?.name ?? DEFAULTS.firewall.name,
   ]);
 }
 

@@ -1,5 +1,7 @@
 // Asks the init questions on a terminal with @inquirer/prompts; streams are injectable so tests type real keystrokes.
+
 import { checkbox, confirm, input, number, select } from '@inquirer/prompts';
+import { DEFAULTS } from '../spec/defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { AnswerId, Answers } from './answers.ts';
 import { findLocalSshKey } from './local-ssh-key.ts';
@@ -127,7 +129,7 @@ function askOne<K extends AnswerId>(
  */
 export async function askAnswers(existing: Spec | undefined, io: PromptIO = {}): Promise<Answers> {
   const [tierQ, ...rest] = QUESTIONS as Question<AnswerId>[];
-  const start = defaultAnswers(existing?.tier ?? 'reference', existing);
+  const start = defaultAnswers(existing?.tier ?? DEFAULTS.tier, existing);
   write(io, `  ${tierQ!.help}`);
   const tier = (await askOne(tierQ!, start, start, io)) as Answers['tier'];
   const defaults = defaultAnswers(tier, existing);

@@ -73,7 +73,7 @@ describe('answers files', () => {
     [
       'public supernet',
       'tier: compact\nsupernet: 8.8.0.0/16\n',
-      ['a.yaml:2:11: supernet: 8.8.0.0/16 is not a private range'],
+      ['a.yaml:2:11: supernet: "8.8.0.0/16" is not a private range'],
     ],
     [
       'bad drive id',

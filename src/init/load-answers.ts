@@ -1,5 +1,7 @@
 // Reads an --answers file: shape first (zod), then every question's check, all errors at once with FILE:LINE:COL.
+
 import { UserError } from '../errors.ts';
+import { DEFAULTS } from '../spec/defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import { type AnswerId, type Answers, answersSchema } from './answers.ts';
 import { answerErrors, defaultAnswers, settleSkipped } from './spec-answers.ts';
@@ -26,7 +28,7 @@ export function answersFromSource(source: YamlSource, existing?: Spec): Answers 
           Object.entries(source.data).filter(([k]) => k in answersSchema.shape && !misshapen.has(k)),
         )
   ) as Partial<Answers>;
-  const tier = given.tier ?? existing?.tier ?? 'reference';
+  const tier = given.tier ?? existing?.tier ?? DEFAULTS.tier;
   const explicit = stripUndefined(given);
   const answers = settleSkipped(
     { ...defaultAnswers(tier, existing), ...explicit },

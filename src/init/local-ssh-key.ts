@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { checkSshKey } from './validate.ts';
+import { checkSshKey } from '../spec/fields.ts';
 
 /** Checked in this order: the key type OpenSSH itself recommends first. */
 const CANDIDATES = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub'];

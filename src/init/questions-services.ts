@@ -1,12 +1,14 @@
 // The later init questions: clusters, apps, AI mesh, backups, alerts and the admin key.
+
 import { APP_CATALOG } from '../catalog/apps.ts';
+import { DEFAULTS } from '../spec/defaults.ts';
+import { checkSshKey } from '../spec/fields.ts';
 import { SYNC_OVERLAYS } from '../spec/schema.ts';
 import { formatAlert, parseAlert } from './alert-target.ts';
 import { setAiNodes } from './derive-ai.ts';
 import { backupHosts, setBackup } from './derive-backup.ts';
 import { type AnyQuestion, question } from './question.ts';
 import { duplicate } from './questions-site.ts';
-import { checkSshKey } from './validate.ts';
 
 /** Sync overlays are catalog apps too, but they are chosen with fileSync; the list offers one only if already there. */
 const SYNC_APPS = new Set<string>(SYNC_OVERLAYS);
@@ -131,7 +133,8 @@ export const SERVICE_QUESTIONS: AnyQuestion[] = [
     format: (v) => `${v.daily}/${v.weekly}/${v.monthly}`,
     fromSpec: (s) => {
       const r = s.backup?.retention;
-      return { daily: r?.daily ?? 7, weekly: r?.weekly ?? 4, monthly: r?.monthly ?? 6 };
+      const d = DEFAULTS.backup.retention;
+      return { daily: r?.daily ?? d.daily, weekly: r?.weekly ?? d.weekly, monthly: r?.monthly ?? d.monthly };
     },
     validate: (v) => (v.daily + v.weekly + v.monthly === 0 ? 'keep at least one backup' : undefined),
     apply: (s, v) => {

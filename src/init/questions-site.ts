@@ -1,16 +1,17 @@
 // The first init questions: tier, site, network, the primary node's hardware, nodes and storage.
-import { FIREWALL_PLATFORMS, POOL_LAYOUTS, SYNC_OVERLAYS, TIERS } from '../spec/schema.ts';
-import { setSupernet } from './derive-network.ts';
-import { drivesOf, primaryNode, setComputeNodes, setPrimaryDrives, setPrimaryNic } from './derive-nodes.ts';
-import { type AnyQuestion, question } from './question.ts';
+import { DEFAULTS } from '../spec/defaults.ts';
 import {
   checkDnsName,
   checkDomain,
   checkDriveId,
   checkLayoutDrives,
   checkNic,
-  checkPrivateCidr,
-} from './validate.ts';
+  checkSupernet,
+} from '../spec/fields.ts';
+import { FIREWALL_PLATFORMS, POOL_LAYOUTS, SYNC_OVERLAYS, TIERS } from '../spec/schema.ts';
+import { setSupernet } from './derive-network.ts';
+import { drivesOf, primaryNode, setComputeNodes, setPrimaryDrives, setPrimaryNic } from './derive-nodes.ts';
+import { type AnyQuestion, question } from './question.ts';
 
 const TIER_HELP = {
   single: 'one Proxmox VE node, Linux firewall, two VLANs, single-node clusters, no AI mesh',
@@ -66,8 +67,8 @@ export const SITE_QUESTIONS: AnyQuestion[] = [
     prompt: 'IP range (supernet)',
     help: 'A private range, /22 or larger (a /16 is typical), that every VLAN is carved from. Pick one your home or VPN networks do not use.',
     kind: 'input',
-    fromSpec: (s) => s.network?.supernet ?? '10.20.0.0/16',
-    validate: checkPrivateCidr,
+    fromSpec: (s) => s.network?.supernet ?? DEFAULTS.supernet,
+    validate: checkSupernet,
     apply: setSupernet,
   }),
   question({

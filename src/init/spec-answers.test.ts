@@ -184,7 +184,7 @@ describe('answerErrors', () => {
     [{ domain: 'localhost' }, 'domain', 'not a domain'],
     [{ supernet: '8.8.0.0/16' }, 'supernet', 'not a private range'],
     [{ supernet: '10.20.1.0/16' }, 'supernet', 'did you mean 10.20.0.0/16'],
-    [{ supernet: '10.20.0.0/24' }, 'supernet', 'too small'],
+    [{ supernet: '10.20.0.0/25' }, 'supernet', 'too small'],
     [{ systemDrive: '/dev/sda' }, 'systemDrive', '/dev/disk/by-id'],
     [{ poolDrives: ['/dev/disk/by-id/a', '/dev/disk/by-id/a'] }, 'poolDrives', 'listed twice'],
     [{ storageLayout: 'raidz2' }, 'storageLayout', 'at least 4 pool drives'],

@@ -1,6 +1,6 @@
 // DHCP through the router's dnsmasq: a pool lease in every DHCP VLAN and the fixed lease of every host with a MAC.
 import { join } from 'node:path';
-import { ipv4Number } from '../layers/network/policy/names.ts';
+import { ipToInt as ipv4Number } from '../net/ipam.ts';
 import type { LabContext } from './context.ts';
 import type { DhcpProbe } from './plan.ts';
 import { nsRun } from './system.ts';

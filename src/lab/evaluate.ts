@@ -1,5 +1,5 @@
 // Decides what the policy form says about one packet: the lab's expectation, computed without the ruleset.
-import { inCidr } from '../layers/network/policy/names.ts';
+import { inCidr } from '../net/ipam.ts';
 import {
   FIREWALL,
   INTERNET,

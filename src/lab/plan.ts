@@ -1,7 +1,8 @@
 // The lab's topology as data: namespaces, links, addresses and routes, planned from the Site without touching the system.
 import type { LinuxRouter } from '../layers/network/linux/render.ts';
-import { inCidr, ipv4Number } from '../layers/network/policy/names.ts';
-import type { Site } from '../site/types.ts';
+import { inCidr, ipToInt as ipv4Number } from '../net/ipam.ts';
+import type { Host, Site } from '../site/types.ts';
+import { type LabMachine, machineBatches, planMachines } from './machines/plan.ts';
 import { LAB_WAN, type LabNames, labNames } from './names.ts';
 
 /**
@@ -19,8 +20,11 @@ export interface LabVlan {
   prefix: number;
   gateway: string;
   netns: string;
-  /** Hosts and VIPs of the Site on this VLAN, by address. */
-  members: { address: string; name: string; kind: 'host' | 'vip' | 'probe' }[];
+  /**
+   * Hosts and VIPs of the Site on this VLAN, by address. `machine`: the namespace of the lab machine that
+   * holds the address instead of this VLAN's namespace (so it is not answered twice).
+   */
+  members: { address: string; name: string; kind: 'host' | 'vip' | 'probe'; machine?: string }[];
   /** An address no host of the Site uses: "any other device on this VLAN". */
   probeAddress: string;
 }
@@ -52,6 +56,8 @@ export interface LabPlan {
   config: Batch[];
   vlans: LabVlan[];
   dhcp: DhcpProbe[];
+  /** Debian hosts booted as containers (`lab up --machines`); empty otherwise. */
+  machines: LabMachine[];
 }
 
 /** The highest address of the VLAN's static range that nothing in the Site uses. */
@@ -103,10 +109,22 @@ function vlansOf(site: Site, names: LabNames): LabVlan[] {
   });
 }
 
-/** Plans a lab for the Site whose router files are `router` (rendered for the Site's own NIC names). */
-export function planLab(site: Site, router: LinuxRouter, id: string, mode: LinkMode): LabPlan {
+/**
+ * Plans a lab for the Site whose router files are `router` (rendered for the Site's own NIC names), with
+ * `machineHosts` (selected by machines/select.ts) booted as containers in namespaces of their own.
+ */
+export function planLab(
+  site: Site,
+  router: LinuxRouter,
+  id: string,
+  mode: LinkMode,
+  machineHosts: Host[] = [],
+): LabPlan {
   const names = labNames(id);
   const vlans = vlansOf(site, names);
+  const machines = planMachines(site, vlans, names, machineHosts);
+  const machineOf = new Map(machines.map((m) => [m.address, m.netns]));
+  for (const v of vlans) for (const m of v.members) if (machineOf.has(m.address)) m.machine = machineOf.get(m.address);
   const { wan, trunk } = router.ifs;
   const ifOf = (zone: string) => router.ifs.vlans.get(zone)!;
 
@@ -141,7 +159,7 @@ export function planLab(site: Site, router: LinuxRouter, id: string, mode: LinkM
       netns: v.netns,
       lines: [
         'link set lo up',
-        ...v.members.map((m) => `addr add ${m.address}/${v.prefix} dev eth0`),
+        ...v.members.filter((m) => !m.machine).map((m) => `addr add ${m.address}/${v.prefix} dev eth0`),
         'link set eth0 up',
         `route add default via ${v.gateway}`,
       ],
@@ -195,7 +213,17 @@ export function planLab(site: Site, router: LinuxRouter, id: string, mode: LinkM
     'link set isp0 up',
     ...router.policy.zones.filter((z) => z.cidr).map((z) => `route add ${z.cidr} via ${LAB_WAN.router}`),
   ];
-  const namespaces = [names.router, names.switch, names.inet, names.dhcp, ...vlans.map((v) => v.netns)];
+  const mach = machineBatches(machines);
+  switchLinks.push(...mach.switchLinks);
+  switchConf.push(...mach.switchConf);
+  const namespaces = [
+    names.router,
+    names.switch,
+    names.inet,
+    names.dhcp,
+    ...vlans.map((v) => v.netns),
+    ...machines.map((m) => m.netns),
+  ];
   return {
     id,
     mode,
@@ -211,8 +239,10 @@ export function planLab(site: Site, router: LinuxRouter, id: string, mode: LinkM
       { netns: names.inet, lines: inetConf },
       { netns: names.dhcp, lines: dhcpConf },
       ...perVlan,
+      ...mach.config,
     ],
     vlans,
     dhcp,
+    machines,
   };
 }

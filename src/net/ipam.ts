@@ -71,3 +71,19 @@ export function prefixFor(hosts: number): number {
 export function at(net: Net, offset: number): string {
   return intToIp(net.base + offset);
 }
+
+/** True when the address lies inside the CIDR. */
+export function inCidr(address: string, cidr: string): boolean {
+  const [net, bits] = ipaddr.IPv4.parseCIDR(cidr);
+  return ipaddr.IPv4.parse(address).match(net, bits);
+}
+
+/** Sorted numerically, duplicates removed. */
+export function sortAddresses(addresses: Iterable<string>): string[] {
+  return [...new Set(addresses)].sort((a, b) => ipToInt(a) - ipToInt(b));
+}
+
+/** The dotted netmask of a prefix length (24 → 255.255.255.0). */
+export function netmask(prefix: number): string {
+  return ipaddr.IPv4.subnetMaskFromPrefixLength(prefix).toString();
+}

@@ -9,7 +9,7 @@ site:
   name: demo
   domain: lab.example.com
   admin:
-    sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample admin@laptop"]
+    sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g admin@laptop"]
 `;
 
 /** A node list the user wrote, to hang node-level mistakes on. */
@@ -119,6 +119,20 @@ const cases: Case[] = [
     code: 'spec/schema',
     text: 'OpenSSH public key',
     at: '7:"hello"',
+  },
+  {
+    name: 'ssh key cut short (the blob does not hold a whole key): the check init uses',
+    yaml: BASE.replace('AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g', 'AAAAIAECAwQFBgcICQ'),
+    code: 'spec/schema',
+    text: 'looks cut or corrupted',
+    at: '7:"ssh-ed25519',
+  },
+  {
+    name: 'drive named by kernel name instead of by-id: the check init uses',
+    yaml: BASE + NODES.replace('/dev/disk/by-id/nvme-B', '/dev/sdb'),
+    code: 'spec/schema',
+    text: 'not a stable drive id',
+    at: '14:/dev/sdb',
   },
   {
     name: 'public supernet',

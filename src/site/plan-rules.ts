@@ -1,6 +1,7 @@
 // Spec rules that need the layers: what the site will generate from beelab.yaml (host names, hosts per
 // VLAN in the carved subnets). They run in the spec's rule runner, located like every other spec rule.
 import { parseCidr, prefixFor } from '../net/ipam.ts';
+import { DEFAULTS } from '../spec/defaults.ts';
 import { pathText } from '../spec/locate.ts';
 import type { Finding, RuleContext, SpecPlan, SpecRule, SpecRuleOptions } from '../spec/rules/rule.ts';
 import type { Spec } from '../spec/schema.ts';
@@ -50,7 +51,7 @@ function capacityAndAddressRules(
 ): Finding[] {
   const out: Finding[] = [];
   const vlans = spec.network?.vlans ?? [];
-  const supernet = parseCidr(spec.network?.supernet ?? '10.20.0.0/16');
+  const supernet = parseCidr(spec.network?.supernet ?? DEFAULTS.supernet);
   if (!supernet || vlans.some((v) => v.cidr && !parseCidr(v.cidr))) return out;
   // Subnets as resolve carves them (without a lock, which only pins what was carved before).
   const resolved = resolveVlans(vlans, supernet, new LockBook(undefined)).map((v) => ({

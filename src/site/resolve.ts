@@ -2,6 +2,7 @@
 // The layers say what the Site holds (src/layers/*/site.ts); this module only orders, allocates and assembles.
 import { UserError } from '../errors.ts';
 import { isPrivate, parseCidr } from '../net/ipam.ts';
+import { DEFAULTS } from '../spec/defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import { withTierDefaults } from '../spec/tiers.ts';
 import { allocateAddresses, allocateMacs, allocateVmids, placeVms, RangePool } from './allocate.ts';
@@ -57,7 +58,7 @@ export function resolve(
 ): Resolved {
   const spec = withTierDefaults(input);
   const book = new LockBook(oldLock);
-  const supernetText = spec.network?.supernet ?? '10.20.0.0/16';
+  const supernetText = spec.network?.supernet ?? DEFAULTS.supernet;
   const supernet = parseCidr(supernetText);
   if (!supernet || !isPrivate(supernet)) {
     throw new UserError(
@@ -169,8 +170,8 @@ export function resolve(
   const site: Site = {
     name: spec.site.name,
     domain: spec.site.domain,
-    timezone: spec.site.timezone ?? 'UTC',
-    tier: spec.tier ?? 'reference',
+    timezone: spec.site.timezone ?? DEFAULTS.timezone,
+    tier: spec.tier ?? DEFAULTS.tier,
     admin: {
       ...(spec.site.admin?.email ? { email: spec.site.admin.email } : {}),
       sshKeys: spec.site.admin?.sshKeys ?? [],

@@ -1,5 +1,15 @@
 // The zod schema of beelab.yaml: the single source of truth for its types, its JSON Schema and its validation.
 import { z } from 'zod';
+import { DEFAULTS } from './defaults.ts';
+import { type Check, checkDriveId, checkNic, checkSshKey } from './fields.ts';
+
+/** A string judged by one of the field checks that init's prompts use too (a refinement: the JSON Schema keeps its pattern). */
+function checked(schema: z.ZodString, check: Check<string>) {
+  return schema.superRefine((v, ctx) => {
+    const problem = check(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
 
 const name = z
   .string()
@@ -21,10 +31,9 @@ const mac = z
   .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a lowercase MAC address such as bc:24:11:00:00:01')
   .describe('A MAC address, lowercase, colon-separated.');
 
-const driveId = z
-  .string()
-  .min(1)
-  .describe('A stable drive path such as /dev/disk/by-id/nvme-Samsung_SSD_990_PRO_2TB_S7KHNJ0W123456A.');
+const driveId = checked(z.string().min(1), checkDriveId).describe(
+  'A stable drive path such as /dev/disk/by-id/nvme-Samsung_SSD_990_PRO_2TB_S7KHNJ0W123456A.',
+);
 
 export const TIERS = ['single', 'compact', 'reference'] as const;
 export const FIREWALL_PLATFORMS = ['opnsense', 'pfsense', 'vyos', 'linux'] as const;
@@ -53,7 +62,7 @@ const drive = z
   .describe('A drive, named by its stable /dev/disk/by-id path so a re-cabled disk keeps its role.');
 
 const nic = z.strictObject({
-  name: z.string().min(1).describe('Interface name on the host, e.g. enp1s0.'),
+  name: checked(z.string().min(1), checkNic).describe('Interface name on the host, e.g. enp1s0.'),
   mac: mac.optional(),
 });
 
@@ -94,7 +103,7 @@ const app = z.union([
   z.string().describe('An app from the catalog, e.g. immich.'),
   z.strictObject({
     name: z.string().describe('An app from the catalog, e.g. immich.'),
-    on: z.enum(APP_PLACEMENTS).optional().describe('Where it runs. Default: compose.'),
+    on: z.enum(APP_PLACEMENTS).optional().describe(`Where it runs. Default: ${DEFAULTS.appPlacement}.`),
     version: z.string().optional().describe('Pin another version than the catalog default.'),
   }),
 ]);
@@ -108,7 +117,10 @@ const aiNode = z.strictObject({
       memoryGb: z.number().int().positive(),
     })
     .optional(),
-  backends: z.array(z.enum(AI_BACKENDS)).optional().describe('Model servers on this node. Default: ollama.'),
+  backends: z
+    .array(z.enum(AI_BACKENDS))
+    .optional()
+    .describe(`Model servers on this node. Default: ${DEFAULTS.ai.backend}.`),
   models: z.array(z.string()).optional().describe('Models this node serves, e.g. qwen3:32b.'),
   mac: mac.optional(),
   address: ipv4.optional(),
@@ -116,13 +128,19 @@ const aiNode = z.strictObject({
 
 const watchdog = z.strictObject({
   name,
-  hardware: z.enum(PI_MODELS).optional().describe('Default: pi4.'),
+  hardware: z.enum(PI_MODELS).optional().describe(`Default: ${DEFAULTS.watchdog.hardware}.`),
   relay: z.enum(RELAY_TYPES),
   relayHost: z
     .string()
     .optional()
     .describe('Smart plug or PiKVM host name or address (shelly, tasmota, pikvm).'),
-  gpioPin: z.number().int().min(0).max(40).optional().describe('GPIO line for gpio relays. Default: 17.'),
+  gpioPin: z
+    .number()
+    .int()
+    .min(0)
+    .max(40)
+    .optional()
+    .describe(`GPIO line for gpio relays. Default: ${DEFAULTS.watchdog.gpioPin}.`),
   targets: z.array(z.string()).min(1).describe('Host names this watchdog may power-cycle.'),
   mac: mac.optional(),
   address: ipv4.optional(),
@@ -144,20 +162,28 @@ export const specSchema = z
   .strictObject({
     $schema: z.string().optional(),
     version: z.literal(1).describe('Format version of this file.'),
-    tier: z.enum(TIERS).optional().describe('Size class that supplies every default. Default: reference.'),
+    tier: z
+      .enum(TIERS)
+      .optional()
+      .describe(`Size class that supplies every default. Default: ${DEFAULTS.tier}.`),
     site: z.strictObject({
       name,
       domain: z
         .string()
         .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as lab.example.com')
         .describe('DNS domain for every host and service.'),
-      timezone: z.string().optional().describe('IANA timezone. Default: UTC.'),
+      timezone: z.string().optional().describe(`IANA timezone. Default: ${DEFAULTS.timezone}.`),
       admin: z
         .strictObject({
           email: z.string().email().optional(),
           sshKeys: z
             .array(
-              z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) /, 'must be an OpenSSH public key'),
+              checked(
+                z
+                  .string()
+                  .regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) /, 'must be an OpenSSH public key'),
+                checkSshKey,
+              ),
             )
             .optional(),
           ageRecipients: z
@@ -178,13 +204,21 @@ export const specSchema = z
     }),
     network: z
       .strictObject({
-        supernet: cidr.optional().describe('Private range every VLAN is carved from. Default: 10.20.0.0/16.'),
+        supernet: cidr
+          .optional()
+          .describe(`Private range every VLAN is carved from. Default: ${DEFAULTS.supernet}.`),
         firewall: z
           .strictObject({
-            platform: z.enum(FIREWALL_PLATFORMS).optional().describe('Default: opnsense.'),
-            name: name.optional().describe('Host name of the firewall. Default: fw.'),
-            wan: z.string().optional().describe('WAN NIC name. Default: igc0.'),
-            trunk: z.string().optional().describe('Trunk NIC carrying the VLANs. Default: igc1.'),
+            platform: z
+              .enum(FIREWALL_PLATFORMS)
+              .optional()
+              .describe(`Default: ${DEFAULTS.firewall.platform}.`),
+            name: name.optional().describe(`Host name of the firewall. Default: ${DEFAULTS.firewall.name}.`),
+            wan: z.string().optional().describe(`WAN NIC name. Default: ${DEFAULTS.firewall.wan}.`),
+            trunk: z
+              .string()
+              .optional()
+              .describe(`Trunk NIC carrying the VLANs. Default: ${DEFAULTS.firewall.trunk}.`),
             mac: mac.optional(),
           })
           .optional(),
@@ -194,17 +228,23 @@ export const specSchema = z
     nodes: z.array(nodeSchema).optional().describe('Physical machines. Default: from the tier.'),
     storage: z
       .strictObject({
-        pool: z.string().optional().describe('ZFS pool name. Default: tank.'),
-        layout: z.enum(POOL_LAYOUTS).optional().describe('Default: mirror.'),
-        sync: z.enum(SYNC_OVERLAYS).optional().describe('File sync overlay on the pool. Default: none.'),
-        nfs: z.boolean().optional().describe('Export the pool over NFS to the servers VLAN. Default: true.'),
+        pool: z.string().optional().describe(`ZFS pool name. Default: ${DEFAULTS.storage.pool}.`),
+        layout: z.enum(POOL_LAYOUTS).optional().describe(`Default: ${DEFAULTS.storage.layout}.`),
+        sync: z
+          .enum(SYNC_OVERLAYS)
+          .optional()
+          .describe(`File sync overlay on the pool. Default: ${DEFAULTS.storage.sync}.`),
+        nfs: z
+          .boolean()
+          .optional()
+          .describe(`Export the pool over NFS to the servers VLAN. Default: ${DEFAULTS.storage.nfs}.`),
       })
       .optional(),
     ups: z
       .strictObject({
         enabled: z.boolean().optional(),
         model: z.string().optional(),
-        driver: z.string().optional().describe('NUT driver. Default: usbhid-ups.'),
+        driver: z.string().optional().describe(`NUT driver. Default: ${DEFAULTS.upsDriver}.`),
         host: z.string().optional().describe('Node the UPS USB cable is plugged into. Default: the primary.'),
       })
       .optional(),
@@ -217,7 +257,7 @@ export const specSchema = z
           .optional()
           .describe('Talos control planes; odd for etcd quorum. Default: from tier.'),
         workers: z.number().int().min(0).optional(),
-        version: z.string().optional().describe('Talos version. Default: v1.13.9.'),
+        version: z.string().optional().describe(`Talos version. Default: ${DEFAULTS.production.version}.`),
         memoryGb: z.number().int().positive().optional().describe('Memory per Talos VM.'),
       })
       .optional(),
@@ -239,7 +279,7 @@ export const specSchema = z
           .min(1)
           .max(65535)
           .optional()
-          .describe('Port of the OpenAI-compatible gateway. Default: 4000.'),
+          .describe(`Port of the OpenAI-compatible gateway. Default: ${DEFAULTS.ai.gatewayPort}.`),
         tailnet: z.string().optional().describe('Tailscale tailnet name.'),
       })
       .optional(),
@@ -251,11 +291,16 @@ export const specSchema = z
           .describe('Node running Proxmox Backup Server. Default: the backup node.'),
         mirror: z.string().optional().describe('Second PBS that pulls a copy. Default: from tier.'),
         retention: retention.optional(),
-        schedule: z.string().optional().describe('systemd calendar event for backups. Default: daily 02:00.'),
+        schedule: z
+          .string()
+          .optional()
+          .describe(
+            `systemd calendar event for backups. Default: ${DEFAULTS.backup.schedule} (daily at 02:00).`,
+          ),
         clonezilla: z
           .boolean()
           .optional()
-          .describe('Keep Clonezilla images of physical nodes. Default: true.'),
+          .describe(`Keep Clonezilla images of physical nodes. Default: ${DEFAULTS.backup.clonezilla}.`),
       })
       .optional(),
     observability: z

@@ -7,6 +7,7 @@ import {
   tcp,
 } from '../../site/contribution.ts';
 import type { Endpoint, Service } from '../../site/types.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 import { AI_BACKENDS, type AiBackend } from '../../spec/schema.ts';
 
 /** Default listen port of each model server kind. */
@@ -57,7 +58,9 @@ export const aiSite: SiteContribution = {
     const gatewayHost = gatewayHostOf(withRole);
     const nodes = spec.ai?.nodes ?? [];
     for (const backend of AI_BACKENDS) {
-      const on = nodes.filter((n) => (n.backends ?? ['ollama']).includes(backend)).map((n) => n.name);
+      const on = nodes
+        .filter((n) => (n.backends ?? [DEFAULTS.ai.backend]).includes(backend))
+        .map((n) => n.name);
       if (on.length === 0) continue;
       out.push(
         service(70, {
@@ -86,7 +89,7 @@ export const aiSite: SiteContribution = {
           layer: 'ai',
           description: 'OpenAI-compatible gateway in front of the AI mesh',
           hosts: [gatewayHost],
-          ports: [tcp('http', spec.ai?.gatewayPort ?? 4000)],
+          ports: [tcp('http', spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort)],
           consumers,
           health: { port: 'http', path: '/readyz' },
           metrics: { port: 'http', path: '/metrics' },
@@ -105,11 +108,11 @@ export const aiSite: SiteContribution = {
         nodes: (spec.ai?.nodes ?? []).map((n) => ({
           host: n.name,
           role: n.role,
-          backends: n.backends ?? ['ollama'],
+          backends: n.backends ?? [DEFAULTS.ai.backend],
           models: n.models ?? [],
           ...(n.hardware ? { memoryGb: n.hardware.memoryGb } : {}),
         })),
-        gatewayPort: spec.ai?.gatewayPort ?? 4000,
+        gatewayPort: spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort,
         ...(gatewayHost ? { gatewayHost } : {}),
         ...(spec.ai?.tailnet ? { tailnet: spec.ai.tailnet } : {}),
       },

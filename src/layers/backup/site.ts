@@ -1,5 +1,6 @@
 // The backup layer's part of the Site: a PBS VM when no backup node exists, the PBS service and Site.backup.
 import { type SiteContribution, service, tcp, vmRequest } from '../../site/contribution.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 
 export const backupSite: SiteContribution = {
   hosts({ spec, vlanFor, hypervisors }) {
@@ -44,13 +45,13 @@ export const backupSite: SiteContribution = {
         ...(primary ? { primary } : {}),
         ...(spec.backup?.mirror ? { mirror: spec.backup.mirror } : {}),
         retention: {
-          daily: retention.daily ?? 7,
-          weekly: retention.weekly ?? 4,
-          monthly: retention.monthly ?? 6,
-          yearly: retention.yearly ?? 0,
+          daily: retention.daily ?? DEFAULTS.backup.retention.daily,
+          weekly: retention.weekly ?? DEFAULTS.backup.retention.weekly,
+          monthly: retention.monthly ?? DEFAULTS.backup.retention.monthly,
+          yearly: retention.yearly ?? DEFAULTS.backup.retention.yearly,
         },
-        schedule: spec.backup?.schedule ?? '*-*-* 02:00',
-        clonezilla: spec.backup?.clonezilla ?? true,
+        schedule: spec.backup?.schedule ?? DEFAULTS.backup.schedule,
+        clonezilla: spec.backup?.clonezilla ?? DEFAULTS.backup.clonezilla,
       },
     };
   },

@@ -7,16 +7,17 @@ import {
   tcp,
   udp,
 } from '../../site/contribution.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 
 export const networkSite: SiteContribution = {
   hosts({ spec, vlanFor }) {
     const fw = spec.network?.firewall ?? {};
-    const platform = fw.platform ?? 'opnsense';
+    const platform = fw.platform ?? DEFAULTS.firewall.platform;
     // The single tier has no separate firewall box: the firewall runs as a VM on the one Proxmox node.
     const asVm = spec.tier === 'single';
     const host: Ordered<HostRequest> = {
       order: 0,
-      name: fw.name ?? 'fw',
+      name: fw.name ?? DEFAULTS.firewall.name,
       kind: asVm ? 'vm' : 'appliance',
       roles: ['firewall', `firewall_${platform}`],
       layers: ['network', 'security'],
@@ -48,10 +49,10 @@ export const networkSite: SiteContribution = {
     const fw = hosts.find((h) => h.roles.includes('firewall'))!;
     return {
       firewall: {
-        platform: spec.network?.firewall?.platform ?? 'opnsense',
+        platform: spec.network?.firewall?.platform ?? DEFAULTS.firewall.platform,
         host: fw.name,
-        wan: spec.network?.firewall?.wan ?? 'igc0',
-        trunk: spec.network?.firewall?.trunk ?? 'igc1',
+        wan: spec.network?.firewall?.wan ?? DEFAULTS.firewall.wan,
+        trunk: spec.network?.firewall?.trunk ?? DEFAULTS.firewall.trunk,
         asVm: fw.kind === 'vm',
       },
     };

@@ -9,6 +9,7 @@ import {
   vmRequest,
 } from '../../site/contribution.ts';
 import type { Service } from '../../site/types.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 
 export const NODE_EXPORTER_PORT = 9100;
 export const WATCHDOG_METRICS_PORT = 9102;
@@ -17,7 +18,7 @@ export const observabilitySite: SiteContribution = {
   hosts({ spec, vlanFor, hypervisors }) {
     const mgmt = vlanFor('management');
     const out: Ordered<HostRequest>[] = [];
-    const fwName = spec.network?.firewall?.name ?? 'fw';
+    const fwName = spec.network?.firewall?.name ?? DEFAULTS.firewall.name;
     // A relay named by host name (not an address) is a device of its own: a smart plug or a PiKVM.
     const relays = new Set<string>();
     for (const w of spec.watchdogs ?? []) {
@@ -59,7 +60,7 @@ export const observabilitySite: SiteContribution = {
         vlan: mgmt,
         os: 'raspberry-pi-os',
         drives: [],
-        model: w.hardware ?? 'pi4',
+        model: w.hardware ?? DEFAULTS.watchdog.hardware,
         ...(w.mac ? { mac: w.mac } : {}),
         ...(w.address ? { fixedAddress: w.address } : {}),
       });
@@ -156,7 +157,7 @@ export const observabilitySite: SiteContribution = {
         host: w.name,
         relay: w.relay,
         ...(w.relayHost ? { relayHost: w.relayHost } : {}),
-        ...(w.relay === 'gpio' ? { gpioPin: w.gpioPin ?? 17 } : {}),
+        ...(w.relay === 'gpio' ? { gpioPin: w.gpioPin ?? DEFAULTS.watchdog.gpioPin } : {}),
         targets: w.targets,
       })),
     };

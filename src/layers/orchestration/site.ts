@@ -11,6 +11,7 @@ import {
   vmRequest,
 } from '../../site/contribution.ts';
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 
 export const orchestrationSite: SiteContribution = {
   hosts({ spec, vlanFor, hypervisors }) {
@@ -19,7 +20,7 @@ export const orchestrationSite: SiteContribution = {
     const devops = vlanFor('devops');
     const out: Ordered<HostRequest>[] = [];
     const prod = spec.production ?? {};
-    const talosMem = prod.memoryGb ?? 8;
+    const talosMem = prod.memoryGb ?? DEFAULTS.production.memoryGb;
     for (let i = 1; i <= (prod.controlPlanes ?? 0); i++) {
       out.push(
         vmRequest(
@@ -49,7 +50,7 @@ export const orchestrationSite: SiteContribution = {
       );
     }
     const dev = spec.devops ?? {};
-    const k3sMem = dev.memoryGb ?? 8;
+    const k3sMem = dev.memoryGb ?? DEFAULTS.devops.memoryGb;
     for (let i = 1; i <= (dev.servers ?? 0); i++) {
       out.push(
         vmRequest(
@@ -102,7 +103,9 @@ export const orchestrationSite: SiteContribution = {
     if (hasRole('k3s_server'))
       out.push({ name: 'k3s-api', vlan: devops, purpose: 'Kubernetes API VIP of the k3s cluster' });
     const appsOn = new Set(
-      (spec.apps ?? []).map((a) => (typeof a === 'string' ? 'compose' : (a.on ?? 'compose'))),
+      (spec.apps ?? []).map((a) =>
+        typeof a === 'string' ? DEFAULTS.appPlacement : (a.on ?? DEFAULTS.appPlacement),
+      ),
     );
     if (appsOn.has('devops'))
       out.push({ name: 'k3s-ingress', vlan: devops, purpose: 'Ingress of the k3s cluster (MetalLB)' });
@@ -190,13 +193,13 @@ export const orchestrationSite: SiteContribution = {
       production: {
         controlPlanes: withRole('talos_controlplane'),
         workers: withRole('talos_worker'),
-        version: spec.production?.version ?? 'v1.13.9',
+        version: spec.production?.version ?? DEFAULTS.production.version,
         ...(vips.some((v) => v.name === 'talos-api') ? { vip: 'talos-api' } : {}),
       },
       devops: {
         servers: withRole('k3s_server'),
         agents: withRole('k3s_agent'),
-        version: spec.devops?.version ?? 'v1.34.2+k3s1',
+        version: spec.devops?.version ?? DEFAULTS.devops.version,
         ...(vips.some((v) => v.name === 'k3s-api') ? { vip: 'k3s-api' } : {}),
         ...(pools.some((p) => p.name === 'k3s-lb') ? { pool: 'k3s-lb' } : {}),
       },
@@ -224,7 +227,7 @@ function appServices({
   for (const e of entries) {
     const app = findApp(e.name);
     if (!app) continue; // reported by the unknown-app rule
-    const placement = ('on' in e && e.on) || 'compose';
+    const placement = ('on' in e && e.on) || DEFAULTS.appPlacement;
     const hosts =
       placement === 'compose'
         ? proxyHost

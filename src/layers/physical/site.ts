@@ -7,6 +7,7 @@ import {
   tcp,
 } from '../../site/contribution.ts';
 import type { Drive, Host, HostRole, Service } from '../../site/types.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 import type { NodeRole } from '../../spec/schema.ts';
 
 /** Inventory roles, layers and OS of each node role. */
@@ -69,7 +70,7 @@ export const physicalSite: SiteContribution = {
         }),
       );
     }
-    const pool = spec.storage?.pool ?? 'tank';
+    const pool = spec.storage?.pool ?? DEFAULTS.storage.pool;
     if (spec.storage?.nfs && pve.length > 0) {
       const servers = vlanOf('servers');
       out.push(
@@ -110,17 +111,17 @@ export const physicalSite: SiteContribution = {
     const primary = withRole('pve_primary')[0];
     return {
       storage: {
-        pool: spec.storage?.pool ?? 'tank',
-        layout: spec.storage?.layout ?? 'mirror',
-        sync: spec.storage?.sync ?? 'none',
-        nfs: spec.storage?.nfs ?? true,
+        pool: spec.storage?.pool ?? DEFAULTS.storage.pool,
+        layout: spec.storage?.layout ?? DEFAULTS.storage.layout,
+        sync: spec.storage?.sync ?? DEFAULTS.storage.sync,
+        nfs: spec.storage?.nfs ?? DEFAULTS.storage.nfs,
         host: primary ?? withRole('pve')[0] ?? '',
       },
       ...(spec.ups?.enabled
         ? {
             ups: {
               ...(spec.ups.model ? { model: spec.ups.model } : {}),
-              driver: spec.ups.driver ?? 'usbhid-ups',
+              driver: spec.ups.driver ?? DEFAULTS.upsDriver,
               host: spec.ups.host ?? primary ?? '',
             },
           }

@@ -1,49 +1,21 @@
 // Rules over addressing: supernet, VLAN ids and subnets, explicit addresses, MACs.
 
-import { containsNet, formatNet, isPrivate, overlaps, parseCidr } from '../../net/ipam.ts';
+import { containsNet, formatNet, overlaps, parseCidr } from '../../net/ipam.ts';
+import { DEFAULTS } from '../defaults.ts';
+import { supernetProblem } from '../fields.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 export function supernetRule({ spec }: RuleContext): Finding[] {
-  const text = spec.network?.supernet ?? '10.20.0.0/16';
-  const net = parseCidr(text);
-  const path = ['network', 'supernet'];
-  if (!net) {
-    return [
-      {
-        code: 'net/supernet-invalid',
-        path,
-        message: `network.supernet "${text}" is not a network address (host bits set?)`,
-        hint: 'use the network address, e.g. 10.20.0.0/16',
-      },
-    ];
-  }
-  if (!isPrivate(net)) {
-    return [
-      {
-        code: 'net/supernet-public',
-        path,
-        message: `network.supernet "${text}" is not a private range`,
-        hint: 'use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
-      },
-    ];
-  }
-  if (net.prefix > 24) {
-    return [
-      {
-        code: 'net/supernet-small',
-        path,
-        message: `network.supernet "${text}" is smaller than a /24`,
-        hint: 'use at least a /22 so every VLAN gets a /24; a /16 is typical',
-      },
-    ];
-  }
-  return [];
+  const text = spec.network?.supernet ?? DEFAULTS.supernet;
+  const problem = supernetProblem(text);
+  if (!problem) return [];
+  return [{ ...problem, path: ['network', 'supernet'], message: `network.supernet ${problem.message}` }];
 }
 
 export function vlanRules({ spec }: RuleContext): Finding[] {
   const out: Finding[] = [];
   const vlans = spec.network?.vlans ?? [];
-  const supernet = parseCidr(spec.network?.supernet ?? '10.20.0.0/16');
+  const supernet = parseCidr(spec.network?.supernet ?? DEFAULTS.supernet);
   const seenId = new Map<number, number>();
   const seenName = new Map<string, number>();
   vlans.forEach((v, i) => {

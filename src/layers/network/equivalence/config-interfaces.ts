@@ -1,5 +1,5 @@
 // Interfaces of an OPNsense or pfSense config.xml (same layout, pfSense heritage): zone and subnet per key.
-import { inCidr } from '../policy/names.ts';
+import { inCidr } from '../../../net/ipam.ts';
 import { childNames, children, field, type Node } from './xml.ts';
 
 /** An interface read from the config: the zone it carries (by VLAN tag) and its subnet. */

@@ -1,5 +1,5 @@
 // Normalized rule tuples: what every backend's output is parsed back into, to prove it equals the policy.
-import { sortAddresses } from '../policy/names.ts';
+import { sortAddresses } from '../../../net/ipam.ts';
 import type { Policy, PolicyRule, RuleProtocol } from '../policy/types.ts';
 
 /**

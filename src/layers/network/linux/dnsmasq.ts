@@ -1,11 +1,7 @@
 // Renders the firewall's addressing services (DHCP per VLAN, fixed leases, DNS for the site domain) as dnsmasq config.
-import ipaddr from 'ipaddr.js';
+import { netmask } from '../../../net/ipam.ts';
 import type { Addressing, DnsRecord } from '../policy/types.ts';
 import type { RouterInterfaces } from './ifnames.ts';
-
-function netmask(prefix: number): string {
-  return ipaddr.IPv4.subnetMaskFromPrefixLength(prefix).toString();
-}
 
 /**
  * Service names point at a host or VIP that has its own record: they become CNAMEs, so a reverse lookup of

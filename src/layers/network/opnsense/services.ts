@@ -1,7 +1,8 @@
 // OPNsense services from the addressing form: dnsmasq DHCP, Unbound host overrides, Suricata IDS.
+
+import { inCidr } from '../../../net/ipam.ts';
 import { uuidV5 } from '../../../tree/serialize/uuid.ts';
 import { type Assignment, keyOf } from '../pf/assign.ts';
-import { inCidr } from '../policy/names.ts';
 import type { Addressing, Policy } from '../policy/types.ts';
 import { description } from './filter.ts';
 

@@ -1,7 +1,7 @@
 // Compiles the Site's addressing services: DHCP scopes, static mappings and DNS records served by the firewall.
 import { UserError } from '../../../errors.ts';
+import { inCidr, ipToInt as ipv4Number } from '../../../net/ipam.ts';
 import type { Site } from '../../../site/types.ts';
-import { inCidr, ipv4Number } from './names.ts';
 import type { Addressing, DhcpScope, DnsRecord, StaticMapping } from './types.ts';
 
 /** Lease time handed out by every backend. */

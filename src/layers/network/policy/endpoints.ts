@@ -1,8 +1,9 @@
 // Resolves a flow endpoint (VLAN, host, VIP, role, tailnet, internet) into zones and address sets.
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../errors.ts';
+import { sortAddresses } from '../../../net/ipam.ts';
 import type { Endpoint, Site } from '../../../site/types.ts';
-import { setName, sortAddresses } from './names.ts';
+import { setName } from './names.ts';
 import { type AddressSet, FIREWALL, INTERNET } from './types.ts';
 
 /** One place an endpoint lives: a zone (or FIREWALL / INTERNET) and optionally an address set inside it. */

@@ -1,6 +1,5 @@
-// Backend-safe names for address sets and stable ordering of IPv4 addresses.
+// Backend-safe names for address sets.
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 
 /** Longest set name every backend accepts (pfSense aliases: 31; OPNsense: 32; nft and VyOS: more). */
 export const MAX_SET_NAME = 31;
@@ -19,23 +18,4 @@ export function setName(...parts: string[]): string {
   if (base.length <= MAX_SET_NAME) return base;
   const hash = createHash('sha256').update(base).digest('hex').slice(0, 6);
   return `${base.slice(0, MAX_SET_NAME - 7).replace(/_$/, '')}_${hash}`;
-}
-
-/** Numeric IPv4 value, for sorting. */
-export function ipv4Number(address: string): number {
-  return ipaddr.IPv4.parse(address)
-    .toByteArray()
-    .reduce((n, b) => n * 256 + b, 0);
-}
-
-/** Sorted numerically, duplicates removed. */
-export function sortAddresses(addresses: Iterable<string>): string[] {
-  return [...new Set(addresses)].sort((a, b) => ipv4Number(a) - ipv4Number(b));
-}
-
-/** True when the address lies inside the CIDR. */
-export function inCidr(address: string, cidr: string): boolean {
-  const addr = ipaddr.IPv4.parse(address);
-  const [net, bits] = ipaddr.IPv4.parseCIDR(cidr);
-  return addr.match(net, bits);
 }

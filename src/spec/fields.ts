@@ -1,5 +1,6 @@
-// Checks for single answers, shared by the interactive prompts and --answers files: each returns an error or undefined.
-import ipaddr from 'ipaddr.js';
+// Field checks of beelab.yaml, one function per kind of value: the schema, the spec rules and init's prompts and
+// answers files all call these, so a value is judged the same way wherever it is typed.
+import { formatNet, ipToInt, isPrivate, isValidIp, parseCidr } from '../net/ipam.ts';
 
 /** An error message for the user, or undefined when the value is fine. */
 export type Check<T> = (value: T) => string | undefined;
@@ -9,9 +10,6 @@ const DOMAIN = /^([a-z0-9-]+\.)+[a-z]{2,}$/;
 const DRIVE_ID = /^\/dev\/disk\/by-id\/[A-Za-z0-9][A-Za-z0-9._:+@-]*$/;
 const NIC = /^[a-zA-Z][a-zA-Z0-9._-]{0,14}$/;
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,3})(?: .*)?$/;
-
-/** Smallest supernet the resolver carves VLANs from (the same limit as the spec rule net/supernet-small). */
-export const MAX_SUPERNET_PREFIX = 22;
 
 export const checkDnsName: Check<string> = (v) =>
   DNS_NAME.test(v)
@@ -31,21 +29,51 @@ export const checkDriveId: Check<string> = (v) =>
     ? undefined
     : `"${v}" is not a stable drive id: use its /dev/disk/by-id/... path (see \`ls -l /dev/disk/by-id\`), not /dev/sdX`;
 
-/** A private IPv4 network, written as its network address, big enough to carve the VLANs from. */
-export const checkPrivateCidr: Check<string> = (v) => {
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(v) || !ipaddr.isValidCIDR(v)) {
-    return `"${v}" is not an IPv4 range in CIDR notation such as 10.20.0.0/16`;
+/** Smallest supernet: one /24 per VLAN is carved from it, so it holds at least one (capacity is a plan rule). */
+export const MAX_SUPERNET_PREFIX = 24;
+
+/** What is wrong with a supernet, as a rule finding needs it; undefined when it is fine. */
+export function supernetProblem(v: string): { code: string; message: string; hint: string } | undefined {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(v);
+  if (!m || !isValidIp(m[1]!) || Number(m[2]) > 32) {
+    return {
+      code: 'net/supernet-invalid',
+      message: `"${v}" is not an IPv4 range in CIDR notation`,
+      hint: 'write it like 10.20.0.0/16',
+    };
   }
-  const [addr, prefix] = ipaddr.IPv4.parseCIDR(v);
-  if (addr.range() !== 'private') {
-    return `${v} is not a private range: use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`;
+  const prefix = Number(m[2]);
+  const net = parseCidr(v);
+  if (!net) {
+    const size = 2 ** (32 - prefix);
+    const n = ipToInt(m[1]!);
+    return {
+      code: 'net/supernet-invalid',
+      message: `"${v}" is not a network address (host bits set)`,
+      hint: `did you mean ${formatNet({ base: n - (n % size), prefix, size })}?`,
+    };
   }
-  const network = ipaddr.IPv4.networkAddressFromCIDR(v).toString();
-  if (network !== addr.toString()) return `${v} is not a network address: did you mean ${network}/${prefix}?`;
+  if (!isPrivate(net)) {
+    return {
+      code: 'net/supernet-public',
+      message: `"${v}" is not a private range`,
+      hint: 'use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
+    };
+  }
   if (prefix > MAX_SUPERNET_PREFIX) {
-    return `${v} is too small: use /${MAX_SUPERNET_PREFIX} or larger so every VLAN gets its own /24`;
+    return {
+      code: 'net/supernet-small',
+      message: `"${v}" is too small: every VLAN gets a /24 carved from it`,
+      hint: `use /${MAX_SUPERNET_PREFIX} or larger (one /24 per VLAN); a /16 is typical`,
+    };
   }
   return undefined;
+}
+
+/** A private IPv4 network, written as its network address, big enough to carve the VLANs from. */
+export const checkSupernet: Check<string> = (v) => {
+  const p = supernetProblem(v);
+  return p ? `${p.message}: ${p.hint}` : undefined;
 };
 
 /** The key blob is length-prefixed fields: the type again, then the key material, consumed exactly. */

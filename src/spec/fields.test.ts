@@ -5,21 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireTool } from '../../test/support/tools.ts';
-import { formatAlert, parseAlert } from './alert-target.ts';
+import { formatAlert, parseAlert } from '../init/alert-target.ts';
 import {
   checkDnsName,
   checkDriveId,
   checkLayoutDrives,
   checkNic,
-  checkPrivateCidr,
   checkSshKey,
-} from './validate.ts';
+  checkSupernet,
+} from './fields.ts';
 
-describe('checkPrivateCidr', () => {
-  it.each(['10.0.0.0/8', '10.20.0.0/16', '172.16.0.0/12', '192.168.64.0/18', '10.1.4.0/22'])(
+describe('checkSupernet', () => {
+  it.each(['10.0.0.0/8', '10.20.0.0/16', '172.16.0.0/12', '192.168.64.0/18', '10.1.4.0/22', '10.1.4.0/24'])(
     '%s is fine',
     (v) => {
-      expect(checkPrivateCidr(v)).toBeUndefined();
+      expect(checkSupernet(v)).toBeUndefined();
     },
   );
   it.each([
@@ -29,9 +29,10 @@ describe('checkPrivateCidr', () => {
     ['100.64.0.0/10', 'not a private range'],
     ['8.8.8.0/24', 'not a private range'],
     ['192.168.1.0/16', 'did you mean 192.168.0.0/16'],
-    ['10.20.0.0/23', 'too small'],
+    ['10.20.0.0/25', 'too small'],
+    ['010.20.0.0/16', 'CIDR notation'],
   ])('%s: %s', (v, fragment) => {
-    expect(checkPrivateCidr(v)).toContain(fragment);
+    expect(checkSupernet(v)).toContain(fragment);
   });
 });
 

@@ -1,0 +1,21 @@
+// Every scalar default of beelab.yaml in one place: the schema's descriptions and the layers both read these,
+// so the documented default and the applied one cannot drift. List-valued defaults come from the tiers.
+export const DEFAULTS = {
+  tier: 'reference',
+  timezone: 'UTC',
+  supernet: '10.20.0.0/16',
+  firewall: { platform: 'opnsense', name: 'fw', wan: 'igc0', trunk: 'igc1' },
+  storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: true },
+  upsDriver: 'usbhid-ups',
+  production: { version: 'v1.13.9', memoryGb: 8 },
+  devops: { version: 'v1.34.2+k3s1', memoryGb: 8 },
+  appPlacement: 'compose',
+  ai: { gatewayPort: 4000, backend: 'ollama' },
+  backup: {
+    retention: { daily: 7, weekly: 4, monthly: 6, yearly: 0 },
+    /** systemd calendar event. */
+    schedule: '*-*-* 02:00',
+    clonezilla: true,
+  },
+  watchdog: { hardware: 'pi4', gpioPin: 17 },
+} as const;
