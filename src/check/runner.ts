@@ -1,6 +1,8 @@
 // Runs validators in parallel with bounded concurrency and a timeout each, and folds everything into one report.
+
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import pLimit from 'p-limit';
 import type { Diagnostic } from './diagnostic.ts';
 import { createFileSource } from './file-source.ts';
 import { findTool } from './tool-path.ts';
@@ -94,16 +96,15 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckReport> {
     queue.push({ index, validator: v, files, toolPath });
   });
 
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < queue.length) {
-      const job = queue[next++]!;
-      const limit = job.validator.timeoutMs ?? timeoutMs;
-      const r = await runOne(job.validator, job.files, job.toolPath, source, limit);
-      slots[job.index] = emit(r);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  const limit = pLimit(Math.max(1, concurrency));
+  await Promise.all(
+    queue.map((job) =>
+      limit(async () => {
+        const deadline = job.validator.timeoutMs ?? timeoutMs;
+        slots[job.index] = emit(await runOne(job.validator, job.files, job.toolPath, source, deadline));
+      }),
+    ),
+  );
 
   for (const r of slots) if (r) results.push(r);
   return {

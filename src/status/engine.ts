@@ -1,4 +1,5 @@
 // The probe engine: every target checked once, with bounded concurrency and a deadline per check.
+import pLimit from 'p-limit';
 import { type ProbeRunner, runProbe } from '../probe/run-probe.ts';
 import type { StatusResult, StatusTarget } from './types.ts';
 
@@ -13,26 +14,10 @@ export interface EngineOptions {
   probe?: ProbeRunner;
 }
 
-/** A counting semaphore: at most `n` holders. */
-function limiter(n: number) {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((r) => queue.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
-
 /** Results come back in the order of `targets`. */
 export async function checkAll(targets: StatusTarget[], opts: EngineOptions = {}): Promise<StatusResult[]> {
-  const all = limiter(opts.concurrency ?? 128);
-  const icmp = limiter(opts.icmpConcurrency ?? 32);
+  const all = pLimit(opts.concurrency ?? 128);
+  const icmp = pLimit(opts.icmpConcurrency ?? 32);
   const probe = opts.probe ?? runProbe;
   const timeoutMs = opts.timeoutMs ?? 2000;
   return Promise.all(
