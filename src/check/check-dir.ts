@@ -1,5 +1,5 @@
 // One call for `beelab check`: list the site's files, run the validators next to the rule results, report.
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { collectFiles } from './files.ts';
 import { type CheckReport, runChecks } from './runner.ts';
 import type { Validator, ValidatorResult } from './validator.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSite, removeSites } from '../../test/support/check-site.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { runTool } from './exec.ts';
 import { runChecks } from './runner.ts';
 import type { Validator } from './validator.ts';

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { createFileSource } from './file-source.ts';
 import { findTool } from './tool-path.ts';
 import type { FileSource, Validator, ValidatorResult } from './validator.ts';

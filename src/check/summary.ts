@@ -1,7 +1,7 @@
 // Renders a CheckReport: a summary table plus every diagnostic for people, a stable JSON document for scripts.
 
-import type { Diagnostic } from './diagnostic.ts';
-import { formatLocation } from './diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
+import { formatLocation } from '../kernel/diagnostic.ts';
 import { type CheckReport, formatMs } from './runner.ts';
 import type { ValidatorResult } from './validator.ts';
 

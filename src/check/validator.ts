@@ -1,5 +1,5 @@
 // The contract every external validator implements, and the result the runner makes of it.
-import type { Diagnostic } from './diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 
 /** The real program a validator runs; when it is not on PATH the validator is skipped with this hint. */
 export interface ToolSpec {

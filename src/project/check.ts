@@ -1,10 +1,10 @@
 // `beelab check`: the spec's warnings, every layer's internal rules and the external validators, in one report.
 import { performance } from 'node:perf_hooks';
 import { checkDir } from '../check/check-dir.ts';
-import type { Diagnostic } from '../check/diagnostic.ts';
 import type { CheckReport } from '../check/runner.ts';
 import type { Validator, ValidatorResult } from '../check/validator.ts';
 import { defaultValidators } from '../check/validators/index.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { layers } from '../layers/index.ts';
 import { siteRules } from '../site/rules.ts';
 import { loadProject, type Project } from './load.ts';

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { type Diagnostic, formatDiagnostic } from '../check/diagnostic.ts';
 import { UserError } from '../errors.ts';
+import { type Diagnostic, formatDiagnostic } from '../kernel/diagnostic.ts';
 import { resolveSite } from '../layers/index.ts';
 import { type Lock, lockSchema } from '../site/lock.ts';
 import type { Site } from '../site/types.ts';

@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lock } from '../site/lock.ts';
 import type { FileTree } from '../tree/file-tree.ts';
-import type { Plan } from '../tree/plan.ts';
 import { toYaml } from '../tree/serialize/index.ts';
+import type { WritePlan } from '../tree/write-plan.ts';
 import { planTree, type WriteResult, writeTree } from '../tree/writer.ts';
 import { LOCK_FILE } from './files.ts';
 import { loadProject, type Project } from './load.ts';
@@ -20,7 +20,7 @@ export interface RenderOptions {
 export interface RenderOutcome {
   project: Project;
   tree: FileTree;
-  plan: Plan | WriteResult;
+  plan: WritePlan | WriteResult;
   /** True when beelab.lock.yaml is new or its allocations changed (written unless dryRun). */
   lockChanged: boolean;
 }

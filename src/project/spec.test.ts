@@ -1,6 +1,6 @@
 // Bad beelab.yaml files, one row each: every problem is reported with its line, column, quoted value and a hint.
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../check/diagnostic.ts';
+import { formatDiagnostic } from '../kernel/diagnostic.ts';
 import { parseSiteSpec as parseSpec } from './spec.ts';
 
 const BASE = `version: 1

@@ -1,5 +1,5 @@
 // Site-wide internal rules that need the resolved Site: capacity of the Proxmox nodes.
-import type { Diagnostic } from '../check/diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { HOST_RESERVED_GB } from './allocate.ts';
 import type { Host, Site } from './types.ts';
 

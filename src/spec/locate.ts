@@ -1,6 +1,6 @@
 // Maps a path inside beelab.yaml (['network', 'vlans', 2, 'cidr']) to its line and column.
 import { type Document, isMap, isNode, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
-import type { Location } from '../check/diagnostic.ts';
+import type { Location } from '../kernel/diagnostic.ts';
 
 export type SpecPath = readonly (string | number)[];
 

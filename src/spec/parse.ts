@@ -1,7 +1,7 @@
 // Parses beelab.yaml: YAML syntax, then the zod schema, then the rules; every problem at once, each with its position.
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { Diagnostic } from '../check/diagnostic.ts';
+import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { pathText, SpecLocator } from './locate.ts';
 import { specRules } from './rules/index.ts';
 import type { SpecRuleOptions } from './rules/rule.ts';

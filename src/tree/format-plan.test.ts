@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatPlan } from './format-plan.ts';
-import type { Plan } from './plan.ts';
+import type { WritePlan } from './write-plan.ts';
 
-const plan: Plan = {
+const plan: WritePlan = {
   entries: [
     { path: 'ansible/inventory.yaml', layer: 'physical', status: 'added', action: 'create' },
     {
@@ -41,7 +41,7 @@ describe('formatPlan', () => {
   });
 
   it('says so when nothing changes, lists unchanged files when verbose, colours when asked', () => {
-    const quiet: Plan = {
+    const quiet: WritePlan = {
       entries: [{ path: 'a', layer: 'ai', status: 'unchanged', action: 'none' }],
       counts: { added: 0, changed: 0, removed: 0, unchanged: 1, conflict: 0 },
     };

@@ -1,6 +1,6 @@
-// Renders a Plan for a terminal: a `+ ~ - !` list per layer, then one summary line.
+// Renders a WritePlan for a terminal: a `+ ~ - !` list per layer, then one summary line.
 import { LAYERS } from './file-tree.ts';
-import type { FileStatus, Plan, PlanEntry } from './plan.ts';
+import type { FileStatus, PlanEntry, WritePlan } from './write-plan.ts';
 import type { Backup } from './writer.ts';
 
 /** Options for formatPlan. */
@@ -49,7 +49,7 @@ function layerCounts(entries: PlanEntry[]): string {
 
 /** Formats a plan, or a write result (whose backups are listed after the summary). */
 export function formatPlan(
-  plan: Plan & { backups?: readonly Backup[] },
+  plan: WritePlan & { backups?: readonly Backup[] },
   options: FormatPlanOptions = {},
 ): string {
   const paint = (status: FileStatus, text: string) =>

@@ -9,17 +9,17 @@ export {
   type OverrideFiles,
   planOverrides,
 } from './overrides.ts';
+export * from './serialize/index.ts';
 export {
   type ConflictReason,
   computePlan,
   conflictsOf,
   type FileStatus,
   hasChanges,
-  type Plan,
   type PlanEntry,
   type WriteAction,
-} from './plan.ts';
-export * from './serialize/index.ts';
+  type WritePlan,
+} from './write-plan.ts';
 export {
   BACKUP_SUFFIX,
   type Backup,

@@ -12,7 +12,7 @@ import {
 } from '../../test/support/tree-fixtures.ts';
 import { FileTree } from './file-tree.ts';
 import { MANIFEST_PATH, readManifest, sha256 } from './manifest.ts';
-import { hasChanges } from './plan.ts';
+import { hasChanges } from './write-plan.ts';
 import { planTree, writeTree } from './writer.ts';
 
 describe('writeTree', () => {

@@ -19,7 +19,7 @@ import type { FileTree } from './file-tree.ts';
 import { MANIFEST_PATH, type Manifest, manifestOf, readManifest, serializeManifest } from './manifest.ts';
 import { applyOverrides } from './overrides.ts';
 import { isProtectedPath } from './paths.ts';
-import { computePlan, conflictsOf, type Plan, type PlanEntry } from './plan.ts';
+import { computePlan, conflictsOf, type PlanEntry, type WritePlan } from './write-plan.ts';
 
 /** Options for planTree and writeTree. */
 export interface WriteOptions {
@@ -34,7 +34,7 @@ export interface Backup {
 }
 
 /** The plan that was carried out, plus where --force put the files it replaced. */
-export interface WriteResult extends Plan {
+export interface WriteResult extends WritePlan {
   backups: Backup[];
 }
 
@@ -50,7 +50,7 @@ async function inBatches<T>(items: T[], work: (item: T) => Promise<void>): Promi
 interface Prepared {
   tree: FileTree;
   manifest: Manifest;
-  plan: Plan;
+  plan: WritePlan;
 }
 
 async function prepare(dir: string, rendered: FileTree): Promise<Prepared> {
@@ -66,7 +66,7 @@ async function prepare(dir: string, rendered: FileTree): Promise<Prepared> {
 }
 
 /** What `beelab plan` shows: the rendered tree with `<dir>/overrides/` applied, compared with disk. Writes nothing. */
-export async function planTree(dir: string, rendered: FileTree): Promise<Plan> {
+export async function planTree(dir: string, rendered: FileTree): Promise<WritePlan> {
   return (await prepare(dir, rendered)).plan;
 }
 
@@ -87,7 +87,7 @@ function conflictError(conflicts: PlanEntry[]): UserError {
 }
 
 /** Fails before any write when a file must go where a non-directory (not on its way out) sits. */
-async function checkParents(dir: string, plan: Plan, force: boolean): Promise<void> {
+async function checkParents(dir: string, plan: WritePlan, force: boolean): Promise<void> {
   const leaving = new Set(
     plan.entries
       .filter((e) => e.action === 'remove' && (e.status !== 'conflict' || force))

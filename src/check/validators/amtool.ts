@@ -1,5 +1,5 @@
 // amtool check-config for Alertmanager configurations (alertmanager.yml).
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { dedupe, parseGoYamlErrors } from './go-yaml-output.ts';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { locateYamlPath } from '../yaml-locate.ts';

@@ -1,5 +1,5 @@
 // ansible-lint over the Ansible content, offline; optional, so every finding is a warning.
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { chunks, tail } from './util.ts';

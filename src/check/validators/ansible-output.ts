@@ -1,5 +1,5 @@
 // Parses what ansible-inventory and ansible-playbook print on stderr: wrapped [WARNING] and ERROR! blocks.
-import type { Diagnostic, Location } from '../diagnostic.ts';
+import type { Diagnostic, Location } from '../../kernel/diagnostic.ts';
 import { siteRelative } from '../exec.ts';
 
 export interface AnsibleMessage {

@@ -1,5 +1,5 @@
 // dnsmasq --test: dnsmasq's own option parser checks the router's DHCP/DNS config.
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { tail } from './util.ts';

@@ -1,5 +1,5 @@
 // docker-compose config -q over each Compose file (with its override beside it), errors located by YAML path.
-import type { Diagnostic, Location } from '../diagnostic.ts';
+import type { Diagnostic, Location } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator, ValidatorContext } from '../validator.ts';
 import { locateYamlPath } from '../yaml-locate.ts';

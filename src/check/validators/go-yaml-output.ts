@@ -1,5 +1,5 @@
 // Parses the error text of Go tools that load YAML (promtool, amtool): `file: 5:15: msg`, `yaml: line 3: msg`, ...
-import type { Diagnostic, Location } from '../diagnostic.ts';
+import type { Diagnostic, Location } from '../../kernel/diagnostic.ts';
 import { siteRelative } from '../exec.ts';
 
 const CHECKING = /^Checking '?([^']+?)'?(?:\s+(?:SUCCESS|FAILED).*)?$/;

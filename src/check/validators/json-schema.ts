@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import picomatch from 'picomatch';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import type { Validator } from '../validator.ts';
 import { locateInDocument, pointerToPath } from '../yaml-locate.ts';
 

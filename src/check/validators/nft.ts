@@ -1,5 +1,5 @@
 // nft -c -f: the kernel's own parser checks the Linux router's ruleset without loading it.
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { tail } from './util.ts';

@@ -1,5 +1,5 @@
 // promtool: `check config` for prometheus.yml (and the rule files it loads), `check rules` for rule files.
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { dedupe, parseGoYamlErrors } from './go-yaml-output.ts';

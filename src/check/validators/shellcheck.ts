@@ -1,5 +1,5 @@
 // shellcheck over shell scripts: *.sh, *.bash, and extensionless files with a sh/bash/dash/ksh shebang.
-import type { Diagnostic, Severity } from '../diagnostic.ts';
+import type { Diagnostic, Severity } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { FileSource, Validator } from '../validator.ts';
 import { basename, chunks, tail } from './util.ts';

@@ -1,5 +1,5 @@
 // yamllint over every YAML file, with a config Beelab ships inline (tuned for generated files).
-import type { Diagnostic, Severity } from '../diagnostic.ts';
+import type { Diagnostic, Severity } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { chunks, dirname } from './util.ts';

@@ -14,7 +14,7 @@ export const definePlan: DefineCommand = (program) => {
     .action(async (dir: string, opts: { exitCode?: boolean; verbose?: boolean; json?: boolean }) => {
       const { renderProject } = await import('../../project/render.ts');
       const { formatPlan } = await import('../../tree/format-plan.ts');
-      const { hasChanges } = await import('../../tree/plan.ts');
+      const { hasChanges } = await import('../../tree/write-plan.ts');
       const out = await renderProject(dir, { dryRun: true });
       if (opts.json) {
         process.stdout.write(

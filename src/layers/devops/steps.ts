@@ -4,8 +4,8 @@ import type { Site } from '../../site/types.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
 import { FIREWALL_STEP } from '../network/steps.ts';
 import { ansibleAccess } from './ansible-access.ts';
-import { GROUP_VARS_ALL_PATH } from './group-vars.ts';
 import { groupName, INVENTORY_PATH } from './ansible-inventory.ts';
+import { GROUP_VARS_ALL_PATH } from './group-vars.ts';
 
 /**
  * `ansible -m ping` per layer group (`layer_physical:&ssh`, ...): the first thing every later Ansible step

@@ -1,6 +1,7 @@
 // Network rules over the Site: what compiles but deserves the user's attention before it reaches a firewall.
-import type { Diagnostic } from '../../check/diagnostic.ts';
+
 import { UserError } from '../../errors.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import type { Site } from '../../site/types.ts';
 import { proveEquivalence } from './equivalence/prove.ts';
 import { type NetworkModel, networkModel } from './model.ts';

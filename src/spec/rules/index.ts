@@ -1,5 +1,5 @@
 // Runs every spec rule and turns findings into located diagnostics.
-import type { Diagnostic } from '../../check/diagnostic.ts';
+import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import type { SpecLocator } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 import { withTierDefaults } from '../tiers.ts';

@@ -1,5 +1,5 @@
 // The shape of a spec rule: a small function over the parsed spec that reports findings by path.
-import type { Severity } from '../../check/diagnostic.ts';
+import type { Severity } from '../../kernel/diagnostic.ts';
 import type { SpecPath } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 

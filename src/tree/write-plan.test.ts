@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DiskFile } from './disk.ts';
 import { FileTree } from './file-tree.ts';
 import { type ManifestEntry, sha256 } from './manifest.ts';
-import { computePlan, conflictsOf, hasChanges, type PlanEntry } from './plan.ts';
+import { computePlan, conflictsOf, hasChanges, type PlanEntry } from './write-plan.ts';
 
 const h = (s: string) => sha256(s);
 const onDisk = (content: string, mode = 0o644): DiskFile => ({ sha256: h(content), mode });

@@ -22,7 +22,7 @@ export interface PlanEntry {
 }
 
 /** Every file in play (tree ∪ manifest), sorted by path, with counts. Plain data: JSON.stringify gives `--json`. */
-export interface Plan {
+export interface WritePlan {
   entries: PlanEntry[];
   counts: Record<FileStatus, number>;
 }
@@ -60,7 +60,7 @@ function entryFor(path: string, tree: FileTree, disk: DiskState, manifest: Manif
 }
 
 /** Compares the (overridden) tree with the disk and the manifest. Pure. */
-export function computePlan(tree: FileTree, disk: DiskState, manifest: Manifest): Plan {
+export function computePlan(tree: FileTree, disk: DiskState, manifest: Manifest): WritePlan {
   const paths = [...new Set([...tree.entries().map(([p]) => p), ...manifest.keys()])].sort();
   const counts: Record<FileStatus, number> = { added: 0, changed: 0, removed: 0, unchanged: 0, conflict: 0 };
   const entries: PlanEntry[] = [];
@@ -74,10 +74,10 @@ export function computePlan(tree: FileTree, disk: DiskState, manifest: Manifest)
 }
 
 /** True when writing would change anything on disk (conflicts included); what `plan --exit-code` tests. */
-export function hasChanges(plan: Plan): boolean {
+export function hasChanges(plan: WritePlan): boolean {
   return plan.entries.some((e) => e.status !== 'unchanged');
 }
 
-export function conflictsOf(plan: Plan): PlanEntry[] {
+export function conflictsOf(plan: WritePlan): PlanEntry[] {
   return plan.entries.filter((e) => e.status === 'conflict');
 }
