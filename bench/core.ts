@@ -14,7 +14,7 @@ import type { Spec } from '../src/spec/schema.ts';
 import { tierDefaults } from '../src/spec/tiers.ts';
 import { FileTree } from '../src/tree/file-tree.ts';
 import { toYaml } from '../src/tree/serialize/index.ts';
-import { syntheticSpec } from '../test/support/synthetic.ts';
+import { manyVlansSpec, syntheticSpec } from '../test/support/synthetic.ts';
 
 const args = process.argv.slice(2);
 const external = args.includes('--external');
@@ -48,6 +48,8 @@ interface Row {
 const cases: Case[] = [
   { name: 'reference', nodes: 6, spec: tierDefaults('reference') },
   ...[50, 200, 1000].map((n) => ({ name: `synthetic-${n}`, nodes: n, spec: syntheticSpec(n) })),
+  // Many VLANs stress the policy (a management rule per VLAN), the matrix document and the firewall files.
+  { name: 'vlans-1000', nodes: 6, spec: manyVlansSpec(1000) },
 ];
 
 /**
@@ -178,6 +180,10 @@ const targets = [
   { what: 'reference render < 200 ms', ok: byName('reference').renderMs < 200 },
   { what: '1000 nodes render < 2 s', ok: large.renderMs < 2000 },
   { what: 'growth no worse than linear (exponent <= 1.15)', ok: exponent <= 1.15 },
+  {
+    what: '1000 VLANs: parse + render < 5 s',
+    ok: byName('vlans-1000').parseMs + byName('vlans-1000').renderMs < 5000,
+  },
   ...rows
     .filter((r) => Object.keys(r.failed).length > 0)
     .map((r) => ({

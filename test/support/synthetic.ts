@@ -165,3 +165,12 @@ export function syntheticSpec(nodes: number): Spec {
     watchdogs: watchdogs.map((w) => ({ ...w, targets: [...w.targets] })),
   } as Spec;
 }
+
+/** The reference build with `count` extra client VLANs on a /8: the many-VLAN case of the benchmark. */
+export function manyVlansSpec(count: number): Spec {
+  const spec = structuredClone(tierDefaults('reference'));
+  spec.network!.supernet = '10.0.0.0/8';
+  for (let i = 0; i < count; i++)
+    spec.network!.vlans!.push({ name: `v${i}`, id: 100 + i, purpose: 'clients' });
+  return spec;
+}

@@ -29,18 +29,47 @@ function cellText(rules: readonly PolicyRule[]): string {
     .join('; ');
 }
 
+/** Above this many VLANs a matrix is unreadable (and quadratic in size): each VLAN lists what it reaches instead. */
+export const MAX_MATRIX_VLANS = 40;
+
+/** Rules grouped by source and destination zone, built once (a filter per cell is quadratic in rules × cells). */
+function rulesByCell(policy: Policy): Map<string, PolicyRule[]> {
+  const cells = new Map<string, PolicyRule[]>();
+  for (const r of policy.rules) {
+    const key = `${r.from}\u0000${r.to}`;
+    const list = cells.get(key);
+    if (list) list.push(r);
+    else cells.set(key, [r]);
+  }
+  return cells;
+}
+
 function matrix(policy: Policy): string {
   const vlans = policy.zones.filter((z) => z.kind === 'vlan');
   const cols = [FIREWALL, ...vlans.map((z) => z.name), INTERNET];
+  const cells = rulesByCell(policy);
   const rows = policy.zones.map((from) => [
     from.kind === 'wan' ? 'wan (internet)' : from.name,
     ...cols.map((to) =>
-      to === from.name
-        ? 'same VLAN'
-        : cellText(policy.rules.filter((r) => r.from === from.name && r.to === to)),
+      to === from.name ? 'same VLAN' : cellText(cells.get(`${from.name}\u0000${to}`) ?? []),
     ),
   ]);
   return table(['from \\ to', ...cols], rows);
+}
+
+/** The matrix as lists: for each source, only the destinations it may reach (the rest is denied). */
+function reachLists(policy: Policy): string {
+  const cells = rulesByCell(policy);
+  const dests = [FIREWALL, ...policy.zones.filter((z) => z.kind === 'vlan').map((z) => z.name), INTERNET];
+  const rows: string[][] = [];
+  for (const from of policy.zones) {
+    for (const to of dests) {
+      if (to === from.name) continue;
+      const text = cellText(cells.get(`${from.name}\u0000${to}`) ?? []);
+      if (text !== '—') rows.push([from.kind === 'wan' ? 'wan (internet)' : from.name, to, text]);
+    }
+  }
+  return table(['from', 'to', 'passes'], rows);
 }
 
 function ruleRows(policy: Policy, sets: Map<string, string[]>): string {
@@ -95,8 +124,15 @@ export function renderNetworkPolicyMd(site: Site, policy: Policy): string {
     '## VLANs',
     zones,
     '## Matrix',
-    'Rows are where traffic enters the firewall, columns where it goes. "some hosts" means the rule names specific addresses (listed under Rules).',
-    matrix(policy),
+    ...(policy.zones.filter((z) => z.kind === 'vlan').length <= MAX_MATRIX_VLANS
+      ? [
+          'Rows are where traffic enters the firewall, columns where it goes. "some hosts" means the rule names specific addresses (listed under Rules).',
+          matrix(policy),
+        ]
+      : [
+          `With more than ${MAX_MATRIX_VLANS} VLANs a matrix would be unreadable: each source lists only the destinations it may reach; every pair not listed is denied. "some hosts" means the rule names specific addresses (listed under Rules).`,
+          reachLists(policy),
+        ]),
     '## Rules',
     'In evaluation order per VLAN: first match wins.',
     ruleRows(policy, sets),

@@ -12,22 +12,26 @@ const at = { file: 'beelab.yaml' };
 /** Policy and addressing problems as diagnostics (the renderer throws on the same errors). */
 export function networkRules(site: Site): Diagnostic[] {
   const out: Diagnostic[] = [];
-  let model: NetworkModel | undefined;
-  try {
-    model = networkModel(site);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    out.push({
-      code: 'net/policy',
-      severity: 'error',
-      message: err.message,
-      location: at,
-      hint: err.details.join(' ') || undefined,
-    });
-  }
-  if (model) {
-    // The proof the tests run on the examples, run on this Site: the rendered firewall enforces the policy.
-    const diff = proveEquivalence(model);
+  /** A UserError of the compiler or the backend becomes a diagnostic; the rules themselves never throw on input. */
+  const attempt = <T>(code: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      out.push({
+        code,
+        severity: 'error',
+        message: err.message,
+        location: at,
+        hint: err.details.map((d) => d.trim()).join(' ') || undefined,
+      });
+      return undefined;
+    }
+  };
+  const model: NetworkModel | undefined = attempt('net/policy', () => networkModel(site));
+  // The proof the tests run on the examples, run on this Site: the rendered firewall enforces the policy.
+  const diff = model && attempt('net/backend', () => proveEquivalence(model));
+  if (diff) {
     if (diff.length > 0) {
       out.push({
         code: 'net/equivalence',

@@ -11,6 +11,8 @@ const MAX_DESCRIPTION = 255;
 /** Rules of one interface occupy one block of sequence numbers, so interfaces never interleave. */
 const SEQUENCE_BLOCK = 10_000;
 const SEQUENCE_STEP = 10;
+/** OPNsense's FilterSequenceField maximum (Firewall/Filter.xml in 26.7.2). */
+const MAX_SEQUENCE = 999_999;
 
 type Xml = Record<string, unknown>;
 
@@ -109,18 +111,44 @@ function filterRule(rule: PolicyRule, sequence: number, assignments: readonly As
   };
 }
 
+/**
+ * Sequence numbers per interface, in policy order. Sites that fit get a block of 10,000 per interface (room
+ * to insert rules by hand); larger ones are numbered contiguously, interface after interface, which keeps
+ * the order each interface needs within OPNsense's maximum.
+ */
+function sequences(counts: readonly number[]): (index: number, i: number) => number {
+  const fitsBlocks =
+    (counts.length + 1) * SEQUENCE_BLOCK <= MAX_SEQUENCE &&
+    counts.every((n) => (n + 1) * SEQUENCE_STEP < SEQUENCE_BLOCK);
+  if (fitsBlocks) return (index, i) => (index + 1) * SEQUENCE_BLOCK + (i + 1) * SEQUENCE_STEP;
+  const total = counts.reduce((a, b) => a + b, 0);
+  const step = total * SEQUENCE_STEP <= MAX_SEQUENCE ? SEQUENCE_STEP : 1;
+  if (total * step > MAX_SEQUENCE) {
+    throw new UserError(
+      `OPNsense backend: the policy has ${total} filter rules, more than OPNsense's sequence numbers (${MAX_SEQUENCE}) can order`,
+      [
+        '  hint: fewer VLANs in network.vlans, or flows that name fewer hosts; or choose another firewall platform',
+      ],
+    );
+  }
+  const start: number[] = [];
+  counts.reduce((at, n, index) => {
+    start[index] = at;
+    return at + n;
+  }, 0);
+  return (index, i) => (start[index]! + i + 1) * step;
+}
+
 /** One rule per policy rule, each on exactly one interface, sequenced per interface in policy order. */
 export function filterRules(policy: Policy, assignments: readonly Assignment[]): Xml[] {
   const out: Xml[] = [];
-  assignments.forEach((a, index) => {
-    const rules = policy.rules.filter((r) => r.from === a.zone.name);
-    if ((rules.length + 1) * SEQUENCE_STEP >= SEQUENCE_BLOCK) {
-      throw new UserError(
-        `OPNsense backend: ${rules.length} rules on ${a.zone.name} exceed one sequence block`,
-      );
-    }
+  const byZone = new Map<string, PolicyRule[]>(assignments.map((a) => [a.zone.name, []]));
+  for (const r of policy.rules) byZone.get(r.from)?.push(r);
+  const perZone = assignments.map((a) => byZone.get(a.zone.name)!);
+  const sequence = sequences(perZone.map((rules) => rules.length));
+  perZone.forEach((rules, index) => {
     rules.forEach((r, i) => {
-      out.push(filterRule(r, (index + 1) * SEQUENCE_BLOCK + (i + 1) * SEQUENCE_STEP, assignments));
+      out.push(filterRule(r, sequence(index, i), assignments));
     });
   });
   const placed = new Set(assignments.map((a) => a.zone.name));

@@ -3,7 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { referenceSite } from '../../../../test/support/example-sites.ts';
 import { fixtureSite } from '../../../../test/support/network-fixture.ts';
+import { manyVlansSpec } from '../../../../test/support/synthetic.ts';
+import { resolveSite } from '../../index.ts';
+import { proveEquivalence } from '../equivalence/prove.ts';
 import { children, field, parseXml } from '../equivalence/xml.ts';
+import { networkModel } from '../model.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
 import { renderOpnsenseConfig } from './config-xml.ts';
@@ -68,5 +72,32 @@ describe('OPNsense config.xml', () => {
 
   it('renders the same bytes twice', () => {
     expect(render()).toBe(xml);
+  });
+});
+
+describe('OPNsense config.xml of a site with many VLANs', () => {
+  // 150 VLANs: management alone has a rule per VLAN, and 151 interfaces x 10,000 would pass the maximum.
+  const spec = manyVlansSpec(150);
+  const site = resolveSite(spec).site;
+  const xml = render(site);
+  const rules = children(parseXml(xml).opnsense![0]!, 'OPNsense')[0]!;
+  const filter = children(children(rules, 'Firewall')[0]!, 'Filter')[0]!;
+  const list = children(children(filter, 'rules')[0]!, 'rule');
+  const seq = list.map((r) => Number(field(r, 'sequence')));
+
+  it('numbers rules contiguously within the model maximum, each interface in policy order', () => {
+    expect(list.length).toBeGreaterThan(150);
+    expect(Math.max(...seq)).toBeLessThanOrEqual(999_999);
+    expect(new Set(seq).size).toBe(seq.length);
+    const byIf = new Map<string, number[]>();
+    list.forEach((r, i) => {
+      byIf.set(field(r, 'interface'), [...(byIf.get(field(r, 'interface')) ?? []), seq[i]!]);
+    });
+    for (const s of byIf.values()) expect(s).toEqual([...s].sort((a, b) => a - b));
+  });
+
+  it('still conforms to the models and enforces exactly the policy', () => {
+    expect(checkConfig(xml, models)).toEqual([]);
+    expect(proveEquivalence(networkModel(site))).toEqual([]);
   });
 });
