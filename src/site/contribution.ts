@@ -68,6 +68,8 @@ export type SiteSlices = Pick<
 /** A layer's part of the Site; the resolver only orders, allocates and assembles. All pure. */
 export interface SiteContribution {
   hosts?(ctx: PlanContext): Ordered<HostRequest>[];
+  /** Roles this layer gives hosts that other layers contribute (an agent on every capable host), by host name. */
+  hostRoles?(ctx: HostsContext): Map<string, HostRole[]>;
   vips?(ctx: HostsContext): VipRequest[];
   pools?(ctx: HostsContext): LbPool[];
   services?(ctx: ServicesContext): Ordered<Service>[];

@@ -73,6 +73,13 @@ export function resolve(
   const ctx = planContext(spec, vlans);
 
   const requests = hostRequests(ctx, contributions);
+  const hasRole = (role: HostRole) => requests.some((r) => r.roles.includes(role));
+  for (const c of contributions) {
+    for (const [name, roles] of c.hostRoles?.({ ...ctx, requests, hasRole }) ?? []) {
+      const host = requests.find((r) => r.name === name);
+      if (host) host.roles = [...host.roles, ...roles.filter((r) => !host.roles.includes(r))];
+    }
+  }
   const firewall = requests.find((r) => r.roles.includes('firewall'));
   if (!firewall) throw new Error('resolve: no layer contributed the firewall host');
   const vms = requests.filter((r) => r.kind === 'vm');
@@ -100,11 +107,7 @@ export function resolve(
     book,
   );
 
-  const hostsCtx = {
-    ...ctx,
-    requests,
-    hasRole: (role: HostRole) => requests.some((r) => r.roles.includes(role)),
-  };
+  const hostsCtx = { ...ctx, requests, hasRole };
   const vipRequests = contributions.flatMap((c) => c.vips?.(hostsCtx) ?? []);
   const vipPools = new Map(vlans.map((v) => [v.name, new RangePool(v, v.vipRange, 'VIP')]));
   const vipAddr = allocateAddresses(

@@ -1,4 +1,4 @@
-// Site-wide internal rules that need the resolved Site: capacity of the Proxmox nodes.
+// Site-wide internal rules that need the resolved Site: capacity of the Proxmox nodes, least privilege of flows.
 import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { HOST_RESERVED_GB } from './allocate.ts';
 import type { Host, Site } from './types.ts';
@@ -25,6 +25,36 @@ export function capacityRule(site: Site): Diagnostic[] {
   return out;
 }
 
+/**
+ * Least privilege: an infrastructure service consumed by a whole VLAN opens its ports to every device there,
+ * a guest phone included. Management and same-VLAN consumers are fine (the one administers everything, the
+ * other never crosses the firewall); any other whole-VLAN consumer must say `because`, or name hosts or roles.
+ */
+export function vlanWideSourceRule(site: Site): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const mgmt = new Set(site.vlans.filter((v) => v.purpose === 'management').map((v) => v.name));
+  const vlanOf = new Map<string, string>([
+    ...site.hosts.map((h) => [h.name, h.vlan] as const),
+    ...site.vips.map((v) => [v.name, v.vlan] as const),
+  ]);
+  for (const s of site.services) {
+    if (s.kind !== 'infra') continue;
+    const homes = new Set(s.hosts.map((h) => vlanOf.get(h)));
+    for (const c of s.consumers) {
+      if (c.kind !== 'vlan' || c.because || mgmt.has(c.vlan)) continue;
+      if (homes.size === 1 && homes.has(c.vlan)) continue;
+      out.push({
+        code: 'site/vlan-wide-source',
+        severity: 'warning',
+        message: `every device on VLAN ${c.vlan} may reach ${s.name} (${s.ports.map((p) => `${p.protocol} ${p.port}`).join(', ')}) where specific hosts would do`,
+        location: { file: 'beelab.yaml' },
+        hint: 'name the hosts or roles that need it as consumers, or say why the whole VLAN does (`because`)',
+      });
+    }
+  }
+  return out;
+}
+
 export function siteRules(site: Site): Diagnostic[] {
-  return [...capacityRule(site)];
+  return [...capacityRule(site), ...vlanWideSourceRule(site)];
 }

@@ -40,7 +40,9 @@ export type HostRole =
   | 'grafana'
   | 'ai'
   | `ai_${AiRole}`
-  | 'watchdog';
+  | 'watchdog'
+  /** Runs a Wazuh agent that reports to the manager (given by the security layer to every capable host). */
+  | 'wazuh_agent';
 
 /** What a host is, physically. */
 export type HostKind = 'physical' | 'vm' | 'mac' | 'pi' | 'appliance';
@@ -165,7 +167,11 @@ export interface Service {
 
 /** A source or destination of a flow. */
 export type Endpoint =
-  | { kind: 'vlan'; vlan: string }
+  /**
+   * Every device of a VLAN. Least privilege wants hosts or roles; a whole-VLAN consumer of an infrastructure
+   * service other than management says `because` (the check rule site/vlan-wide-source flags it otherwise).
+   */
+  | { kind: 'vlan'; vlan: string; because?: string }
   | { kind: 'host'; host: string }
   | { kind: 'vip'; vip: string }
   | { kind: 'role'; role: HostRole }

@@ -53,7 +53,7 @@ export const aiSite: SiteContribution = {
     );
   },
 
-  services({ spec, withRole, vlanOf, mgmt, monitor }) {
+  services({ spec, withRole, mgmt, monitor }) {
     const out: Ordered<Service>[] = [];
     const gatewayHost = gatewayHostOf(withRole);
     const nodes = spec.ai?.nodes ?? [];
@@ -77,10 +77,9 @@ export const aiSite: SiteContribution = {
     }
     if (gatewayHost) {
       const consumers: Endpoint[] = [mgmt, { kind: 'tailnet' }];
-      for (const p of ['servers', 'devops'] as const) {
-        const v = vlanOf(p);
-        if (v && v !== mgmt.vlan) consumers.push({ kind: 'vlan', vlan: v });
-      }
+      // What calls the gateway: compose apps, CI jobs in the DevOps cluster, the production cluster's apps.
+      for (const role of ['docker', 'k3s', 'talos_worker'] as const)
+        if (withRole(role).length > 0) consumers.push({ kind: 'role', role });
       consumers.push(monitor);
       out.push(
         service(75, {

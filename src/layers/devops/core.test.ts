@@ -159,7 +159,9 @@ describe('docs', () => {
       .split('\n')
       .filter((l) => l.startsWith('| '));
     expect(flowRows.length - 1).toBe(site.flows.length);
-    expect(md).toContain('| VLAN servers | nfs | `pve1` (mgmt) | tcp/2049 | NFS export of the tank pool |');
+    expect(md).toContain(
+      '| role `docker` (apps) | nfs | `pve1` (mgmt) | tcp/2049 | NFS export of the tank pool |',
+    );
     // Prometheus (servers) scrapes node_exporter on the management hosts; the honeypot VLAN reaches only DNS.
     const row = (zone: string) => matrix.split('\n').find((l) => l.startsWith(`| **${zone}** |`))!;
     expect(row('servers').split(' | ')[1]).toContain('node-exporter');

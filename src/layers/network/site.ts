@@ -39,7 +39,11 @@ export const networkSite: SiteContribution = {
         description: 'DNS resolver for every VLAN',
         hosts: withRole('firewall'),
         ports: [udp('dns', 53), tcp('dns-tcp', 53)],
-        consumers: vlans.map((v) => ({ kind: 'vlan', vlan: v.name })),
+        consumers: vlans.map((v) => ({
+          kind: 'vlan',
+          vlan: v.name,
+          because: 'every device resolves names through its gateway',
+        })),
         health: { port: 'dns-tcp' },
       }),
     ];

@@ -146,7 +146,7 @@ export const orchestrationSite: SiteContribution = {
     const { withRole, vlanOf, mgmt, monitor } = ctx;
     const out: Ordered<Service>[] = [];
     if (withRole('talos_controlplane').length > 0) {
-      const devops = vlanOf('devops');
+      const hasK3s = withRole('k3s').length > 0;
       out.push(
         service(40, {
           name: 'talos-api',
@@ -165,7 +165,8 @@ export const orchestrationSite: SiteContribution = {
           description: 'Kubernetes API of the production (Talos) cluster, on its VIP',
           hosts: ['talos-api'],
           ports: [tcp('https', 6443)],
-          consumers: [mgmt, ...(devops ? [{ kind: 'vlan', vlan: devops } as const] : []), monitor],
+          // The DevOps cluster deploys to production; nothing else outside management needs its API.
+          consumers: [mgmt, ...(hasK3s ? [{ kind: 'role', role: 'k3s' } as const] : []), monitor],
           health: { port: 'https', path: '/readyz', scheme: 'https', expect: 401 },
         }),
       );
@@ -221,7 +222,8 @@ function appServices({
   const proxyHost = withRole('reverse_proxy')[0];
   const clients: Endpoint[] = [mgmt];
   const clientVlan = vlanOf('clients');
-  if (clientVlan) clients.push({ kind: 'vlan', vlan: clientVlan });
+  if (clientVlan)
+    clients.push({ kind: 'vlan', vlan: clientVlan, because: 'people use the apps from their devices' });
   clients.push({ kind: 'tailnet' });
   const apps: Ordered<Service>[] = [];
   for (const e of entries) {

@@ -52,7 +52,7 @@ export const physicalSite: SiteContribution = {
     });
   },
 
-  services({ spec, withRole, vlanOf, mgmt, monitor }) {
+  services({ spec, withRole, mgmt, monitor }) {
     const pve = withRole('pve');
     const out: Ordered<Service>[] = [];
     if (pve.length > 0) {
@@ -72,7 +72,6 @@ export const physicalSite: SiteContribution = {
     }
     const pool = spec.storage?.pool ?? DEFAULTS.storage.pool;
     if (spec.storage?.nfs && pve.length > 0) {
-      const servers = vlanOf('servers');
       out.push(
         service(30, {
           name: 'nfs',
@@ -81,7 +80,10 @@ export const physicalSite: SiteContribution = {
           description: `NFS export of the ${pool} pool`,
           hosts: withRole('pve_primary'),
           ports: [tcp('nfs', 2049)],
-          consumers: servers ? [{ kind: 'vlan', vlan: servers }] : [],
+          // The VMs that keep data on the pool: compose apps and the production cluster's volumes.
+          consumers: (['docker', 'talos_worker'] as const)
+            .filter((role) => withRole(role).length > 0)
+            .map((role) => ({ kind: 'role', role })),
           health: { port: 'nfs' },
           volumes: [`/${pool}`],
         }),

@@ -8,9 +8,37 @@ import {
   tcp,
   vmRequest,
 } from '../../site/contribution.ts';
-import type { Service } from '../../site/types.ts';
+import type { Host, HostRole, Service } from '../../site/types.ts';
+
+/** Operating systems a Wazuh agent runs on (Talos has no packages, VyOS and plugs none we install). */
+const AGENT_OS: ReadonlySet<Host['os']> = new Set([
+  'debian',
+  'proxmox-ve',
+  'proxmox-backup',
+  'macos',
+  'raspberry-pi-os',
+  'opnsense',
+  'pfsense',
+]);
 
 export const securitySite: SiteContribution = {
+  /**
+   * Every host that can run the Wazuh agent gets role wazuh_agent when the site has a manager: the agent
+   * ports then open from exactly those hosts. Not the manager itself, not the honeypot (its VLAN reaches
+   * nothing internal), not plugs and KVMs.
+   */
+  hostRoles({ requests, hasRole }) {
+    const out = new Map<string, HostRole[]>();
+    if (!hasRole('wazuh_manager')) return out;
+    for (const h of requests) {
+      const appliance = h.kind === 'appliance' && !h.roles.includes('firewall');
+      if (appliance || !AGENT_OS.has(h.os)) continue;
+      if (h.roles.includes('wazuh_manager') || h.roles.includes('honeypot')) continue;
+      out.set(h.name, ['wazuh_agent']);
+    }
+    return out;
+  },
+
   hosts({ spec, vlans, vlanFor, hypervisors }) {
     if (!hypervisors) return [];
     const out: Ordered<HostRequest>[] = [];
@@ -48,7 +76,7 @@ export const securitySite: SiteContribution = {
     return out;
   },
 
-  services({ withRole, vlans, mgmt }) {
+  services({ withRole, mgmt }) {
     const out: Ordered<Service>[] = [];
     const wazuh = withRole('wazuh_manager');
     if (wazuh.length > 0) {
@@ -57,14 +85,22 @@ export const securitySite: SiteContribution = {
           name: 'wazuh-manager',
           kind: 'infra',
           layer: 'security',
-          description: 'Wazuh manager: agents on every host report to it',
+          description: 'Wazuh manager: the agent on every capable host enrolls and reports to it',
           hosts: wazuh,
-          ports: [tcp('agents', 1514), tcp('enrollment', 1515), tcp('api', 55000)],
-          consumers: vlans
-            .filter((v) => v.purpose !== 'security')
-            .map((v) => ({ kind: 'vlan', vlan: v.name })),
+          ports: [tcp('agents', 1514), tcp('enrollment', 1515)],
+          consumers: withRole('wazuh_agent').length > 0 ? [{ kind: 'role', role: 'wazuh_agent' }] : [],
           health: { port: 'agents' },
           volumes: ['/var/ossec'],
+        }),
+        service(60, {
+          name: 'wazuh-api',
+          kind: 'infra',
+          layer: 'security',
+          description: 'Wazuh manager API (dashboard, administration): management only',
+          hosts: wazuh,
+          ports: [tcp('api', 55000)],
+          consumers: [mgmt],
+          health: { port: 'api', path: '/', scheme: 'https', expect: 401 },
         }),
       );
     }
