@@ -1,13 +1,15 @@
 // Loads a site directory: beelab.yaml (validated, positions kept) and beelab.lock.yaml → the resolved Site.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { type Diagnostic, formatDiagnostic } from '../kernel/diagnostic.ts';
 import { resolveSite } from '../layers/index.ts';
-import { type Lock, lockSchema } from '../site/lock.ts';
+import { type Lock, lockConflicts, lockSchema } from '../site/lock.ts';
 import type { Site } from '../site/types.ts';
 import type { Spec } from '../spec/schema.ts';
+import { MANIFEST_PATH } from '../tree/manifest.ts';
 import { LOCK_FILE, SPEC_FILE } from './files.ts';
 import { parseSiteSpec } from './spec.ts';
 
@@ -62,7 +64,15 @@ export function assertValid(diagnostics: Diagnostic[], file: string): void {
   );
 }
 
-export async function loadProject(dir: string): Promise<Project> {
+/** How much a caller lets loading change the lock. */
+export interface LoadOptions {
+  /** Allocate afresh although this directory was rendered before and its lock is missing. */
+  newLock?: boolean;
+  /** Accept a lock whose values conflict (two keys with one value) and let the allocator repair it. */
+  repairLock?: boolean;
+}
+
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
   const specPath = join(dir, SPEC_FILE);
   const text = await readOptional(specPath);
   if (text === undefined) {
@@ -71,15 +81,36 @@ export async function loadProject(dir: string): Promise<Project> {
   const parsed = parseSiteSpec(text, SPEC_FILE);
   assertValid(parsed.diagnostics, SPEC_FILE);
   const lockText = await readOptional(join(dir, LOCK_FILE));
+  if (lockText === undefined && !options.newLock && existsSync(join(dir, MANIFEST_PATH))) {
+    throw new UserError(
+      `${LOCK_FILE} is missing, but ${dir} was rendered before (${MANIFEST_PATH} exists): every address, VM id, MAC and interface would be allocated afresh and may move`,
+      [`  hint: restore it (git checkout ${LOCK_FILE}); to allocate anew on purpose, pass --new-lock`],
+    );
+  }
   const old = lockText === undefined ? undefined : parseLock(lockText);
-  const { site, lock } = resolveSite(parsed.spec!, old);
+  const conflicts = old ? lockConflicts(old) : [];
+  if (conflicts.length > 0 && !options.repairLock) {
+    throw new UserError(`${LOCK_FILE} holds ${conflicts.length} conflicting allocation(s)`, [
+      ...conflicts.map((c) => `  ${c}`),
+      `  hint: restore it from git; or pass --repair-lock to keep the first key's value and allocate the others anew (each change is listed)`,
+    ]);
+  }
+  const { site, lock, lockChanges } = resolveSite(parsed.spec!, old);
+  // A value the lock held that this resolve moved is never silent: a host changed VLAN, or the lock was damaged.
+  const moved: Diagnostic[] = lockChanges.map((c) => ({
+    code: 'lock/changed',
+    severity: 'warning',
+    message: `${LOCK_FILE} ${c.table} ${c.key}: ${c.from} → ${c.to} (the locked value no longer fits, e.g. outside its VLAN or taken)`,
+    location: { file: LOCK_FILE },
+    hint: 'expected if you moved it in beelab.yaml; otherwise restore the lock from git before rendering',
+  }));
   return {
     dir,
     spec: parsed.spec!,
     site,
     lock,
     ...(lockText !== undefined ? { lockText } : {}),
-    warnings: parsed.diagnostics,
+    warnings: [...parsed.diagnostics, ...moved],
   };
 }
 

@@ -7,10 +7,10 @@ import { toYaml } from '../tree/serialize/index.ts';
 import type { WritePlan } from '../tree/write-plan.ts';
 import { planTree, type WriteResult, writeTree } from '../tree/writer.ts';
 import { LOCK_FILE } from './files.ts';
-import { loadProject, type Project } from './load.ts';
+import { type LoadOptions, loadProject, type Project } from './load.ts';
 import { renderSite } from './render-site.ts';
 
-export interface RenderOptions {
+export interface RenderOptions extends LoadOptions {
   /** Overwrite hand-edited generated files (each backed up first). */
   force?: boolean;
   /** Plan only: write nothing, not even the lock. */
@@ -33,7 +33,7 @@ export function serializeLock(lock: Lock): string {
 }
 
 export async function renderProject(dir: string, options: RenderOptions = {}): Promise<RenderOutcome> {
-  const project = await loadProject(dir);
+  const project = await loadProject(dir, options);
   const tree = renderSite(project.site);
   const lockText = serializeLock(project.lock);
   const lockChanged = lockText !== project.lockText;

@@ -13,7 +13,7 @@ function withNodes(base: Spec, nodes: NodeSpec[]): Spec {
 /** Every allocation of the lock as flat `table/key → value` pairs. */
 function flat(lock: Lock): Map<string, string> {
   const out = new Map<string, string>();
-  for (const t of ['subnets', 'addresses', 'vmids', 'macs', 'placements'] as const) {
+  for (const t of ['subnets', 'addresses', 'vmids', 'macs', 'placements', 'interfaces'] as const) {
     for (const [k, v] of Object.entries(lock[t])) out.set(`${t}:${k}`, String(v));
   }
   return out;

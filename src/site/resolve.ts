@@ -15,7 +15,7 @@ import type {
   SiteSlices,
 } from './contribution.ts';
 import { buildFlows } from './flows.ts';
-import { type Lock, LockBook } from './lock.ts';
+import { type Lock, LockBook, type LockChange } from './lock.ts';
 import type { Host, HostRole, Site, Vip, Vlan } from './types.ts';
 import { resolveVlans, vlanFor } from './vlans.ts';
 
@@ -23,6 +23,8 @@ export interface Resolved {
   site: Site;
   /** The lock to write back: every allocation of this Site, and nothing else. */
   lock: Lock;
+  /** Allocations the previous lock held with another value (a host moved VLAN, or the lock was damaged). */
+  lockChanges: LockChange[];
 }
 
 /** Stable sort by `order`; equal orders keep the order they were contributed in (registry order). */
@@ -189,7 +191,7 @@ export function resolve(
     flows,
     ...(slices as SiteSlices),
   };
-  return { site, lock: book.result() };
+  return { site, lock: book.result(), lockChanges: book.changes() };
 }
 
 /** Every required slice; `ups` is optional (a site without a UPS has none). */

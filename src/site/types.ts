@@ -66,6 +66,11 @@ export interface Vlan {
   /** Range for load-balancer pools (MetalLB / Cilium LB-IPAM), inclusive; absent on small subnets. */
   poolRange?: [string, string];
   dhcp: boolean;
+  /**
+   * Interface slot on appliance firewalls (opt<N>), locked; absent on the VLAN that is `lan` (the management
+   * VLAN, else the first).
+   */
+  ifSlot?: number;
   /** Egress to the internet allowed ('limited' = logged, web only, for the honeypot VLAN). */
   internet: 'yes' | 'no' | 'limited';
 }

@@ -76,6 +76,7 @@ export function resolveVlans(specVlans: VlanSpec[], supernet: Net, book: LockBoo
     chosen.set(v.name, net);
     taken.push(net);
   }
+  const slots = interfaceSlots(specVlans, book);
   return specVlans.map((v) => {
     const net = chosen.get(v.name)!;
     const cidr = formatNet(net);
@@ -91,9 +92,39 @@ export function resolveVlans(specVlans: VlanSpec[], supernet: Net, book: LockBoo
       prefix: net.prefix,
       dhcp,
       internet,
+      ...(slots.has(v.name) ? { ifSlot: slots.get(v.name)! } : {}),
       ...layout(net, dhcp),
     };
   });
+}
+
+/**
+ * Interface slots for every VLAN but the `lan` one (management, else the first): locked slots kept, new VLANs
+ * the lowest slot the old lock does not hold, so adding or removing a VLAN never renumbers another's opt<N>.
+ */
+function interfaceSlots(specVlans: VlanSpec[], book: LockBook): Map<string, number> {
+  const lan = specVlans.find((v) => v.purpose === 'management') ?? specVlans[0];
+  const others = specVlans.filter((v) => v !== lan);
+  const out = new Map<string, number>();
+  const used = new Set<number>();
+  for (const v of others) {
+    const locked = book.previous('interfaces', `vlan/${v.name}`);
+    if (locked !== undefined && !used.has(locked)) {
+      out.set(v.name, locked);
+      used.add(locked);
+    }
+  }
+  // A removed VLAN's slot stays reserved while the old lock names it: the firewall still has that interface.
+  const reserved = new Set([...used, ...book.previousValues('interfaces')]);
+  let next = 1;
+  for (const v of others) {
+    if (out.has(v.name)) continue;
+    while (reserved.has(next)) next++;
+    out.set(v.name, next);
+    reserved.add(next);
+  }
+  for (const [name, slot] of out) book.record('interfaces', `vlan/${name}`, slot);
+  return out;
 }
 
 /** A /24 for the VLAN: the one whose third octet is the VLAN id when that is free, else the first free. */

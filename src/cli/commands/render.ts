@@ -1,5 +1,14 @@
 // `beelab render [dir]`: write the generated repository, only what changed, never over a hand edit.
+
+import { printLockChanges } from '../lock-changes.ts';
 import type { DefineCommand } from './index.ts';
+
+interface RenderFlags {
+  force?: boolean;
+  json?: boolean;
+  newLock?: boolean;
+  repairLock?: boolean;
+}
 
 export const defineRender: DefineCommand = (program) => {
   program
@@ -12,15 +21,28 @@ export const defineRender: DefineCommand = (program) => {
       '--force',
       'overwrite generated files edited by hand (each is backed up to <file>.beelab-backup first)',
     )
+    .option(
+      '--new-lock',
+      'allocate every address anew although the lock is missing from a rendered directory',
+    )
+    .option(
+      '--repair-lock',
+      'accept a lock with conflicting values and re-allocate them (each change is listed)',
+    )
     .option('--json', 'print the plan that was carried out as JSON')
     .addHelpText(
       'after',
       '\nExample:\n  beelab render my-lab\n  beelab render my-lab --force   # after reviewing `beelab plan my-lab`',
     )
-    .action(async (dir: string, opts: { force?: boolean; json?: boolean }) => {
+    .action(async (dir: string, opts: RenderFlags) => {
       const { renderProject } = await import('../../project/render.ts');
       const { formatPlan } = await import('../../tree/format-plan.ts');
-      const out = await renderProject(dir, { force: opts.force ?? false });
+      const out = await renderProject(dir, {
+        force: opts.force ?? false,
+        newLock: opts.newLock ?? false,
+        repairLock: opts.repairLock ?? false,
+      });
+      printLockChanges(out.project.warnings);
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify({ entries: out.plan.entries, lockChanged: out.lockChanged }, null, 2)}\n`,

@@ -14,8 +14,8 @@ export interface Assignment {
 }
 
 /**
- * The management VLAN becomes `lan` (it gets the anti-lockout rule), the other VLANs opt1.. in Site order, the
- * uplink `wan`. `vlanDevice` names the VLAN device for a tag (OPNsense `vlan0.<tag>`, pfSense `<trunk>.<tag>`).
+ * The management VLAN becomes `lan` (it gets the anti-lockout rule), the other VLANs opt<N> by their locked
+ * interface slot (beelab.lock.yaml `interfaces`, so a removed VLAN never renumbers the others), the uplink `wan`. `vlanDevice` names the VLAN device for a tag (OPNsense `vlan0.<tag>`, pfSense `<trunk>.<tag>`).
  */
 export function assignInterfaces(
   policy: Policy,
@@ -29,7 +29,8 @@ export function assignInterfaces(
   if (wan) out.push({ zone: wan, key: 'wan', device: wanDevice, descr: 'wan' });
   let opt = 0;
   for (const z of vlans) {
-    const key = z === lan ? 'lan' : `opt${++opt}`;
+    // A zone without a slot (a hand-built policy in tests) falls back to list order.
+    const key = z === lan ? 'lan' : `opt${z.ifSlot ?? ++opt}`;
     out.push({ zone: z, key, device: vlanDevice(z.tag!), descr: z.name.replace(/-/g, '_') });
   }
   return out;

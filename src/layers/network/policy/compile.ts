@@ -29,6 +29,7 @@ function zoneOf(v: Vlan): Zone {
     prefix: v.prefix,
     purpose: v.purpose,
     internet: v.internet,
+    ...(v.ifSlot !== undefined ? { ifSlot: v.ifSlot } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export interface Zone {
   purpose?: string;
   /** Egress to the internet: yes, no, or limited (logged, web only). */
   internet: 'yes' | 'no' | 'limited';
+  /** VLAN only: the locked interface slot (opt<N> on the pf firewalls); absent on the `lan` VLAN. */
+  ifSlot?: number;
 }
 
 /** Names a VLAN may not take because the policy gives them a meaning. */
