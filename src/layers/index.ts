@@ -1,5 +1,6 @@
 // The registry of layers, in the order of the README's map; adding a layer is one folder and one line here.
 import type { Lock } from '../site/lock.ts';
+import { ownSite } from '../site/own.ts';
 import { type Resolved, resolve } from '../site/resolve.ts';
 import type { Spec } from '../spec/schema.ts';
 import { aiLayer } from './ai/index.ts';
@@ -23,8 +24,8 @@ export const layers: readonly LayerModule[] = [
   securityLayer,
 ];
 
-/** Every layer's contribution to the Site, in registry order. */
-export const siteContributions = layers.flatMap((l) => (l.site ? [l.site] : []));
+/** Every layer's contribution to the Site, in registry order, then the user's own devices, services and flows. */
+export const siteContributions = [...layers.flatMap((l) => (l.site ? [l.site] : [])), ownSite];
 
 /** resolve() with every registered layer contributing its part of the Site. */
 export function resolveSite(spec: Spec, lock?: Lock): Resolved {

@@ -1,6 +1,6 @@
 // What a layer contributes to the Site: its hosts and VMs, VIPs, pools, services and its slice of the Site.
 import type { Spec } from '../spec/schema.ts';
-import type { Endpoint, Host, HostRole, LbPool, Port, Service, Site, Vlan } from './types.ts';
+import type { Endpoint, Flow, Host, HostRole, LbPool, Port, Service, Site, Vlan } from './types.ts';
 
 /**
  * Where a contribution stands in the Site's lists: lower first, ties in registry order. Order is part of
@@ -74,6 +74,8 @@ export interface SiteContribution {
   pools?(ctx: HostsContext): LbPool[];
   services?(ctx: ServicesContext): Ordered<Service>[];
   slice?(ctx: ResolvedContext & Pick<Site, 'vips' | 'pools' | 'services'>): Partial<SiteSlices>;
+  /** Flows no service declares (the user's own `flows`); service flows are derived from consumers. */
+  flows?(ctx: ResolvedContext & Pick<Site, 'vips' | 'services'>): Flow[];
 }
 
 export const tcp = (name: string, port: number): Port => ({ name, port, protocol: 'tcp' });

@@ -27,28 +27,44 @@ describe('lockConflicts', () => {
   it.each([
     [
       'an address held by two hosts',
-      (l: Lock) => (l.addresses['host/b'] = '10.20.10.5'),
+      (l: Lock): void => {
+        l.addresses['host/b'] = '10.20.10.5';
+      },
       'addresses: host/a and host/b both hold 10.20.10.5',
     ],
     [
       'a host and a VIP on one address',
-      (l: Lock) => (l.addresses['vip/x'] = '10.20.10.6'),
+      (l: Lock): void => {
+        l.addresses['vip/x'] = '10.20.10.6';
+      },
       'addresses: host/b and vip/x both hold 10.20.10.6',
     ],
-    ['one VM id for two VMs', (l: Lock) => (l.vmids['vm/b'] = 100), 'vmids: vm/a and vm/b both hold 100'],
+    [
+      'one VM id for two VMs',
+      (l: Lock): void => {
+        l.vmids['vm/b'] = 100;
+      },
+      'vmids: vm/a and vm/b both hold 100',
+    ],
     [
       'one MAC for two VMs',
-      (l: Lock) => (l.macs['vm/b'] = 'bc:24:11:00:00:01'),
+      (l: Lock): void => {
+        l.macs['vm/b'] = 'bc:24:11:00:00:01';
+      },
       'macs: vm/a and vm/b both hold bc:24:11:00:00:01',
     ],
     [
       'one subnet for two VLANs',
-      (l: Lock) => (l.subnets['vlan/b'] = '10.20.10.0/24'),
+      (l: Lock): void => {
+        l.subnets['vlan/b'] = '10.20.10.0/24';
+      },
       'subnets: vlan/a and vlan/b both hold 10.20.10.0/24',
     ],
     [
       'one interface slot for two VLANs',
-      (l: Lock) => (l.interfaces['vlan/c'] = 1),
+      (l: Lock): void => {
+        l.interfaces['vlan/c'] = 1;
+      },
       'interfaces: vlan/b and vlan/c both hold 1',
     ],
   ] as const)('reports %s', (_what, damage, expected) => {

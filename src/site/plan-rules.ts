@@ -7,6 +7,7 @@ import type { Finding, RuleContext, SpecPlan, SpecRule, SpecRuleOptions } from '
 import type { Spec } from '../spec/schema.ts';
 import type { SiteContribution } from './contribution.ts';
 import { LockBook } from './lock.ts';
+import { ownRules } from './own-rules.ts';
 import { hostRequests, planContext } from './resolve.ts';
 import type { Vlan } from './types.ts';
 import { resolveVlans } from './vlans.ts';
@@ -40,7 +41,10 @@ export function specPlan(contributions: readonly SiteContribution[], spec: Spec)
 
 /** What the spec's rule runner needs from the layers: their plan and the rules over it. */
 export function planRuleOptions(contributions: readonly SiteContribution[]): SpecRuleOptions {
-  const rules: SpecRule[] = [(ctx) => capacityAndAddressRules(contributions, ctx)];
+  const rules: SpecRule[] = [
+    (ctx) => capacityAndAddressRules(contributions, ctx),
+    (ctx) => ownRules(ctx, contributions),
+  ];
   return { plan: (spec) => specPlan(contributions, spec), extraRules: rules };
 }
 

@@ -166,7 +166,10 @@ export function resolve(
         }) ?? [],
     ),
   );
-  const flows = buildFlows(services, vips);
+  const flows = [
+    ...buildFlows(services, vips),
+    ...contributions.flatMap((c) => c.flows?.({ ...resolvedCtx, vips, services }) ?? []),
+  ];
   const slices: Partial<SiteSlices> = {};
   for (const c of contributions) Object.assign(slices, c.slice?.({ ...resolvedCtx, vips, pools, services }));
   const missing = SLICE_KEYS.filter((k) => !(k in slices));

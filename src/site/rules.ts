@@ -38,7 +38,7 @@ export function vlanWideSourceRule(site: Site): Diagnostic[] {
     ...site.vips.map((v) => [v.name, v.vlan] as const),
   ]);
   for (const s of site.services) {
-    if (s.kind !== 'infra') continue;
+    if (s.kind === 'app') continue;
     const homes = new Set(s.hosts.map((h) => vlanOf.get(h)));
     for (const c of s.consumers) {
       if (c.kind !== 'vlan' || c.because || mgmt.has(c.vlan)) continue;

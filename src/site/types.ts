@@ -42,7 +42,9 @@ export type HostRole =
   | `ai_${AiRole}`
   | 'watchdog'
   /** Runs a Wazuh agent that reports to the manager (given by the security layer to every capable host). */
-  | 'wazuh_agent';
+  | 'wazuh_agent'
+  /** A device of the user's that Beelab does not manage (beelab.yaml `devices`). */
+  | 'device';
 
 /** What a host is, physically. */
 export type HostKind = 'physical' | 'vm' | 'mac' | 'pi' | 'appliance';
@@ -109,7 +111,9 @@ export interface Host {
     | 'raspberry-pi-os'
     | 'opnsense'
     | 'pfsense'
-    | 'vyos';
+    | 'vyos'
+    /** A device Beelab does not manage (a NAS, a printer): addressed and firewalled, never configured. */
+    | 'other';
   /** VMs only: Proxmox VE node it runs on, and its VM id. */
   vm?: { node: string; vmid: number; cores: number; memoryGb: number; diskGb: number };
   /** Node role from the spec (physical nodes). */
@@ -145,7 +149,8 @@ export interface Port {
 /** One entry of the service catalog, placed on hosts: the one source every layer reads. */
 export interface Service {
   name: string;
-  kind: 'infra' | 'app';
+  /** infra: a layer's; app: from the app catalog; own: declared in beelab.yaml `services`. */
+  kind: 'infra' | 'app' | 'own';
   /** Layer that owns the service. */
   layer: string;
   description: string;

@@ -1,6 +1,7 @@
 // The zod schema of beelab.yaml: the single source of truth for its types, its JSON Schema and its validation.
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.ts';
+import { deviceSchema, ownFlowSchema, ownServiceSchema } from './own.ts';
 import { type Check, checkDriveId, checkNic, checkSshKey } from './fields.ts';
 
 /** A string judged by one of the field checks that init's prompts use too (a refinement: the JSON Schema keeps its pattern). */
@@ -311,6 +312,9 @@ export const specSchema = z
       })
       .optional(),
     watchdogs: z.array(watchdog).optional().describe('Raspberry Pi watchdogs. Default: from tier.'),
+    devices: z.array(deviceSchema).optional().describe('Your devices that Beelab does not manage.'),
+    services: z.array(ownServiceSchema).optional().describe('Your own services, beside the catalog.'),
+    flows: z.array(ownFlowSchema).optional().describe('Traffic between your things that no service declares.'),
   })
   .describe('Beelab site definition: everything the stack is rebuilt from.');
 

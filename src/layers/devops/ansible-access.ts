@@ -29,6 +29,8 @@ export function ansibleAccess(host: Host): AnsibleAccess {
       return { ssh: true, user: 'pi' };
     case 'macos':
       return { ssh: true, user: 'admin' };
+    case 'other':
+      return { ssh: false, managedBy: 'not managed by Beelab (a device of yours)' };
     case 'debian':
       // PiKVM runs Arch-based PiKVM OS with root SSH; everything else Debian uses the cloud-init user.
       return { ssh: true, user: host.roles.includes('pikvm') ? 'root' : 'debian' };
