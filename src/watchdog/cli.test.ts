@@ -29,7 +29,7 @@ describe('beelab watchdog', () => {
     );
     const r = await cli('--config', file, '--check');
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`${file}:4:13 targets[0].probes: Too small`);
+    expect(r.stderr).toContain(`${file}:4:13: targets[0].probes: Too small`);
   });
 
   it('--reset forgets one target (or all) in the state file', async () => {
@@ -64,7 +64,7 @@ describe('beelab watchdog', () => {
     writeFileSync(
       file,
       `stateFile: ${join(dir, 'run-state.json')}\nselfCheck: { probes: [{ kind: icmp, host: 127.0.0.1 }] }\n` +
-        `metrics: { listen: "127.0.0.1:${port}" }\ndefaults: { interval: 200ms, timeout: 200ms }\n` +
+        `metrics: { listen: "127.0.0.1:${port}" }\ndefaults: { interval: 1s, timeout: 500ms }\n` +
         `targets:\n  - { name: self, probes: [{ kind: tcp, host: 127.0.0.1, port: ${port} }] }\n`,
     );
     const proc = execa('node', ['bin/beelab.mjs', 'watchdog', '--config', file], {

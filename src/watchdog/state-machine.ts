@@ -101,6 +101,15 @@ export function observe(
   return { state: s, events };
 }
 
+/**
+ * The watchdog's own link was lost: failures counted so far say nothing about the target. A failing target
+ * is healthy again as far as we know; a down one stays down but needs failAfter fresh failures to act.
+ */
+export function forgetFailures(state: TargetState): TargetState {
+  if (state.failures === 0) return state;
+  return { ...state, failures: 0, phase: state.phase === 'failing' ? 'healthy' : state.phase };
+}
+
 /** The ladder a target has: restart first when configured, then power; an empty ladder only alerts. */
 export function ladderOf(target: { restart?: unknown; power?: unknown }): Rung[] {
   const ladder: Rung[] = [];

@@ -79,6 +79,7 @@ function harness(
     },
     driverFor: (t) => (t.power ? driver : undefined),
     readFlag: async () => flag,
+    carrier: () => undefined, // no carrier information: the reachability checks alone judge the link
   });
   /** Runs `n` ticks of pve1, one interval apart. */
   const run = async (n: number, target = 'pve1') => {

@@ -11,11 +11,13 @@ import { type ResolvedTarget, resolveTargets } from './load-config.ts';
 import type { Logger } from './logger.ts';
 import { flagCovers, inWindow } from './maintenance.ts';
 import { esc, WatchdogMetrics } from './metrics.ts';
+import { type CarrierReader, OwnLink, sysfsCarrier } from './own-link.ts';
 import { runRestart } from './restart.ts';
 import { withRetries } from './retry.ts';
 import {
   cyclesInWindow,
   decide,
+  forgetFailures,
   giveUp,
   initialState,
   ladderOf,
@@ -41,6 +43,8 @@ export interface WatchdogDeps {
   /** Reads the maintenance flag file (see maintenance.ts). */
   readFlag: () => Promise<string[] | null>;
   metrics?: WatchdogMetrics;
+  /** The local carrier of the watchdog's own link; default from sysfs (selfCheck.interfaces). */
+  carrier?: CarrierReader;
 }
 
 export interface Watchdog {
@@ -105,32 +109,23 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     return saving;
   };
 
-  // One check of the watchdog's own link serves every target for a second: a dead switch fails many
-  // targets at once, and they should not each probe the gateway.
-  let selfCache: { at: number; ok: Promise<boolean> } | undefined;
-  let selfWasOk = true;
-  const selfLinkOk = (): Promise<boolean> => {
-    const now = clock.now();
-    if (selfCache && now - selfCache.at < 1000) return selfCache.ok;
-    const ok = Promise.all(
-      config.selfCheck.probes.map((p) => probe(p, { timeoutMs: config.selfCheck.timeout })),
-    ).then((results) => {
-      const up = results.some((r) => r.state !== 'down');
-      metrics.selfLinkUp = up ? 1 : 0;
-      if (up !== selfWasOk) {
-        if (up) log('info', 'own link back');
-        else {
-          log('warn', 'own link down: target failures are not counted and no action is taken', {
-            references: config.selfCheck.probes.map((p, i) => `${describeProbe(p)}: ${results[i]!.detail}`),
-          });
-        }
+  // The judge of the watchdog's own link (own-link.ts). Whenever the link is lost, every target's count of
+  // failures is forgotten: after the link returns, a target needs failAfter fresh failures.
+  const link = new OwnLink({
+    probes: config.selfCheck.probes,
+    timeout: config.selfCheck.timeout,
+    clock,
+    probe,
+    log,
+    metrics,
+    carrier: deps.carrier ?? sysfsCarrier(config.selfCheck.interfaces),
+    onLost: () => {
+      for (const [name, s] of Object.entries(states)) {
+        states[name] = forgetFailures(s);
+        metrics.failures.set(name, 0);
       }
-      selfWasOk = up;
-      return up;
-    });
-    selfCache = { at: now, ok };
-    return ok;
-  };
+    },
+  });
 
   const inMaintenance = async (t: ResolvedTarget): Promise<string | undefined> => {
     if (flagCovers(await deps.readFlag(), t.name)) return 'maintenance flag file';
@@ -239,6 +234,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     const t = targets.find((x) => x.name === name);
     if (!t) throw new Error(`no target ${name}`);
     checkClockJump();
+    const mark = await link.begin();
     const started = performance.now();
     const results = await Promise.all(t.probes.map((p) => probe(p, { timeoutMs: t.policy.timeout })));
     const passed = results.map((r) => r.state !== 'down');
@@ -251,9 +247,12 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
         results: results.map((r, i) => `${describeProbe(t.probes[i]!)}: ${r.detail}`),
       });
     }
-    // A failure seen while the watchdog itself is cut off says nothing about the target: not counted.
-    if (!ok && !(await selfLinkOk())) {
+    // A failure counts only if the watchdog's own link was up for the whole round; otherwise it says
+    // nothing about the target (and the link's loss has already reset every count).
+    if (!ok && !(await link.heldUp(mark))) {
+      states[t.name] = forgetFailures(states[t.name]!);
       skip(t, 'self-link-down');
+      metrics.failures.set(t.name, 0);
       return;
     }
     const now = clock.now();
@@ -264,7 +263,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     if (decision.act) {
       const why = await inMaintenance(t);
       if (why) skip(t, why === 'maintenance window' ? 'maintenance-window' : 'maintenance-flag');
-      else if (!(await selfLinkOk())) skip(t, 'self-link-down');
+      else if (!(await link.upNow())) skip(t, 'self-link-down');
       else await act(t, decision.rung);
     } else if (decision.reason === 'cap') {
       const g = giveUp(states[t.name]!, now, t.policy);
