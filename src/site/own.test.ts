@@ -39,8 +39,6 @@ flows:
 
 /** The reference build written out, plus the own things; one line per key so rows can point at lines. */
 const text = `${toYaml(tierDefaults('reference'))}${OWN}`;
-const lineOf = (needle: string, from = 0) =>
-  text.split('\n').findIndex((l, i) => i >= from && l.includes(needle)) + 1;
 
 describe('own devices, services and flows', () => {
   const parsed = parseSiteSpec(text);

@@ -1,32 +1,24 @@
 // `beelab plan [dir]`: what render would add, change or remove, per layer, without writing.
 import { ExitError } from '../../errors.ts';
-import { printLockChanges } from '../lock-changes.ts';
+import { type LockFlags, lockFlags, printLockChanges, withLockOptions } from '../lock-changes.ts';
 import type { DefineCommand } from './index.ts';
 
-interface PlanFlags {
+interface PlanFlags extends LockFlags {
   exitCode?: boolean;
   verbose?: boolean;
   json?: boolean;
-  newLock?: boolean;
-  repairLock?: boolean;
 }
 
 export const definePlan: DefineCommand = (program) => {
-  program
-    .command('plan')
-    .description('show the files render would add, change or remove, per layer; writes nothing')
-    .argument('[dir]', 'site directory holding beelab.yaml', '.')
-    .option('--exit-code', 'exit 1 when there are changes (for CI: fail when the committed repo is stale)')
-    .option('-v, --verbose', 'also list unchanged files')
-    .option(
-      '--new-lock',
-      'allocate every address anew although the lock is missing from a rendered directory',
-    )
-    .option(
-      '--repair-lock',
-      'accept a lock with conflicting values and re-allocate them (each change is listed)',
-    )
-    .option('--json', 'print the plan as JSON')
+  withLockOptions(
+    program
+      .command('plan')
+      .description('show the files render would add, change or remove, per layer; writes nothing')
+      .argument('[dir]', 'site directory holding beelab.yaml', '.')
+      .option('--exit-code', 'exit 1 when there are changes (for CI: fail when the committed repo is stale)')
+      .option('-v, --verbose', 'also list unchanged files')
+      .option('--json', 'print the plan as JSON'),
+  )
     .addHelpText('after', '\nExample:\n  beelab plan my-lab\n  beelab plan --exit-code .   # in CI')
     .action(async (dir: string, opts: PlanFlags) => {
       const { renderProject } = await import('../../project/render.ts');
@@ -34,8 +26,7 @@ export const definePlan: DefineCommand = (program) => {
       const { hasChanges } = await import('../../tree/write-plan.ts');
       const out = await renderProject(dir, {
         dryRun: true,
-        newLock: opts.newLock ?? false,
-        repairLock: opts.repairLock ?? false,
+        ...lockFlags(opts),
       });
       printLockChanges(out.project.warnings);
       if (opts.json) {

@@ -1,35 +1,27 @@
 // `beelab render [dir]`: write the generated repository, only what changed, never over a hand edit.
 
-import { printLockChanges } from '../lock-changes.ts';
+import { type LockFlags, lockFlags, printLockChanges, withLockOptions } from '../lock-changes.ts';
 import type { DefineCommand } from './index.ts';
 
-interface RenderFlags {
+interface RenderFlags extends LockFlags {
   force?: boolean;
   json?: boolean;
-  newLock?: boolean;
-  repairLock?: boolean;
 }
 
 export const defineRender: DefineCommand = (program) => {
-  program
-    .command('render')
-    .description(
-      'render beelab.yaml into the repository in DIR: writes only changed files, removes stale ones',
-    )
-    .argument('[dir]', 'site directory holding beelab.yaml', '.')
-    .option(
-      '--force',
-      'overwrite generated files edited by hand (each is backed up to <file>.beelab-backup first)',
-    )
-    .option(
-      '--new-lock',
-      'allocate every address anew although the lock is missing from a rendered directory',
-    )
-    .option(
-      '--repair-lock',
-      'accept a lock with conflicting values and re-allocate them (each change is listed)',
-    )
-    .option('--json', 'print the plan that was carried out as JSON')
+  withLockOptions(
+    program
+      .command('render')
+      .description(
+        'render beelab.yaml into the repository in DIR: writes only changed files, removes stale ones',
+      )
+      .argument('[dir]', 'site directory holding beelab.yaml', '.')
+      .option(
+        '--force',
+        'overwrite generated files edited by hand (each is backed up to <file>.beelab-backup first)',
+      )
+      .option('--json', 'print the plan that was carried out as JSON'),
+  )
     .addHelpText(
       'after',
       '\nExample:\n  beelab render my-lab\n  beelab render my-lab --force   # after reviewing `beelab plan my-lab`',
@@ -39,8 +31,7 @@ export const defineRender: DefineCommand = (program) => {
       const { formatPlan } = await import('../../tree/format-plan.ts');
       const out = await renderProject(dir, {
         force: opts.force ?? false,
-        newLock: opts.newLock ?? false,
-        repairLock: opts.repairLock ?? false,
+        ...lockFlags(opts),
       });
       printLockChanges(out.project.warnings);
       if (opts.json) {
