@@ -164,7 +164,17 @@ describe('decide', () => {
     s = { ...s, failures: 3 };
     expect(decide(s, POWER, now, policy)).toEqual({ act: false, reason: 'cap' });
     const g = giveUp(s, now, policy);
-    expect(g.events).toEqual([{ type: 'gave-up', cycles: 2, windowMs: policy.window }]);
+    expect(g.events).toEqual([
+      {
+        type: 'gave-up',
+        cycles: 2,
+        windowMs: policy.window,
+        attempts: [
+          { at: 10_000, result: 'ok' },
+          { at: 1_010_000, result: 'ok' },
+        ],
+      },
+    ]);
     expect(g.state.phase).toBe('gave-up');
     expect(decide(g.state, POWER, now + 10 * policy.window, policy)).toEqual({
       act: false,
@@ -175,6 +185,22 @@ describe('decide', () => {
     expect(rec.state.phase).toBe('healthy');
     expect(rec.events[0]?.type).toBe('recovered');
     expect(rec.state.cycles).toHaveLength(2);
+  });
+
+  it('gives up as soon as the cap is reached, without waiting out a back-off that cannot lead to a cycle', () => {
+    let s = down().state;
+    s = recordAction(s, 'power', true, 0, policy);
+    s = recordAction(s, 'power', true, 1000, policy);
+    s = { ...s, failures: 3, graceUntil: 0 };
+    expect(s.nextActionAt).toBeGreaterThan(2000);
+    expect(decide(s, POWER, 2000, policy)).toEqual({ act: false, reason: 'cap' });
+  });
+
+  it('a cycle recorded but never answered is "interrupted" after a restart of the watchdog', () => {
+    let s = down().state;
+    s = recordAction(s, 'power', false, 500, policy); // write-ahead, then the process died
+    expect(s.attempts).toEqual([{ at: 500, result: 'pending' }]);
+    expect(resumeState(s, 600, policy).attempts).toEqual([{ at: 500, result: 'interrupted' }]);
   });
 
   it('cycles older than the window no longer count', () => {

@@ -25,6 +25,18 @@ export interface TargetState {
   /** Power-cycle attempts in the current incident; drives the back-off. */
   incidentCycles: number;
   downSince?: number;
+  /** What became of each power-cycle attempt in the window (same times as `cycles`). */
+  attempts?: CycleAttempt[];
+}
+
+/**
+ * pending: recorded before power was touched; interrupted: the watchdog stopped or died before the
+ * driver answered; failed: the driver reported failure (no cycle may have happened); ok: power was cycled.
+ */
+export interface CycleAttempt {
+  at: number;
+  result: 'pending' | 'ok' | 'failed' | 'interrupted';
+  error?: string;
 }
 
 /** A rung of the ladder: a gentle restart, or a power cycle (the only kind the cap counts). */
@@ -33,7 +45,7 @@ export type Rung = 'restart' | 'power';
 export type MachineEvent =
   | { type: 'failed'; failures: number }
   | { type: 'recovered'; downForMs: number }
-  | { type: 'gave-up'; cycles: number; windowMs: number };
+  | { type: 'gave-up'; cycles: number; windowMs: number; attempts: CycleAttempt[] };
 
 export type Decision =
   | { act: true; rung: Rung; index: number }
@@ -56,6 +68,7 @@ export function initialState(now: number, policy: Policy): TargetState {
 export function resumeState(saved: TargetState, now: number, policy: Policy): TargetState {
   return {
     ...saved,
+    attempts: saved.attempts?.map((a) => (a.result === 'pending' ? { ...a, result: 'interrupted' } : a)),
     graceUntil: Math.max(saved.graceUntil, now + policy.bootGrace),
     failures: 0,
     successes: 0,
@@ -133,11 +146,12 @@ export function decide(state: TargetState, ladder: Rung[], now: number, policy: 
   if (inGrace(state, now)) return { act: false, reason: 'grace' };
   // Grace over: a fresh run of failAfter failures is needed before each further rung.
   if (state.failures < policy.failAfter) return { act: false, reason: 'grace' };
-  if (now < state.nextActionAt) return { act: false, reason: 'backoff' };
   const index = Math.min(state.rung, ladder.length - 1);
   const rung = ladder[index]!;
+  // The cap before the back-off: a back-off that can no longer lead to a cycle must not delay giving up.
   if (rung === 'power' && cyclesInWindow(state, now, policy) >= policy.maxCycles)
     return { act: false, reason: 'cap' };
+  if (now < state.nextActionAt) return { act: false, reason: 'backoff' };
   return { act: true, rung, index };
 }
 
@@ -147,9 +161,25 @@ export function giveUp(
   policy: Policy,
 ): { state: TargetState; events: MachineEvent[] } {
   const cycles = cyclesInWindow(state, now, policy);
+  const attempts = (state.attempts ?? []).filter((a) => a.at > now - policy.window);
   return {
     state: { ...state, phase: 'gave-up' },
-    events: [{ type: 'gave-up', cycles, windowMs: policy.window }],
+    events: [{ type: 'gave-up', cycles, windowMs: policy.window, attempts }],
+  };
+}
+
+/** Records how a power-cycle attempt (started at `at`) ended. */
+export function settleAttempt(
+  state: TargetState,
+  at: number,
+  result: CycleAttempt['result'],
+  error?: string,
+): TargetState {
+  return {
+    ...state,
+    attempts: (state.attempts ?? []).map((a) =>
+      a.at === at && a.result === 'pending' ? { at, result, error } : a,
+    ),
   };
 }
 
@@ -182,6 +212,10 @@ export function recordAction(
     return s;
   }
   s.cycles.push(now);
+  s.attempts = [
+    ...(state.attempts ?? []).filter((a) => a.at > now - policy.window && a.at !== now),
+    { at: now, result: ok ? 'ok' : 'pending' },
+  ];
   s.incidentCycles = state.incidentCycles + 1;
   s.nextActionAt = now + holdMs + backoffAfter(s.incidentCycles, policy);
   if (ok) {

@@ -245,11 +245,59 @@ describe('watchdog engine', () => {
     expect(h.cycles).toHaveLength(2);
     expect(h.alerts.filter((a) => a.type === 'gave-up')).toHaveLength(1);
     expect(h.logs.find((l) => l.level === 'error')?.msg).toMatch(
-      /^GIVING UP on pve1: 2 power cycles within 1 h/,
+      /^GIVING UP on pve1: 2 power cycle\(s\) within 1 h did not bring it back; no further action/,
     );
     h.net.target = true;
     await h.run(2);
     expect(h.wd.states().pve1?.phase).toBe('healthy');
+  });
+
+  it('gives up promptly and says no cycle happened when the plug never switched', async () => {
+    const h = harness();
+    await h.wd.init();
+    h.advance(10_000);
+    h.net.target = false;
+    h.failDriver(true);
+    await h.run(3); // first attempt fails; back-off 60 s
+    h.advance(62_000);
+    await h.run(3); // second attempt fails: the cap (2) is reached
+    expect(h.cycles).toHaveLength(2);
+    const at = h.now();
+    await h.run(3); // three fresh failures: give up now, not after the next back-off
+    const gaveUp = h.alerts.find((a) => a.type === 'gave-up');
+    expect(gaveUp).toBeDefined();
+    expect(Date.parse(gaveUp!.time) - at).toBeLessThanOrEqual(3000);
+    expect(gaveUp!.message).toBe(
+      'GIVING UP on pve1: 2 attempt(s) within 1 h failed at the power device (unreachable or did not switch: Error: plug unreachable); no power cycle is known to have happened; no further action until it recovers or its state is reset',
+    );
+  });
+
+  it('mentions a cycle interrupted by a kill, and prints short windows in minutes', async () => {
+    const config = parseWatchdogConfig(CONFIG.replace('window: 1h', 'window: 20m'), 'test.yaml');
+    const store = memoryStateStore();
+    const first = harness({ config, store });
+    await first.wd.init();
+    first.advance(10_000);
+    first.net.target = false;
+    await first.run(3);
+    expect(first.cycles).toHaveLength(1);
+    // The saved state as a watchdog killed between the write-ahead and the driver's answer leaves it.
+    const saved = await store.load();
+    saved.pve1!.attempts = saved.pve1!.attempts!.map((a) => ({ ...a, result: 'pending' as const }));
+    await store.save(saved);
+    const second = harness({ config, store });
+    second.advance(first.now() - second.now() + 1000);
+    await second.wd.init();
+    expect(second.logs.some((l) => l.msg.startsWith('a power cycle was interrupted'))).toBe(true);
+    second.net.target = false;
+    second.advance(80_000);
+    await second.run(3);
+    expect(second.cycles).toHaveLength(1);
+    second.advance(15_000); // past the boot grace after that cycle (hold 2 s + 10 s)
+    await second.run(3);
+    expect(second.alerts.find((a) => a.type === 'gave-up')?.message).toBe(
+      'GIVING UP on pve1: 1 power cycle(s) within 20 min did not bring it back; 1 attempt(s) were interrupted when the watchdog was stopped or killed mid-cycle; no further action until it recovers or its state is reset',
+    );
   });
 
   it('re-arms the boot grace when the wall clock jumps (NTP after boot)', async () => {

@@ -1,5 +1,6 @@
 // The watchdog engine: probes each target on its interval, feeds the state machine, and acts through drivers.
 
+import { humanDuration } from '../kernel/duration.ts';
 import { describeProbe } from '../probe/describe.ts';
 import { type ProbeRunner, runProbe as realProbe } from '../probe/run-probe.ts';
 import type { AlertEvent, AlertSender } from './alerts.ts';
@@ -15,6 +16,7 @@ import { type CarrierReader, OwnLink, sysfsCarrier } from './own-link.ts';
 import { runRestart } from './restart.ts';
 import { withRetries } from './retry.ts';
 import {
+  type CycleAttempt,
   cyclesInWindow,
   decide,
   forgetFailures,
@@ -25,6 +27,7 @@ import {
   observe,
   recordAction,
   resumeState,
+  settleAttempt,
   type TargetState,
 } from './state-machine.ts';
 import type { StateStore } from './state-store.ts';
@@ -146,9 +149,9 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
           downForMs: e.downForMs,
         });
       } else {
-        const msg = `GIVING UP on ${t.name}: ${e.cycles} power cycles within ${Math.round(e.windowMs / 3_600_000)} h did not bring it back; no further action until it recovers or its state is reset`;
-        log('error', msg, { target: t.name, cycles: e.cycles });
-        alert('gave-up', t.name, msg, { cycles: e.cycles, windowMs: e.windowMs });
+        const msg = `GIVING UP on ${t.name}: ${whatHappened(e.attempts, e.cycles, e.windowMs)}; no further action until it recovers or its state is reset`;
+        log('error', msg, { target: t.name, cycles: e.cycles, attempts: e.attempts });
+        alert('gave-up', t.name, msg, { cycles: e.cycles, windowMs: e.windowMs, attempts: e.attempts });
       }
     }
   };
@@ -205,6 +208,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
         },
       );
     } catch (err) {
+      states[t.name] = settleAttempt(states[t.name]!, now, 'failed', String(err));
       metrics.count(metrics.actions, `target="${esc(t.name)}",rung="power",result="failed"`);
       log('error', 'power cycle failed', { target: t.name, driver: driver.label, error: String(err) });
       alert('action-failed', t.name, `${t.name}: power cycle via ${driver.label} FAILED: ${String(err)}`);
@@ -315,6 +319,10 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     for (const t of targets) {
       const prior = saved[t.name];
       states[t.name] = prior ? resumeState(prior, now, t.policy) : initialState(now, t.policy);
+      if (prior?.attempts?.some((a) => a.result === 'pending'))
+        log('warn', 'a power cycle was interrupted: the watchdog stopped before the driver answered', {
+          target: t.name,
+        });
       metrics.phase.set(t.name, states[t.name]!.phase);
       const driver = drivers.get(t.name);
       if (driver?.ensureOn) {
@@ -334,4 +342,29 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
       })),
     });
   }
+}
+
+/** The gave-up text: what the attempts in the window actually did, not what they were meant to do. */
+export function whatHappened(attempts: CycleAttempt[], cycles: number, windowMs: number): string {
+  const within = `within ${humanDuration(windowMs)}`;
+  const n = (k: CycleAttempt['result']) => attempts.filter((a) => a.result === k).length;
+  const ok = n('ok');
+  const failed = n('failed');
+  const interrupted = n('interrupted') + n('pending');
+  // State files from before attempts were recorded: only the count is known.
+  if (attempts.length === 0) return `${cycles} power cycle(s) ${within} did not bring it back`;
+  const parts: string[] = [];
+  if (ok > 0) parts.push(`${ok} power cycle(s) ${within} did not bring it back`);
+  if (failed > 0) {
+    const last = attempts.filter((a) => a.result === 'failed').at(-1)?.error;
+    parts.push(
+      `${failed} attempt(s) ${ok > 0 ? '' : `${within} `}failed at the power device (unreachable or did not switch${last ? `: ${last}` : ''})`,
+    );
+  }
+  if (interrupted > 0)
+    parts.push(
+      `${interrupted} attempt(s) were interrupted when the watchdog was stopped or killed mid-cycle`,
+    );
+  if (ok === 0) parts.push('no power cycle is known to have happened');
+  return parts.join('; ');
 }
