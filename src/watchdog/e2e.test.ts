@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, needTool, strictTools } from '../testing/tools.ts';
+import { isRoot, needTool, strictTools } from '../../test/support/tools.ts';
 import { createTopology, type Topology } from './testing/topology.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -181,15 +181,15 @@ targets:
   }
 
   it('cycles exactly once after N failures, respects the boot grace, and sees the recovery', async () => {
-    // The target boots for 3.5 s after power returns; the back-off (2 s) is over long before that,
-    // so only the 5 s boot grace stands between its failed probes and a second cycle.
-    const s = await scene({ gen: 1, bootMs: 3500, bootGrace: 5000 });
+    // The target boots for 5 s after power returns; the back-off (2 s) is over long before that,
+    // so only the 7 s boot grace stands between its failed probes (more than failAfter) and a second cycle.
+    const s = await scene({ gen: 1, bootMs: 5000, bootGrace: 7000 });
     const wd = await s.startWatchdog();
     await sleep(s.startupGrace); // past the watchdog's start-up grace, target healthy
     expect(s.offs()).toHaveLength(0);
     s.target.proc.kill('SIGUSR1');
     await waitFor('a power cycle', () => s.offs().length > 0, 10_000);
-    await waitFor('recovery', () => s.events(wd).some((e) => e.msg === 'target recovered'), 15_000);
+    await waitFor('recovery', () => s.events(wd).some((e) => e.msg === 'target recovered'), 20_000);
     await sleep(2000);
     // Failed probes were seen after the cycle (the target was still booting), yet no second cycle.
     const log = s.events(wd);
@@ -239,4 +239,33 @@ targets:
     expect(s.offs()).toHaveLength(1);
     expect(existsSync(s.stateFile)).toBe(true);
   }, 45_000);
+
+  it('a flapping own link (4.5 s down, 0.7 s up) never cycles a healthy target; the link state recovers', async () => {
+    const s = await scene({ gen: 1 });
+    const wd = await s.startWatchdog();
+    await sleep(s.startupGrace);
+    const until = Date.now() + 26_000;
+    while (Date.now() < until) {
+      await topo.lan.ip('link', 'set', topo.watchdogPort, 'down');
+      await sleep(4500);
+      await topo.lan.ip('link', 'set', topo.watchdogPort, 'up');
+      await sleep(700);
+    }
+    await sleep(3000);
+    const log = s.events(wd);
+    // The flaps were seen (failures held back), and none of them counted.
+    expect(log.filter((e) => e.msg === 'probe failed').length).toBeGreaterThan(3);
+    expect(log.some((e) => e.reason === 'self-link-down')).toBe(true);
+    expect(log.filter((e) => e.msg === 'target down')).toEqual([]);
+    expect(s.offs()).toHaveLength(0);
+    expect(s.hooks()).toEqual([]);
+    // The own link is back, and says so.
+    const linkEvents = log.filter((e) => e.msg.startsWith('own link down') || e.msg === 'own link back');
+    expect(linkEvents.length).toBeGreaterThan(1);
+    expect(linkEvents.at(-1)!.msg).toBe('own link back');
+    // And the watchdog still does its job: a real hang is cycled once.
+    s.target.proc.kill('SIGUSR1');
+    await waitFor('a power cycle', () => s.offs().length > 0, 15_000);
+    expect(s.offs()).toHaveLength(1);
+  }, 90_000);
 });
