@@ -1,6 +1,7 @@
 // Measures the watchdog's resident memory as the Pi runs it (bundle + unit flags) against loopback targets,
 // including a target that fails and is power-cycled through a fake Shelly plug. Usage:
-//   npx tsx src/watchdog/scripts/measure-memory.ts [seconds=60] [--cli]   (--cli: the tsx CLI, for comparison)
+//   npx tsx src/watchdog/scripts/measure-memory.ts [seconds=60] [--cli | --no-flags]
+//   (--cli: the tsx CLI, for comparison; --no-flags: the bundle without the unit's node flags and NODE_OPTIONS)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { createFakePlug } from '../testing/fake-plug.ts';
 
 const seconds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 60);
 const viaCli = process.argv.includes('--cli');
+const noFlags = process.argv.includes('--no-flags');
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 const dir = await mkdtemp(join(tmpdir(), 'bl-wd-mem-'));
 
@@ -64,8 +66,11 @@ if (viaCli) {
 } else {
   const bundle = join(dir, 'beelab-watchdog.mjs');
   await bundleWatchdog(bundle);
-  argv = ['node', ...NODE_FLAGS.split(' '), bundle, '--config', config];
-  env = { NODE_OPTIONS, UV_THREADPOOL_SIZE: '2' };
+  if (noFlags) argv = ['node', bundle, '--config', config];
+  else {
+    argv = ['node', ...NODE_FLAGS.split(' '), bundle, '--config', config];
+    env = { NODE_OPTIONS, UV_THREADPOOL_SIZE: '2' };
+  }
 }
 const child = execa(argv[0]!, argv.slice(1), { env, reject: false, stdin: 'ignore' });
 let maxKb = 0;
@@ -88,7 +93,7 @@ await rm(dir, { recursive: true, force: true });
 const cycles = (result.stdout as string).split('\n').filter((l) => l.includes('"power cycled"')).length;
 const mb = (kb: number) => (kb / 1024).toFixed(1);
 console.log(
-  `watchdog ${viaCli ? '(tsx CLI)' : `(bundle, node ${NODE_FLAGS}, NODE_OPTIONS="${NODE_OPTIONS}")`} on Node ${process.version} ${process.arch}: ` +
+  `watchdog ${viaCli ? '(tsx CLI)' : noFlags ? '(bundle, no node flags)' : `(bundle, node ${NODE_FLAGS}, NODE_OPTIONS="${NODE_OPTIONS}")`} on Node ${process.version} ${process.arch}: ` +
     `max RSS ${mb(maxKb)} MB, last ${mb(lastKb)} MB over ${seconds} s, 5 targets, ${cycles} power cycle(s) done`,
 );
-process.exit(maxKb / 1024 < 60 || viaCli ? 0 : 1);
+process.exit(maxKb / 1024 < 60 || viaCli || noFlags ? 0 : 1);
