@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { needTool } from '../testing/tools.ts';
+import { needTool } from '../../test/support/tools.ts';
 import { createAlertSender } from './alerts.ts';
 import { httpRequest } from './http-client.ts';
 import { flagCovers, inWindow, readFlagFile } from './maintenance.ts';
