@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { closest } from '../kernel/suggest.ts';
 import { pathText, SpecLocator, type SpecPath } from '../spec/locate.ts';
-import { closest } from '../spec/suggest.ts';
 
 /** A YAML file read from disk, with its data and a way back from a value's path to its position. */
 export interface YamlSource {

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { durationSchema } from './duration.ts';
-import { keysAt, loadYaml, parseYaml, parseYamlSource } from './load-yaml.ts';
+import { loadYaml, parseYaml, parseYamlSource } from './load-yaml.ts';
+import { keysAt } from './suggest.ts';
 
 const schema = z.strictObject({
   name: z.string(),

@@ -1,9 +1,9 @@
 // Rules over the user's own devices, services and flows: every name they use exists, ports are named and
 // unique, and a whole VLAN is never a source without a reason. Located like every spec rule.
 
+import { closest } from '../kernel/suggest.ts';
 import type { EndpointSpec } from '../spec/own.ts';
 import type { Finding, RuleContext } from '../spec/rules/rule.ts';
-import { closest } from '../spec/suggest.ts';
 import type { SiteContribution } from './contribution.ts';
 import { resolve } from './resolve.ts';
 import type { Site } from './types.ts';

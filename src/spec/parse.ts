@@ -6,7 +6,7 @@ import { pathText, SpecLocator } from './locate.ts';
 import { specRules } from './rules/index.ts';
 import type { SpecRuleOptions } from './rules/rule.ts';
 import { type Spec, specSchema } from './schema.ts';
-import { closest, keysAt } from './suggest.ts';
+import { closest, keysAt } from '../kernel/suggest.ts';
 
 export interface ParsedSpec {
   /** Present when the file is structurally valid (rules may still have found errors). */

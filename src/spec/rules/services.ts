@@ -1,6 +1,6 @@
 // Rules over what runs: clusters, apps, AI mesh, backups, watchdogs, UPS, alerts.
 import { APP_CATALOG } from '../../catalog/apps.ts';
-import { closest } from '../suggest.ts';
+import { closest } from '../../kernel/suggest.ts';
 import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
