@@ -1,11 +1,14 @@
 // Every CLI command, one module each; each module only defines options and lazily imports its work.
 import type { Command } from 'commander';
+import { defineApply } from './apply.ts';
 import { defineCheck } from './check.ts';
 import { defineGateway } from './gateway.ts';
 import { defineInit } from './init.ts';
 import { defineLab } from './lab.ts';
 import { definePlan } from './plan.ts';
+import { defineRebuild } from './rebuild.ts';
 import { defineRender } from './render.ts';
+import { defineSecrets } from './secrets.ts';
 import { defineStatus } from './status.ts';
 import { defineWatchdog } from './watchdog.ts';
 
@@ -20,4 +23,7 @@ export const commands: DefineCommand[] = [
   defineWatchdog,
   defineStatus,
   defineLab,
+  defineApply,
+  defineRebuild,
+  defineSecrets,
 ];

@@ -1,0 +1,86 @@
+// Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
+import { randomBytes } from 'node:crypto';
+import type { Site } from '../site/types.ts';
+
+export type SecretKind = 'password' | 'token' | 'api-key' | 'key';
+
+export interface SecretDef {
+  /** File name under secrets/ without `.age`: lower case, digits, dashes. */
+  name: string;
+  kind: SecretKind;
+  description: string;
+  /** Who or what uses it, for the recovery kit. */
+  usedBy: string;
+}
+
+/** A fresh value of a kind: 256 bits of randomness in a form the consumer accepts. */
+export function generateSecret(kind: SecretKind): string {
+  switch (kind) {
+    case 'password':
+      return randomBytes(24).toString('base64url');
+    case 'token':
+      return randomBytes(32).toString('hex');
+    case 'api-key':
+      return `sk-beelab-${randomBytes(24).toString('base64url')}`;
+    case 'key':
+      return randomBytes(32).toString('base64');
+  }
+}
+
+/**
+ * The secrets this Site needs. A layer that needs one more adds it here (later: through its own module);
+ * a secret that stops being needed is kept in secrets/ (listed as unused), never deleted.
+ */
+export function siteSecrets(site: Site): SecretDef[] {
+  const out: SecretDef[] = [];
+  const p = site.firewall.platform;
+  if (p === 'opnsense' || p === 'pfsense' || p === 'vyos') {
+    out.push({
+      name: 'firewall-api-key',
+      kind: 'api-key',
+      description: `API key of the ${p} firewall ${site.firewall.host}`,
+      usedBy: `${site.firewall.host} (firewall API)`,
+    });
+  }
+  if (site.production.controlPlanes.length > 0) {
+    out.push({
+      name: 'talos-bootstrap-token',
+      kind: 'token',
+      description: 'Talos cluster join token (machine config trustd token)',
+      usedBy: 'production Talos cluster',
+    });
+  }
+  if (site.devops.servers.length > 0) {
+    out.push({
+      name: 'k3s-token',
+      kind: 'token',
+      description: 'k3s cluster join token (K3S_TOKEN) for servers and agents',
+      usedBy: 'DevOps k3s cluster',
+    });
+  }
+  if (site.ai.nodes.length > 0) {
+    out.push({
+      name: 'gateway-api-key',
+      kind: 'api-key',
+      description: 'Admin API key of the OpenAI-compatible gateway',
+      usedBy: `gateway on ${site.ai.gatewayHost ?? 'the AI head node'}`,
+    });
+  }
+  if (site.hosts.some((h) => h.roles.includes('grafana'))) {
+    out.push({
+      name: 'grafana-admin-password',
+      kind: 'password',
+      description: 'Grafana admin password',
+      usedBy: 'Grafana',
+    });
+  }
+  if (site.backup.primary) {
+    out.push({
+      name: 'pbs-encryption-key',
+      kind: 'key',
+      description: 'Client-side encryption key of the Proxmox Backup Server datastores: without it no backup restores',
+      usedBy: `backups on ${site.backup.primary}${site.backup.mirror ? ` and ${site.backup.mirror}` : ''}`,
+    });
+  }
+  return out;
+}

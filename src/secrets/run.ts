@@ -1,0 +1,110 @@
+// `beelab secrets list|show|rotate|recipients|recovery-kit`.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UserError } from '../errors.ts';
+import { loadProject } from '../project/load.ts';
+import { generateSecret, siteSecrets } from './catalog.ts';
+import { loadIdentity } from './identity.ts';
+import { RECOVERY_KIT_PATH, renderRecoveryKit } from './recovery-kit.ts';
+import { SecretStore } from './store.ts';
+
+type Out = { write(s: string): unknown };
+
+export async function secretsList(dir: string, opts: { json?: boolean }, out: Out = process.stdout): Promise<void> {
+  const project = await loadProject(dir);
+  const store = SecretStore.open(dir);
+  const needed = new Map(siteSecrets(project.site).map((d) => [d.name, d]));
+  const listed = store.list();
+  const want = [...project.site.admin.ageRecipients].sort().join(',');
+  const rows = [
+    ...listed.map((s) => ({
+      name: s.name,
+      file: s.file,
+      state: !s.present ? 'MISSING FILE' : needed.has(s.name) ? 'stored' : 'stored (no longer used)',
+      generation: s.entry?.generation,
+      created: s.entry?.created,
+      rotated: s.entry?.rotated,
+      recipientsCurrent: s.entry ? [...s.entry.recipients].sort().join(',') === want : undefined,
+      description: s.entry?.description ?? needed.get(s.name)?.description ?? '',
+    })),
+    ...[...needed.values()]
+      .filter((d) => !listed.some((s) => s.name === d.name))
+      .map((d) => ({ name: d.name, file: `secrets/${d.name}.age`, state: 'not created yet (beelab apply creates it)', description: d.description })),
+  ];
+  if (opts.json) {
+    out.write(`${JSON.stringify({ secrets: rows, leftovers: store.leftovers() }, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) out.write('No secrets: this Site needs none yet.\n');
+  for (const r of rows) {
+    const gen = 'generation' in r && r.generation ? ` gen ${r.generation}` : '';
+    const stale = 'recipientsCurrent' in r && r.recipientsCurrent === false ? ' — encrypted to an old recipient list: run `beelab secrets recipients --update`' : '';
+    out.write(`${r.name.padEnd(26)} ${r.state}${gen}${stale}\n    ${r.description}\n`);
+  }
+  for (const f of store.leftovers()) out.write(`warning: ${f} is left from an interrupted write; the stored secret is intact; delete it\n`);
+}
+
+export async function secretsShow(dir: string, name: string, out: Out = process.stdout): Promise<void> {
+  const store = SecretStore.open(dir);
+  const identity = await loadIdentity();
+  out.write(`${await store.read(name, identity)}\n`);
+}
+
+export async function secretsRotate(dir: string, name: string, out: Out = process.stdout): Promise<void> {
+  const project = await loadProject(dir);
+  const store = SecretStore.open(dir);
+  const def = siteSecrets(project.site).find((d) => d.name === name);
+  const entry = store.entry(name);
+  if (!def && !entry && !store.has(name)) {
+    throw new UserError(`no secret ${name} in this site`, [
+      `  known: ${[...new Set([...siteSecrets(project.site).map((d) => d.name), ...store.list().map((s) => s.name)])].join(', ') || 'none'}`,
+    ]);
+  }
+  const kind = entry?.kind ?? def?.kind ?? 'token';
+  const gen = await store.rotate(name, generateSecret(kind), project.site.admin.ageRecipients, def);
+  out.write(
+    `Rotated ${name} (generation ${gen}); the old value is kept in secrets/rotated/${name}.${gen - 1}.age.\nThe steps that use it re-run on the next \`beelab apply\`. Commit secrets/.\n`,
+  );
+}
+
+export async function secretsRecipients(
+  dir: string,
+  opts: { update?: boolean },
+  out: Out = process.stdout,
+): Promise<void> {
+  const project = await loadProject(dir);
+  const store = SecretStore.open(dir);
+  const want = project.site.admin.ageRecipients;
+  out.write(`site.admin.ageRecipients (${want.length}):\n${want.map((r) => `  ${r}\n`).join('') || '  none\n'}`);
+  const wantKey = [...want].sort().join(',');
+  const stale = store.list().filter((s) => s.present && (!s.entry || [...s.entry.recipients].sort().join(',') !== wantKey));
+  if (stale.length === 0) {
+    out.write('Every secret is encrypted to exactly these recipients.\n');
+    return;
+  }
+  out.write(`${stale.length} secret(s) encrypted to another list: ${stale.map((s) => s.name).join(', ')}\n`);
+  if (!opts.update) {
+    out.write('Run `beelab secrets recipients --update` (with a key that can decrypt them) to re-encrypt.\n');
+    return;
+  }
+  const identity = await loadIdentity();
+  const done = await store.reencrypt(want, identity);
+  out.write(`Re-encrypted ${done.length} secret(s) to the current recipients. Commit secrets/.\n`);
+}
+
+export async function secretsRecoveryKit(
+  dir: string,
+  opts: { stdout?: boolean },
+  out: Out = process.stdout,
+): Promise<void> {
+  const project = await loadProject(dir);
+  const text = renderRecoveryKit(project.site, SecretStore.open(dir).list());
+  if (opts.stdout) {
+    out.write(text);
+    return;
+  }
+  const file = join(dir, RECOVERY_KIT_PATH);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+  out.write(`Wrote ${RECOVERY_KIT_PATH}. Print it and keep it with a copy of your age key.\n`);
+}
