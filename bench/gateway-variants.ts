@@ -71,6 +71,7 @@ for (const [i, v] of variants.entries()) {
     cfg,
     JSON.stringify({
       listen: { host: '127.0.0.1', port },
+      admin: { listen: { host: '127.0.0.1', port: 0 } },
       backends: [{ name: 'local', kind: 'openai', url: `http://127.0.0.1:${upPort}`, maxConcurrent: 256 }],
       auth: { keys: [{ name: 'bench', hash: hashKey(KEY) }] },
       log: { level: 'info', requests: v.requests ?? true },

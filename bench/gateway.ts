@@ -59,6 +59,7 @@ const [upPort, gwPort, tsxPort, pkPort, flPort] = [
 ];
 const config = (port: number) => ({
   listen: { host: '127.0.0.1', port },
+  admin: { listen: { host: '127.0.0.1', port: 0 } },
   backends: [{ name: 'local', kind: 'openai', url: `http://127.0.0.1:${upPort}`, maxConcurrent: 256 }],
   auth: { keys: [{ name: 'bench', hash: hashKey(KEY) }] },
   log: { level: 'info', requests: true },

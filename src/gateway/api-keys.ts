@@ -15,11 +15,21 @@ export function newKey(): string {
   return `sk-bee-${randomBytes(32).toString('base64url')}`;
 }
 
-/** Finds the configured key that matches a presented Authorization header. */
-export class KeyStore {
-  readonly #byHash = new Map<string, KeyConfig>();
+/** The token of an Authorization header: "Bearer <token>" (scheme in any case, RFC 7235) or a bare value. */
+export function bearerToken(header: string): string {
+  // "bearer" followed by spaces or tabs; the scheme is case-insensitive.
+  if (header.length > 7 && (header.charCodeAt(6) === 32 || header.charCodeAt(6) === 9)) {
+    const scheme = header.slice(0, 6);
+    if (scheme === 'Bearer' || scheme.toLowerCase() === 'bearer') return header.slice(7).trim();
+  }
+  return header.trim();
+}
 
-  constructor(keys: readonly KeyConfig[]) {
+/** Finds the configured key that matches a presented Authorization header. */
+export class KeyStore<K extends { hash: string } = KeyConfig> {
+  readonly #byHash = new Map<string, K>();
+
+  constructor(keys: readonly K[]) {
     for (const k of keys) this.#byHash.set(k.hash, k);
   }
 
@@ -28,9 +38,9 @@ export class KeyStore {
   }
 
   /** The key for "Bearer <token>" (or a bare x-api-key value), or undefined. */
-  lookup(header: string | undefined): KeyConfig | undefined {
+  lookup(header: string | undefined): K | undefined {
     if (!header) return undefined;
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+    const token = bearerToken(header);
     if (!token) return undefined;
     return this.#byHash.get(hashKey(token));
   }

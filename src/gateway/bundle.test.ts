@@ -35,6 +35,7 @@ describe('gateway bundle', () => {
       config,
       [
         'listen: { host: 127.0.0.1, port: 0 }',
+        'admin: { listen: { host: 127.0.0.1, port: 0 } }',
         `backends: [{ name: up, kind: openai, url: "${upstream.url}" }]`,
         `auth: { keys: [{ name: tester, hash: "${TEST_KEY_HASH}" }] }`,
         '',

@@ -61,6 +61,13 @@ const keySchema = z.strictObject({
     .optional(),
 });
 
+const adminKeySchema = z.strictObject({
+  /** Who holds the admin key (Prometheus, an operator); never logged with the key. */
+  name: z.string().min(1),
+  /** "sha256:<64 hex>" from `beelab gateway hash-key`. */
+  hash: keySchema.shape.hash,
+});
+
 export const gatewayConfigSchema = z
   .strictObject({
     listen: z
@@ -78,6 +85,30 @@ export const gatewayConfigSchema = z
           .int()
           .positive()
           .default(4 * 1024 * 1024),
+        /**
+         * Deepest nesting of arrays and objects accepted in a request body; deeper gets 400 json_too_deep
+         * before it is parsed. Default 128 (tool schemas rarely pass 30). Above ~1000, re-serialising the
+         * body for an alias or usage reporting can exhaust the stack; such a request is also refused 400.
+         */
+        maxJsonDepth: z
+          .number()
+          .int()
+          .min(1, { error: 'maxJsonDepth must be an integer >= 1' })
+          .max(10_000, { error: 'maxJsonDepth must be <= 10000' })
+          .default(128),
+        /** Request line plus headers; larger gets 431 (or 414 when the URL alone is too long). Default 16 KiB. */
+        maxHeaderBytes: z
+          .number()
+          .int()
+          .min(1024, { error: 'maxHeaderBytes must be >= 1024' })
+          .max(1024 * 1024, { error: 'maxHeaderBytes must be <= 1048576' })
+          .default(16 * 1024),
+        /** Longest URL (path and query); longer gets 414. Default 8 KiB. */
+        maxUrlBytes: z
+          .number()
+          .int()
+          .min(64, { error: 'maxUrlBytes must be >= 64' })
+          .default(8 * 1024),
       })
       .prefault({}),
     timeouts: z
@@ -147,6 +178,32 @@ export const gatewayConfigSchema = z
         keys: z.array(keySchema).default([]),
       })
       .prefault({}),
+    /**
+     * /status (backend URLs, errors, key names) and /metrics (key names as labels). By default they are
+     * served only on a separate listener on 127.0.0.1:4001, not on the API port.
+     */
+    admin: z
+      .strictObject({
+        /**
+         * Where /status and /metrics are served: a separate { host, port } (default 127.0.0.1:4001),
+         * or "main" to serve them on the API listener, which then requires admin keys.
+         */
+        listen: z
+          .union(
+            [
+              z.literal('main'),
+              z.strictObject({
+                host: z.string().min(1).default('127.0.0.1'),
+                port: z.number().int().min(0).max(65535, { error: 'port must be 0..65535' }).default(4001),
+              }),
+            ],
+            { error: 'admin.listen must be "main" or { host, port }' },
+          )
+          .default({ host: '127.0.0.1', port: 4001 }),
+        /** Admin keys ("sha256:..." like auth.keys); when listed, /status and /metrics need one of them. */
+        keys: z.array(adminKeySchema).default([]),
+      })
+      .prefault({}),
     /** JSONL file that gets one line per finished request; also restores budgets on restart. */
     usageLog: z.string().min(1).optional(),
     log: z
@@ -187,6 +244,38 @@ export const gatewayConfigSchema = z
       }
       hashes.add(k.hash);
     });
+    const admin = cfg.admin;
+    if (admin.listen === 'main' && admin.keys.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['admin', 'keys'],
+        message:
+          'with admin.listen: main, /status and /metrics need admin keys: add one (`beelab gateway hash-key --new`) or give admin.listen a separate { host, port }',
+      });
+    }
+    if (
+      admin.listen !== 'main' &&
+      admin.listen.port !== 0 &&
+      admin.listen.port === cfg.listen.port &&
+      (admin.listen.host === cfg.listen.host || isWildcard(admin.listen.host) || isWildcard(cfg.listen.host))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['admin', 'listen', 'port'],
+        message: `the admin listener needs its own port (listen.port is ${cfg.listen.port}); use "main" to share it`,
+      });
+    }
+    const adminHashes = new Set<string>();
+    admin.keys.forEach((k, i) => {
+      if (adminHashes.has(k.hash)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['admin', 'keys', i, 'hash'],
+          message: 'the same admin key hash is listed twice',
+        });
+      }
+      adminHashes.add(k.hash);
+    });
     if (cfg.auth.required && cfg.auth.keys.length === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -196,6 +285,10 @@ export const gatewayConfigSchema = z
     }
   });
 
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
 /** The gateway config as written (before defaults). */
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 /** The gateway config with every default filled in. */
@@ -204,3 +297,5 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type BackendConfig = GatewayConfig['backends'][number];
 /** One API key entry of the config. */
 export type KeyConfig = GatewayConfig['auth']['keys'][number];
+/** One admin key entry of the config. */
+export type AdminKeyConfig = GatewayConfig['admin']['keys'][number];

@@ -9,7 +9,7 @@ import type { Logger } from './logger.ts';
 import { sendError } from './openai-error.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import type { Candidate, Pick, Router } from './router.ts';
-import { type AttemptResult, attempt, type UpstreamTransport } from './upstream-attempt.ts';
+import { ABORTED, type AttemptResult, attempt, type UpstreamTransport } from './upstream-attempt.ts';
 import type { UsageLog } from './usage-log.ts';
 import { findUsage, type Usage } from './usage-scan.ts';
 
@@ -29,6 +29,8 @@ export interface ProxyRequest {
   candidates: Candidate[];
   /** Whether the stream request gets `stream_options.include_usage` added for accounting. */
   injectUsage: boolean;
+  /** Rewritten bodies per upstream model name (aliases, usage injection); made on first use. */
+  bodies?: Map<string, Buffer>;
 }
 
 /** What the forwarder needs from the gateway. */
@@ -44,38 +46,59 @@ export interface ForwardDeps {
   logger: Logger;
 }
 
+/**
+ * What the forwarder knows about the client while a request is in flight: whether it went away, the
+ * upstream request to destroy when it does, and the queue wait to cancel. One object per request, so
+ * the client-abort path needs a single listener and no other closures.
+ */
+export class ClientWatch {
+  aborted = false;
+  upstream: ClientRequest | undefined = undefined;
+  /** Set while the request waits in the router's queue. */
+  cancelWait: (() => void) | undefined = undefined;
+  readonly onClose: () => void;
+
+  constructor(readonly res: ServerResponse) {
+    this.onClose = () => {
+      if (this.res.writableFinished) return;
+      this.aborted = true;
+      this.upstream?.destroy();
+      this.cancelWait?.();
+    };
+  }
+}
+
+/** The body to send for an upstream model name; undefined when it cannot be re-serialised. */
+function bodyFor(p: ProxyRequest, upstreamModel: string): Buffer | undefined {
+  if (upstreamModel === p.model && !p.injectUsage) return p.body;
+  p.bodies ??= new Map();
+  let b = p.bodies.get(upstreamModel);
+  if (!b) {
+    // Only aliases and usage injection pay for re-serialising the body.
+    const o: Record<string, unknown> = Object.assign({}, p.parsed, { model: upstreamModel });
+    if (p.injectUsage)
+      o.stream_options = Object.assign({}, o.stream_options as object | undefined, { include_usage: true });
+    try {
+      b = Buffer.from(JSON.stringify(o));
+    } catch (err) {
+      // A body nested deeper than the stack allows (only possible with a high limits.maxJsonDepth).
+      if (err instanceof RangeError) return undefined;
+      throw err;
+    }
+    p.bodies.set(upstreamModel, b);
+  }
+  return b;
+}
+
+/**
+ * Pick a backend, try it, retry elsewhere only before the first byte, then account. A backend slot is
+ * taken by router.acquire() and given back in exactly one place, the `finally` below, whatever happens
+ * during the try (a throw included).
+ */
 export async function forward(d: ForwardDeps, p: ProxyRequest): Promise<void> {
   const { res } = p;
-  const clock = d.clock;
-  let upstream: ClientRequest | undefined;
-  let aborted = false;
-  const onClose = () => {
-    if (!res.writableFinished) {
-      aborted = true;
-      upstream?.destroy();
-    }
-  };
-  res.on('close', onClose);
-  const setUpstream = (r: ClientRequest | undefined) => {
-    upstream = r;
-  };
-
-  // Rewritten bodies per upstream model name; only aliases and usage injection need one.
-  let bodies: Map<string, Buffer> | undefined;
-  const bodyFor = (upstreamModel: string): Buffer => {
-    if (upstreamModel === p.model && !p.injectUsage) return p.body;
-    bodies ??= new Map();
-    let b = bodies.get(upstreamModel);
-    if (!b) {
-      // Only aliases and usage injection pay for re-serialising the body.
-      const o: Record<string, unknown> = { ...p.parsed, model: upstreamModel };
-      if (p.injectUsage)
-        o.stream_options = { ...(o.stream_options as object | undefined), include_usage: true };
-      b = Buffer.from(JSON.stringify(o));
-      bodies.set(upstreamModel, b);
-    }
-    return b;
-  };
+  const watch = new ClientWatch(res);
+  res.on('close', watch.onClose);
 
   d.retryBudget.onRequest();
   let tried: Set<Backend> | undefined;
@@ -83,91 +106,118 @@ export async function forward(d: ForwardDeps, p: ProxyRequest): Promise<void> {
   let backend: Backend | undefined;
   let result: AttemptResult | undefined;
   let attempts = 0;
-  for (;;) {
-    const picked: Pick = await d.router.acquire(p.candidates, tried);
-    if (picked.kind !== 'ok') {
-      if (!aborted) replyNoBackend(res, picked.kind, last);
-      result = last;
-      break;
-    }
-    const { backend: b, upstreamModel } = picked.candidate;
-    if (aborted) {
-      d.router.release(b);
-      break;
-    }
-    backend = b;
-    attempts++;
-    b.requests++;
-    b.breaker.onSend();
-    const r = await attempt({
-      backend: b,
-      path: b.paths[p.route]!,
-      body: bodyFor(upstreamModel),
-      requestId: p.id,
-      res,
-      wantUsage: true,
-      timeouts: d.config.timeouts,
-      clock,
-      transport: d.transport,
-      setUpstream,
-    });
-    d.router.release(b);
-    const bl = d.metrics.backendLabel.get(b.name)!;
-    if (aborted) {
-      b.breaker.onAbandon();
-      d.metrics.attempts.inc(`${bl},outcome="client_abort"`);
-      result = { kind: 'aborted' };
-      break;
-    }
-    if (r.kind === 'done' || r.kind === 'broken') {
-      d.metrics.ttfb.observe(bl, r.ttfbMs / 1000);
-      b.recordLatency(r.ttfbMs);
-      if (r.kind === 'done') {
-        b.breaker.onSuccess();
-        d.metrics.attempts.inc(d.metrics.okAttemptLabel.get(b.name)!);
-      } else {
+  try {
+    for (;;) {
+      const picked: Pick = await d.router.acquire(p.candidates, tried, watch);
+      if (picked.kind !== 'ok') {
+        if (!watch.aborted && picked.kind !== 'cancelled') replyNoBackend(res, picked.kind, last);
+        result = watch.aborted ? ABORTED : last;
+        break;
+      }
+      const b = picked.candidate.backend;
+      let r: AttemptResult;
+      try {
+        if (watch.aborted) {
+          result = ABORTED;
+          break;
+        }
+        const body = bodyFor(p, picked.candidate.upstreamModel);
+        if (!body) {
+          sendError(
+            res,
+            400,
+            'invalid_request_error',
+            'json_too_deep',
+            'The request body nests too deeply to forward; flatten it or lower limits.maxJsonDepth.',
+          );
+          result = undefined;
+          break;
+        }
+        backend = b;
+        attempts++;
+        b.requests++;
+        b.breaker.onSend();
+        r = await attempt({
+          backend: b,
+          path: b.paths[p.route]!,
+          body,
+          requestId: p.id,
+          res,
+          wantUsage: true,
+          timeouts: d.config.timeouts,
+          clock: d.clock,
+          transport: d.transport,
+          watch,
+        });
+      } finally {
+        d.router.release(b);
+      }
+      const bl = d.metrics.backendLabel.get(b.name)!;
+      if (watch.aborted) {
+        b.breaker.onAbandon();
+        d.metrics.attempts.inc(`${bl},outcome="client_abort"`);
+        result = ABORTED;
+        break;
+      }
+      if (r.kind === 'done' || r.kind === 'broken') {
+        d.metrics.ttfb.observe(bl, r.ttfbMs / 1000);
+        b.recordLatency(r.ttfbMs);
+        if (r.kind === 'done') {
+          b.breaker.onSuccess();
+          d.metrics.attempts.inc(d.metrics.okAttemptLabel.get(b.name)!);
+        } else {
+          b.failures++;
+          b.lastError = r.detail;
+          b.breaker.onFailure();
+          d.metrics.attempts.inc(`${bl},outcome="broken"`);
+        }
+        result = r;
+        break;
+      }
+      if (r.kind === 'retryable') {
         b.failures++;
-        b.lastError = r.detail;
+        b.lastError = `${r.reason}: ${r.detail}`;
         b.breaker.onFailure();
-        d.metrics.attempts.inc(`${bl},outcome="broken"`);
+        d.metrics.attempts.inc(`${bl},outcome="${r.reason === 'status' ? `status_${r.status}` : r.reason}"`);
+        last = r;
+        if (
+          attempts < d.config.routing.maxAttempts &&
+          p.candidates.length > attempts &&
+          d.retryBudget.tryRetry()
+        ) {
+          d.metrics.retries.inc();
+          tried ??= new Set();
+          tried.add(b);
+          continue;
+        }
+        relayFailure(res, r);
+        result = r;
+        break;
       }
       result = r;
       break;
     }
-    if (r.kind === 'retryable') {
-      b.failures++;
-      b.lastError = `${r.reason}: ${r.detail}`;
-      b.breaker.onFailure();
-      d.metrics.attempts.inc(`${bl},outcome="${r.reason === 'status' ? `status_${r.status}` : r.reason}"`);
-      last = r;
-      if (
-        attempts < d.config.routing.maxAttempts &&
-        p.candidates.length > attempts &&
-        d.retryBudget.tryRetry()
-      ) {
-        d.metrics.retries.inc();
-        tried ??= new Set();
-        tried.add(b);
-        continue;
-      }
-      relayFailure(res, r);
-      result = r;
-      break;
-    }
-    result = r;
-    break;
+  } finally {
+    watch.cancelWait = undefined;
+    res.off('close', watch.onClose);
   }
-  res.off('close', onClose);
   account(d, p, backend, result, attempts);
 }
 
 function relayFailure(res: ServerResponse, r: Extract<AttemptResult, { kind: 'retryable' }>): void {
   if (r.reason === 'status' && r.status && r.body && r.body.length > 0) {
     // The last backend's own error (e.g. its 429 or 503 body) says more than ours would.
-    res.writeHead(r.status, {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const headers: Record<string, string | number> = {
       'content-type': r.contentType || 'application/json',
       'content-length': r.body.length,
-    });
+    };
+    // Its Retry-After tells the client when to come back (429, 503).
+    if (r.retryAfter) headers['retry-after'] = r.retryAfter;
+    res.writeHead(r.status, headers);
     res.end(r.body);
     return;
   }
@@ -175,15 +225,16 @@ function relayFailure(res: ServerResponse, r: Extract<AttemptResult, { kind: 're
   sendError(
     res,
     status,
-    'server_error',
+    status === 429 ? 'rate_limit_error' : 'server_error',
     r.reason === 'timeout' ? 'upstream_timeout' : 'upstream_error',
     `every backend tried failed; last: ${r.detail}`,
+    r.retryAfter ? { 'retry-after': r.retryAfter } : undefined,
   );
 }
 
 function replyNoBackend(
   res: ServerResponse,
-  kind: Exclude<Pick['kind'], 'ok'>,
+  kind: Exclude<Pick['kind'], 'ok' | 'cancelled'>,
   last: AttemptResult | undefined,
 ): void {
   if (last?.kind === 'retryable') {

@@ -1,7 +1,7 @@
 // Limits and hygiene: body size, graceful drain, status JSON and a Prometheus exposition promtool accepts.
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { needTool } from '../testing/tools.ts';
+import { needTool } from '../../test/support/tools.ts';
 import { sseEvents } from './testing/fake-upstream.ts';
 import { type Harness, startHarness, TEST_KEY } from './testing/harness.ts';
 
@@ -67,7 +67,7 @@ describe('limits and hygiene', () => {
 
   it('serves a JSON status page with health, load and cooldown per backend', async () => {
     h = await startHarness();
-    const s = (await (await fetch(`${h.baseURL}/status`)).json()) as Record<string, unknown>;
+    const s = (await (await fetch(`${h.adminURL}/status`)).json()) as Record<string, unknown>;
     expect(s).toMatchObject({
       ready: true,
       draining: false,
@@ -94,7 +94,7 @@ describe('limits and hygiene', () => {
     const s = await client.chat.completions.create({ model: 'fake-model', messages: [], stream: true });
     for await (const _ of s);
     await expect(client.chat.completions.create({ model: 'nope', messages: [] })).rejects.toThrow();
-    const res = await fetch(`${h.baseURL}/metrics`);
+    const res = await fetch(`${h.adminURL}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
     expect(text).toContain('beelab_gateway_requests_total{route="/v1/chat/completions",code="200"} 6');

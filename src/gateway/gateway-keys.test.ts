@@ -131,7 +131,7 @@ describe('API keys', () => {
 
     h = await startHarness({ configure });
     await expect(ask(h)).rejects.toMatchObject({ status: 429, code: 'insufficient_quota' });
-    const status = (await (await fetch(`${h.baseURL}/status`)).json()) as { keys: unknown[] };
+    const status = (await (await fetch(`${h.adminURL}/status`)).json()) as { keys: unknown[] };
     expect(status.keys).toEqual([
       { name: 'tester', budgetUsed: 36, budgetPeriod: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) },
     ]);

@@ -110,7 +110,7 @@ describe('failover and the circuit breaker', () => {
     const bad = h.upstreams[0]!;
     bad.mode = { kind: 'status', status: 500 };
     for (let i = 0; i < 6; i++) await ask(h);
-    const status = (await (await fetch(`${h.baseURL}/status`)).json()) as {
+    const status = (await (await fetch(`${h.adminURL}/status`)).json()) as {
       backends: { name: string; circuit: string; cooldownRemainingMs: number; lastError: string }[];
     };
     expect(status.backends[0]).toMatchObject({
@@ -119,7 +119,7 @@ describe('failover and the circuit breaker', () => {
       lastError: 'status: answered 500',
     });
     expect(status.backends[0]!.cooldownRemainingMs).toBeGreaterThan(0);
-    const metrics = await (await fetch(`${h.baseURL}/metrics`)).text();
+    const metrics = await (await fetch(`${h.adminURL}/metrics`)).text();
     expect(metrics).toContain('beelab_gateway_backend_circuit_state{backend="b0"} 2');
     // While open, nothing goes to the bad backend.
     bad.mode = { kind: 'ok' };

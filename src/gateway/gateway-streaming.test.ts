@@ -104,7 +104,7 @@ describe('streaming', () => {
     await waitFor(() => h!.upstreams[0]!.aborted === 1);
     await waitFor(() => h!.gateway.backends[0]!.outstanding === 0);
     expect(h.gateway.backends[0]!.breaker.state).toBe('closed');
-    const metrics = await (await fetch(`${h.baseURL}/metrics`)).text();
+    const metrics = await (await fetch(`${h.adminURL}/metrics`)).text();
     expect(metrics).toContain(
       'beelab_gateway_upstream_attempts_total{backend="b0",outcome="client_abort"} 1',
     );
@@ -135,7 +135,7 @@ describe('streaming', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    const metrics = await (await fetch(`${h.baseURL}/metrics`)).text();
+    const metrics = await (await fetch(`${h.adminURL}/metrics`)).text();
     expect(metrics).toContain(
       'beelab_gateway_tokens_total{key="tester",model="fake-model",kind="completion"} 3',
     );

@@ -34,6 +34,9 @@ describe('gateway config', () => {
     expect(c.listen).toEqual({ host: '127.0.0.1', port: 4000 });
     expect(c.routing.strategy).toBe('least-outstanding');
     expect(c.timeouts.idleMs).toBe(60_000);
+    // Safe by default: /status and /metrics on a separate loopback listener, bodies nest at most 128 deep.
+    expect(c.admin).toEqual({ listen: { host: '127.0.0.1', port: 4001 }, keys: [] });
+    expect(c.limits).toMatchObject({ maxJsonDepth: 128, maxHeaderBytes: 16_384, maxUrlBytes: 8192 });
   });
 
   it.each([
@@ -76,6 +79,26 @@ describe('gateway config', () => {
       'idleMs must be a whole number of milliseconds',
     ],
     ['yaml syntax', 'backends: [\n', 'gw.yaml is not valid YAML'],
+    [
+      'admin on the API port without admin keys',
+      `${base}admin:\n  listen: main\n`,
+      'gw.yaml:8:3: admin.keys: with admin.listen: main, /status and /metrics need admin keys',
+    ],
+    [
+      'admin listener on the API port',
+      `${base}listen: { port: 4000 }\nadmin: { listen: { port: 4000 } }\n`,
+      'gw.yaml:8:26: admin.listen.port (got 4000): the admin listener needs its own port',
+    ],
+    [
+      'a bad admin listen value',
+      `${base}admin: { listen: everywhere }\n`,
+      'gw.yaml:7:18: admin.listen (got "everywhere"): admin.listen must be "main" or { host, port }',
+    ],
+    [
+      'json depth out of range',
+      `${base}limits: { maxJsonDepth: 0 }\n`,
+      'gw.yaml:7:25: limits.maxJsonDepth (got 0): maxJsonDepth must be an integer >= 1',
+    ],
   ])('refuses %s', (_name, text, fragment) => {
     expect(problems(text)).toContain(fragment);
   });

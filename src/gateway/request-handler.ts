@@ -4,9 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KeyStore } from './api-keys.ts';
 import type { Backend } from './backend.ts';
 import type { Clock } from './clock.ts';
-import type { GatewayConfig, KeyConfig } from './config-schema.ts';
+import type { AdminKeyConfig, GatewayConfig, KeyConfig } from './config-schema.ts';
 import { type ForwardDeps, forward } from './forward.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
+import { jsonTooDeep } from './json-depth.ts';
 import type { KeyLimits } from './key-limits.ts';
 import type { Logger } from './logger.ts';
 import { labelValue } from './metrics.ts';
@@ -41,12 +42,29 @@ const ROUTES = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddin
 const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/status']);
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-export function createRequestHandler(d: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+/** A node:http request listener. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** True for `application/json` and `application/<x>+json`, with or without parameters (charset). */
+export function isJsonContentType(ct: string): boolean {
+  const semi = ct.indexOf(';');
+  const t = (semi >= 0 ? ct.slice(0, semi) : ct).trim().toLowerCase();
+  return t === 'application/json' || (t.startsWith('application/') && t.endsWith('+json'));
+}
+
+/**
+ * The API listener's handler and the admin listener's (/status, /metrics, /healthz, /readyz). With
+ * `admin.listen: main` the API handler serves the admin paths too, behind the admin keys.
+ */
+export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Handler } {
   const { config, clock, backends, router, limits, metrics, logger, fwd, state } = d;
   const keys = new KeyStore(config.auth.keys);
   const keyModels = new Map<KeyConfig, Set<string>>();
   for (const k of config.auth.keys) if (k.models) keyModels.set(k, new Set(k.models));
   const authRequired = config.auth.required || keys.size > 0;
+  const adminKeys = new KeyStore<AdminKeyConfig>(config.admin.keys);
+  const adminOnMain = config.admin.listen === 'main';
+  const { maxJsonDepth, maxUrlBytes } = config.limits;
   const routeLabels = new Map([...ROUTES, ...GET_ROUTES].map((r) => [r, `route="${labelValue(r)}"`]));
   const otherRouteLabel = 'route="other"';
   const idPrefix = randomBytes(4).toString('hex');
@@ -98,6 +116,16 @@ export function createRequestHandler(d: HandlerDeps): (req: IncomingMessage, res
     key: KeyConfig | undefined,
     body: Buffer,
   ) => {
+    if (jsonTooDeep(body, maxJsonDepth)) {
+      refuse(
+        res,
+        400,
+        'invalid_request_error',
+        'json_too_deep',
+        `The request body nests arrays and objects deeper than ${maxJsonDepth} levels.`,
+      );
+      return;
+    }
     let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -172,20 +200,106 @@ export function createRequestHandler(d: HandlerDeps): (req: IncomingMessage, res
       });
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const sendMetrics = (res: ServerResponse) => {
+    const body = metrics.registry.render();
+    res.writeHead(200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  };
+
+  const sendStatus = (res: ServerResponse) =>
+    sendJson(
+      res,
+      200,
+      JSON.stringify(
+        statusReport(backends, router, config.auth.keys, limits, {
+          draining: state.draining,
+          inFlight: state.inFlight,
+          startedAt: state.startedAt,
+        }),
+        null,
+        2,
+      ),
+    );
+
+  const sendReady = (res: ServerResponse) => {
+    const ready = !state.draining && backends.some((b) => b.health === 'up');
+    sendJson(res, ready ? 200 : 503, JSON.stringify({ ready, draining: state.draining }));
+  };
+
+  /** Admin keys, when listed, guard /status and /metrics; false when refused (already answered). */
+  const adminAllowed = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (adminKeys.size === 0) return true;
+    const header = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined);
+    if (adminKeys.lookup(header)) return true;
+    refuse(
+      res,
+      401,
+      'authentication_error',
+      'invalid_api_key',
+      header
+        ? 'Incorrect admin key provided.'
+        : 'This endpoint needs an admin key: send "Authorization: Bearer <key>".',
+    );
+    return false;
+  };
+
+  /** Splits off the query; answers 414 for an over-long URL (undefined then). */
+  const pathOf = (req: IncomingMessage, res: ServerResponse): string | undefined => {
     const url = req.url ?? '/';
+    if (url.length > maxUrlBytes) {
+      res.setHeader('connection', 'close');
+      refuse(
+        res,
+        414,
+        'invalid_request_error',
+        'uri_too_long',
+        `The URL is longer than ${maxUrlBytes} bytes.`,
+      );
+      req.resume();
+      return undefined;
+    }
     const q = url.indexOf('?');
-    const path = q >= 0 ? url.slice(0, q) : url;
+    return q >= 0 ? url.slice(0, q) : url;
+  };
+
+  const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
+    refuse(
+      res,
+      404,
+      'invalid_request_error',
+      'not_found',
+      `No route for ${req.method} ${path.slice(0, 256)}.`,
+    );
+
+  const api: Handler = (req, res) => {
+    const path = pathOf(req, res);
+    if (path === undefined) return;
     if (state.draining) res.setHeader('connection', 'close');
     if (req.method === 'POST' && ROUTES.has(path)) {
       if (state.draining) {
         refuse(res, 503, 'server_error', 'shutting_down', 'The gateway is shutting down; retry.', {
           'retry-after': '1',
         });
+        req.resume();
         return;
       }
       const key = authenticate(req, res);
       if (key === null) {
+        req.resume();
+        return;
+      }
+      const ct = req.headers['content-type'];
+      if (ct !== undefined && !isJsonContentType(ct)) {
+        refuse(
+          res,
+          415,
+          'invalid_request_error',
+          'unsupported_media_type',
+          `The request body must be JSON (Content-Type: application/json), not ${JSON.stringify(ct.slice(0, 100))}.`,
+        );
         req.resume();
         return;
       }
@@ -199,8 +313,9 @@ export function createRequestHandler(d: HandlerDeps): (req: IncomingMessage, res
         known ? 405 : 404,
         'invalid_request_error',
         known ? 'method_not_allowed' : 'not_found',
-        `No route for ${req.method} ${path}.`,
+        `No route for ${req.method} ${path.slice(0, 256)}.`,
       );
+      req.resume();
       return;
     }
     switch (path) {
@@ -217,39 +332,53 @@ export function createRequestHandler(d: HandlerDeps): (req: IncomingMessage, res
       case '/healthz':
         sendJson(res, 200, '{"status":"ok"}');
         return;
-      case '/readyz': {
-        const ready = !state.draining && backends.some((b) => b.health === 'up');
-        sendJson(res, ready ? 200 : 503, JSON.stringify({ ready, draining: state.draining }));
+      case '/readyz':
+        sendReady(res);
         return;
-      }
-      case '/metrics': {
-        const body = metrics.registry.render();
-        res.writeHead(200, {
-          'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-        });
-        res.end(body);
+      case '/metrics':
+        if (!adminOnMain) notFound(req, res, path);
+        else if (adminAllowed(req, res)) sendMetrics(res);
         return;
-      }
       case '/status':
-        sendJson(
-          res,
-          200,
-          JSON.stringify(
-            statusReport(backends, router, config.auth.keys, limits, {
-              draining: state.draining,
-              inFlight: state.inFlight,
-              startedAt: state.startedAt,
-            }),
-            null,
-            2,
-          ),
-        );
+        if (!adminOnMain) notFound(req, res, path);
+        else if (adminAllowed(req, res)) sendStatus(res);
         return;
       default:
-        refuse(res, 404, 'invalid_request_error', 'not_found', `No route for ${req.method} ${path}.`);
+        notFound(req, res, path);
     }
   };
 
-  return handle;
+  const admin: Handler = (req, res) => {
+    const path = pathOf(req, res);
+    if (path === undefined) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      refuse(
+        res,
+        405,
+        'invalid_request_error',
+        'method_not_allowed',
+        `No route for ${req.method} ${path.slice(0, 256)}.`,
+      );
+      req.resume();
+      return;
+    }
+    switch (path) {
+      case '/healthz':
+        sendJson(res, 200, '{"status":"ok"}');
+        return;
+      case '/readyz':
+        sendReady(res);
+        return;
+      case '/metrics':
+        if (adminAllowed(req, res)) sendMetrics(res);
+        return;
+      case '/status':
+        if (adminAllowed(req, res)) sendStatus(res);
+        return;
+      default:
+        notFound(req, res, path);
+    }
+  };
+
+  return { api, admin };
 }

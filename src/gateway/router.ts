@@ -15,7 +15,14 @@ export type Pick =
   | { kind: 'unknown-model' }
   | { kind: 'unavailable' }
   | { kind: 'queue-full' }
-  | { kind: 'queue-timeout' };
+  | { kind: 'queue-timeout' }
+  /** The client went away while the request waited in the queue. */
+  | { kind: 'cancelled' };
+
+/** Lets the caller cancel a queued wait (the client went away). */
+export interface WaitHook {
+  cancelWait: (() => void) | undefined;
+}
 
 interface Waiter {
   candidates: Candidate[];
@@ -76,8 +83,11 @@ export class Router {
     return [...this.#table.keys()].sort();
   }
 
-  /** Picks a candidate now, or waits in the queue for a slot. */
-  acquire(candidates: Candidate[], exclude?: ReadonlySet<Backend>): Pick | Promise<Pick> {
+  /**
+   * Picks a candidate now, or waits in the queue for a slot. An `ok` pick holds a slot of its backend
+   * until release(). While queued, `hook.cancelWait` leaves the queue (answering `cancelled`).
+   */
+  acquire(candidates: Candidate[], exclude?: ReadonlySet<Backend>, hook?: WaitHook): Pick | Promise<Pick> {
     const now = this.#choose(candidates, exclude);
     if (now) return now;
     if (!candidates.some((c) => c.backend.routable && !exclude?.has(c.backend)))
@@ -95,6 +105,15 @@ export class Router {
         }, this.config.routing.queue.timeoutMs),
       };
       this.#queue.push(w);
+      if (hook)
+        hook.cancelWait = () => {
+          hook.cancelWait = undefined;
+          const i = this.#queue.indexOf(w);
+          if (i < 0) return;
+          this.#queue.splice(i, 1);
+          this.clock.clearTimer(w.timer);
+          resolve({ kind: 'cancelled' });
+        };
     });
   }
 

@@ -13,8 +13,14 @@ export async function serve(configPath: string): Promise<void> {
   try {
     await gw.start();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = err as NodeJS.ErrnoException & { admin?: boolean };
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+      const admin = e.admin && config.admin.listen !== 'main' ? config.admin.listen : undefined;
+      if (admin)
+        throw new UserError(
+          `cannot listen on ${admin.host}:${admin.port} for /status and /metrics (${e.code})`,
+          [`  change admin.listen in ${configPath} (a free { host, port }, or "main" with admin keys)`],
+        );
       throw new UserError(`cannot listen on ${config.listen.host}:${config.listen.port} (${e.code})`, [
         `  change listen.host / listen.port in ${configPath}`,
       ]);
@@ -65,6 +71,8 @@ export async function checkCommand(configPath: string, json: boolean): Promise<s
   const summary = {
     file: configPath,
     listen: `${c.listen.host}:${c.listen.port}`,
+    admin: c.admin.listen === 'main' ? 'main' : `${c.admin.listen.host}:${c.admin.listen.port}`,
+    adminKeys: c.admin.keys.map((k) => k.name),
     backends: c.backends.map((b) => ({ name: b.name, kind: b.kind, url: b.url })),
     aliases: Object.keys(c.aliases),
     keys: c.auth.keys.map((k) => k.name),
@@ -74,6 +82,7 @@ export async function checkCommand(configPath: string, json: boolean): Promise<s
   return [
     `${configPath} is valid`,
     `  listen   ${summary.listen}`,
+    `  admin    ${summary.admin} (/status, /metrics; ${summary.adminKeys.length ? `${summary.adminKeys.length} admin key(s)` : 'no admin key'})`,
     `  backends ${summary.backends.map((b) => `${b.name} (${b.kind} ${b.url})`).join(', ')}`,
     `  keys     ${summary.keys.length}`,
     `  strategy ${summary.strategy}`,
@@ -93,7 +102,8 @@ export async function serviceCommand(
     node: target.node ?? process.execPath,
     entry: target.entry ?? DEFAULT_ENTRY[kind],
     config: resolve(configPath),
-    port: c.listen.port,
+    // The lower of the two ports decides whether the unit may bind below 1024.
+    port: lowestPort(c.listen.port, c.admin.listen === 'main' ? 0 : c.admin.listen.port),
     stopTimeoutSec: Math.ceil(c.timeouts.drainMs / 1000) + 5,
   };
   return kind === 'systemd' ? renderSystemdUnit(opts) : renderLaunchdPlist(opts);
@@ -104,4 +114,9 @@ export async function bundleCommand(out: string): Promise<string> {
   const { bundleGateway } = await import('./bundle.ts');
   const bytes = await bundleGateway(resolve(out));
   return `wrote ${out} (${Math.round(bytes / 1024)} KiB); run it with: node ${out} --config gateway.yaml`;
+}
+
+/** The lower of two ports, ignoring 0 (any free port). */
+function lowestPort(a: number, b: number): number {
+  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
 }

@@ -21,6 +21,8 @@ export type AttemptResult =
       status?: number;
       body?: Buffer;
       contentType?: string;
+      /** The backend's Retry-After, relayed when this was the last try. */
+      retryAfter?: string;
     }
   | { kind: 'broken'; detail: string; status: number; ttfbMs: number }
   | { kind: 'aborted' };
@@ -47,8 +49,8 @@ export interface AttemptInput {
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
   clock: Clock;
   transport: UpstreamTransport;
-  /** Registers the in-flight upstream request so a client abort can destroy it. */
-  setUpstream: (req: ClientRequest | undefined) => void;
+  /** Holds the in-flight upstream request so a client abort can destroy it. */
+  watch: { upstream: ClientRequest | undefined };
 }
 
 /** Largest error body kept from a failed try, to relay if it was the last one. */
@@ -69,7 +71,7 @@ export function attempt(a: AttemptInput): Promise<AttemptResult> {
       if (settled) return;
       settled = true;
       if (timer) clock.clearTimer(timer);
-      a.setUpstream(undefined);
+      a.watch.upstream = undefined;
       resolve(r);
     };
     const arm = (ms: number, p: typeof phase) => {
@@ -113,6 +115,7 @@ export function attempt(a: AttemptInput): Promise<AttemptResult> {
               detail: `answered ${status}`,
               body: Buffer.concat(chunks),
               contentType: String(r.headers['content-type'] ?? ''),
+              retryAfter: r.headers['retry-after'],
             }),
           );
           r.on('error', (e) => finish({ kind: 'retryable', reason: 'error', status, detail: e.message }));
@@ -164,7 +167,7 @@ export function attempt(a: AttemptInput): Promise<AttemptResult> {
         });
       },
     );
-    a.setUpstream(upReq);
+    a.watch.upstream = upReq;
     upReq.on('error', (e: NodeJS.ErrnoException) => {
       if (settled) return;
       if (headersSent) {
@@ -178,6 +181,12 @@ export function attempt(a: AttemptInput): Promise<AttemptResult> {
         e.code === 'ENETUNREACH' ||
         e.code === 'ENOTFOUND';
       finish({ kind: 'retryable', reason: connectErr ? 'connect' : 'error', detail: e.code ?? e.message });
+    });
+    // Destroyed before any response (the client went away, or the agent gave up): settle now rather
+    // than at the first-byte timeout, so the slot is given back at once.
+    upReq.on('close', () => {
+      if (!settled && !upRes)
+        finish({ kind: 'retryable', reason: 'error', detail: 'upstream request closed' });
     });
     upReq.on('socket', (s) => {
       if (s.connecting) {

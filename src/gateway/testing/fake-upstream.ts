@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 /** How the next requests are answered; tests flip it while the server runs. */
 export type UpstreamMode =
   | { kind: 'ok' }
-  | { kind: 'status'; status: number }
+  | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'stall' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'die-mid-stream'; afterChunks: number }
+  | { kind: 'stall-mid-stream'; afterChunks: number }
   | { kind: 'die-before-body' };
 
 export interface FakeUpstreamOptions {
@@ -100,8 +101,12 @@ export class FakeUpstream {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  #json(res: ServerResponse, status: number, body: string): void {
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  #json(res: ServerResponse, status: number, body: string, extra?: Record<string, string>): void {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...extra,
+    });
     res.end(body);
   }
 
@@ -167,6 +172,7 @@ export class FakeUpstream {
         JSON.stringify({
           error: { message: `fake upstream says ${mode.status}`, type: 'server_error', code: null },
         }),
+        mode.retryAfter ? { 'retry-after': mode.retryAfter } : undefined,
       );
       return;
     }
@@ -204,6 +210,7 @@ export class FakeUpstream {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const events = sseEvents(model, this.#chunks, this.#eventBytes);
       const dieAfter = mode.kind === 'die-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
+      const stallAfter = mode.kind === 'stall-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
       let i = 0;
       const next = () => {
         if (res.destroyed) return;
@@ -211,6 +218,7 @@ export class FakeUpstream {
           res.destroy();
           return;
         }
+        if (i >= stallAfter) return; // keeps the connection open and says nothing more
         if (i >= events.length) {
           res.end();
           return;

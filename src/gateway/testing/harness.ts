@@ -10,6 +10,8 @@ export interface Harness {
   gateway: Gateway;
   upstreams: FakeUpstream[];
   baseURL: string;
+  /** The admin listener (/status, /metrics); the API URL when admin.listen is "main". */
+  adminURL: string;
   logs: string[];
   client(key?: string): OpenAI;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export async function startHarness(
   await Promise.all(upstreams.map((u) => u.listen()));
   const input: GatewayConfigInput = {
     listen: { host: '127.0.0.1', port: 0 },
+    admin: { listen: { host: '127.0.0.1', port: 0 } },
     backends: upstreams.map((u, i) => ({ name: `b${i}`, kind: 'openai' as const, url: u.url })),
     auth: { keys: [{ name: 'tester', hash: TEST_KEY_HASH }] },
     health: { intervalMs: 60_000 },
@@ -48,10 +51,12 @@ export async function startHarness(
   const gateway = createGateway(config, { logOut, ...opts.deps });
   const addr = await gateway.start();
   const baseURL = `http://127.0.0.1:${addr.port}`;
+  const admin = gateway.adminAddress;
   return {
     gateway,
     upstreams,
     baseURL,
+    adminURL: admin ? `http://127.0.0.1:${admin.port}` : baseURL,
     logs,
     client: (key = TEST_KEY) =>
       new OpenAI({ apiKey: key, baseURL: `${baseURL}/v1`, maxRetries: 0, timeout: 10_000 }),

@@ -16,6 +16,7 @@ const upstreams = [new FakeUpstream({ chunks: 4 }), new FakeUpstream({ chunks: 4
 await Promise.all(upstreams.map((u) => u.listen()));
 const config = gatewayConfigSchema.parse({
   listen: { host: '127.0.0.1', port: 0 },
+  admin: { listen: { host: '127.0.0.1', port: 0 } },
   backends: upstreams.map((u, i) => ({ name: `b${i}`, kind: 'openai', url: u.url })),
   auth: { keys: [{ name: 'k', hash: TEST_KEY_HASH, rpm: 10_000_000, tpm: 100_000_000 }] },
   health: { intervalMs: 60_000 },
