@@ -1,4 +1,5 @@
 // `beelab gateway`: run the OpenAI-compatible AI gateway, and its helpers (hash-key, check, service).
+import { stopWithLauncher } from '../launcher.ts';
 import type { DefineCommand } from './index.ts';
 
 export const defineGateway: DefineCommand = (program) => {
@@ -18,6 +19,7 @@ Examples:
     )
     .action(async (opts: { config: string }) => {
       const { serve } = await import('../../gateway/run.ts');
+      stopWithLauncher();
       await serve(opts.config);
     });
 

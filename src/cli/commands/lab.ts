@@ -1,4 +1,5 @@
 // `beelab lab up|test|down [dir]`: the Site's network emulated in network namespaces, the policy proved for real.
+import { stopWithLauncher } from '../launcher.ts';
 import type { DefineCommand } from './index.ts';
 
 const LINKS = '--links <mode>';
@@ -19,7 +20,8 @@ routed to or from the machine's real network. Namespaces are named bllab-<run id
 Example:
   sudo beelab lab test examples/reference     # build, test every cell of the policy, remove
   sudo beelab lab up my-lab && sudo beelab lab test my-lab && sudo beelab lab down my-lab`,
-    );
+    )
+    .hook('preAction', () => void stopWithLauncher());
 
   lab
     .command('up')

@@ -1,4 +1,5 @@
 // `beelab status`: probes every host and service of a rendered site (or a YAML list of targets).
+import { stopWithLauncher } from '../launcher.ts';
 import type { DefineCommand } from './index.ts';
 
 export const defineStatus: DefineCommand = (program) => {
@@ -33,6 +34,7 @@ Only run it where the site's addresses are your own lab.`,
     )
     .action(async (dir: string, opts) => {
       const { runStatus } = await import('../../status/run.ts');
+      stopWithLauncher();
       await runStatus({ ...opts, dir });
     });
 };

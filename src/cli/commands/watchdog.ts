@@ -1,4 +1,5 @@
 // `beelab watchdog`: runs the Pi watchdog from its YAML config (or checks it, resets state, prints the unit).
+import { stopWithLauncher } from '../launcher.ts';
 import type { DefineCommand } from './index.ts';
 
 export const defineWatchdog: DefineCommand = (program) => {
@@ -38,6 +39,7 @@ to suspend all action; list target names in it to suspend only those.`,
     )
     .action(async (opts) => {
       const { runWatchdogCommand } = await import('../../watchdog/run.ts');
+      stopWithLauncher();
       await runWatchdogCommand({ ...opts, reset: opts.reset === true ? [] : opts.reset });
     });
 };
