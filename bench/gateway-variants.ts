@@ -26,6 +26,8 @@ interface Variant {
   form?: 'bundle' | 'unminified' | 'tsx';
   /** A bundle built elsewhere (e.g. from an earlier commit), for before/after runs side by side. */
   bundle?: string;
+  /** The bundle predates the `admin` config section (before issue 10): leave it out of its config. */
+  noAdmin?: boolean;
 }
 const variants: Variant[] = JSON.parse(process.env.VARIANTS ?? '[{"flags":[]}]');
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
@@ -71,7 +73,7 @@ for (const [i, v] of variants.entries()) {
     cfg,
     JSON.stringify({
       listen: { host: '127.0.0.1', port },
-      admin: { listen: { host: '127.0.0.1', port: 0 } },
+      ...(v.noAdmin ? {} : { admin: { listen: { host: '127.0.0.1', port: 0 } } }),
       backends: [{ name: 'local', kind: 'openai', url: `http://127.0.0.1:${upPort}`, maxConcurrent: 256 }],
       auth: { keys: [{ name: 'bench', hash: hashKey(KEY) }] },
       log: { level: 'info', requests: v.requests ?? true },

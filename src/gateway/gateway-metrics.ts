@@ -111,8 +111,21 @@ export class GatewayMetrics {
   }
 
   /** Label text for a route and status, e.g. route="/v1/chat/completions",code="200". */
+  static readonly #routeCodes = new Map<string, Map<number, string>>();
+
+  /** `route="…",code="…"`, rendered once per route and status (a request path makes no new string). */
   static routeCode(routeLabel: string, code: number): string {
-    return `${routeLabel},code="${code}"`;
+    let byCode = GatewayMetrics.#routeCodes.get(routeLabel);
+    if (!byCode) {
+      byCode = new Map();
+      GatewayMetrics.#routeCodes.set(routeLabel, byCode);
+    }
+    let text = byCode.get(code);
+    if (text === undefined) {
+      text = `${routeLabel},code="${code}"`;
+      if (byCode.size < 100) byCode.set(code, text);
+    }
+    return text;
   }
 
   readonly #tokenLabels = new Map<string, [string, string]>();

@@ -20,6 +20,8 @@ export function createLogger(out: Writable, level: LogLevel, now: () => number =
   const min = RANK[level];
   let batch = '';
   let scheduled = false;
+  let lastMs = Number.NaN;
+  let lastIso = '';
   const flush = () => {
     scheduled = false;
     if (!batch) return;
@@ -31,7 +33,14 @@ export function createLogger(out: Writable, level: LogLevel, now: () => number =
     enabled: (l) => RANK[l] >= min,
     log(l, msg, fields) {
       if (RANK[l] < min) return;
-      batch += `${JSON.stringify({ time: new Date(now()).toISOString(), level: l, msg, ...fields })}\n`;
+      // Built as text: no merged copy of `fields`, and the time string is reused within a millisecond.
+      const t = now();
+      if (t !== lastMs) {
+        lastMs = t;
+        lastIso = new Date(t).toISOString();
+      }
+      const rest = fields ? JSON.stringify(fields) : '{}';
+      batch += `{"time":"${lastIso}","level":"${l}","msg":${JSON.stringify(msg)}${rest.length > 2 ? `,${rest.slice(1)}` : '}'}\n`;
       if (batch.length > 65_536) flush();
       else if (!scheduled) {
         scheduled = true;

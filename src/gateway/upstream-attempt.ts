@@ -88,11 +88,16 @@ export function attempt(a: AttemptInput): Promise<AttemptResult> {
       } else finish({ kind: 'retryable', reason: phase === 'connect' ? 'connect' : 'timeout', detail });
     };
 
+    // A fixed-shape literal rather than a spread of baseHeaders: one small object, no copy loop.
+    const base = b.baseHeaders;
     const headers: Record<string, string | number> = {
-      ...b.baseHeaders,
+      host: base.host!,
+      'content-type': 'application/json',
+      accept: '*/*',
       'content-length': a.body.length,
       'x-request-id': a.requestId,
     };
+    if (base.authorization) headers.authorization = base.authorization;
     const upReq = a.transport(
       b,
       { host: b.url.hostname, port: b.url.port, method: 'POST', path: a.path, headers, agent: b.agent },
