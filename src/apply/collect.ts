@@ -17,11 +17,7 @@ const PENDING_HOOKUPS: Partial<Record<Layer, (site: Site, files: FileTree) => St
 };
 
 /** All steps, in registry order (the graph orders them; this order only breaks ties). */
-export function collectSteps(
-  site: Site,
-  files: FileTree,
-  registry: readonly LayerModule[] = layers,
-): Step[] {
+export function collectSteps(site: Site, files: FileTree, registry: readonly LayerModule[] = layers): Step[] {
   return registry.flatMap((layer) => {
     if (layer.steps) return layer.steps(site, files);
     return PENDING_HOOKUPS[layer.id]?.(site, files) ?? [];

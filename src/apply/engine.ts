@@ -1,11 +1,11 @@
 // The engine: runs a plan through the scheduler, one journal record before and after each step, a log per step.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { Executor, Step } from './step.ts';
 import type { StepExecutor, StepOutcome } from './executor.ts';
 import { type Journal, LOGS_DIR } from './journal.ts';
 import type { ApplyPlan } from './plan.ts';
 import { schedule } from './scheduler.ts';
+import type { Executor, Step } from './step.ts';
 
 export type StepStatus = 'ok' | 'failed' | 'aborted';
 export type RunStatus = 'done' | 'failed' | 'interrupted';

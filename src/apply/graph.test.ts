@@ -24,7 +24,13 @@ describe('step graph', () => {
 
   it('reports unknown dependencies, unknown hosts, duplicates and bad ids all at once', () => {
     const problems = graphProblems(
-      [step('n/a', ['n/missing']), step('n/b', [], [], ['pve9']), step('n/b'), step('Bad Id'), step('n/s', ['n/s'])],
+      [
+        step('n/a', ['n/missing']),
+        step('n/b', [], [], ['pve9']),
+        step('n/b'),
+        step('Bad Id'),
+        step('n/s', ['n/s']),
+      ],
       hosts,
     );
     expect(problems).toEqual([

@@ -37,7 +37,8 @@ export function formatHistory(journal: Journal, maxRuns = 15): string {
   if (bad.length || open.size) {
     out.push('Steps whose last attempt did not succeed:');
     for (const e of bad) out.push(`  ${e.id}: ${e.status}${e.error ? ` (${e.error})` : ''}, log ${e.log}`);
-    for (const [id, s] of open) out.push(`  ${id}: started ${s.at}, never ended (the process died), log ${s.log}`);
+    for (const [id, s] of open)
+      out.push(`  ${id}: started ${s.at}, never ended (the process died), log ${s.log}`);
   } else out.push('Every step recorded has succeeded on its last attempt.');
   return `${out.join('\n')}\n`;
 }

@@ -9,7 +9,9 @@ export function phaseRank(p: RebuildPhase): number {
 
 function prefixLen(site: Site, host: Host): string {
   const vlan = site.vlans.find((v) => v.name === host.vlan);
-  return vlan ? `${host.address}/${vlan.prefix}, gateway ${vlan.gateway}, VLAN ${vlan.id} (${vlan.name})` : host.address;
+  return vlan
+    ? `${host.address}/${vlan.prefix}, gateway ${vlan.gateway}, VLAN ${vlan.id} (${vlan.name})`
+    : host.address;
 }
 
 function systemDrive(host: Host): string {
@@ -73,7 +75,12 @@ function bootstrapStep(site: Site, host: Host): Step {
           [
             `Boot ${host.name} from the ${product} ISO (USB), target disk ${systemDrive(host)}.`,
             `Hostname ${host.fqdn}, management interface ${host.nic ?? 'the first NIC'}, address ${net}.`,
-            `Leave the pool drives (${host.drives.filter((d) => d.role !== 'system').map((d) => d.id).join(', ') || 'none'}) untouched: the storage steps import them.`,
+            `Leave the pool drives (${
+              host.drives
+                .filter((d) => d.role !== 'system')
+                .map((d) => d.id)
+                .join(', ') || 'none'
+            }) untouched: the storage steps import them.`,
             keyLine,
           ],
           ssh(host.os === 'proxmox-ve' ? 8006 : 8007),
@@ -143,17 +150,15 @@ export interface RebuildSelection {
 
 /**
  * The rebuild steps for `target` (a host name, or undefined for the whole site): one bootstrap step per
- * host (unless a layer supplies a step of the same phase for it), the layers' steps with `rebuild`, and
+ * host (unless a layer step `provisions` it), the layers' steps with `rebuild`, and
  * ordering edges: per host by phase; a VM after its Proxmox node; everything after the firewall.
  */
 export function rebuildSteps(site: Site, layerSteps: readonly Step[], target?: string): RebuildSelection {
   const notes: string[] = [];
   const hostsByName = new Map(site.hosts.map((h) => [h.name, h]));
   const own = layerSteps.filter((s) => s.rebuild);
-  const covered = new Set(own.flatMap((s) => s.hosts.map((h) => `${h} ${s.rebuild!.phase}`)));
-  const boot = site.hosts
-    .map((h) => bootstrapStep(site, h))
-    .filter((b) => !covered.has(`${b.hosts[0]} ${b.rebuild!.phase}`));
+  const provisioned = new Set(own.filter((s) => s.rebuild!.provisions).flatMap((s) => s.hosts));
+  const boot = site.hosts.filter((h) => !provisioned.has(h.name)).map((h) => bootstrapStep(site, h));
   let all = [...boot, ...own];
   if (target !== undefined) {
     all = all.filter((s) => s.hosts.includes(target));

@@ -65,7 +65,10 @@ async function assertRendered(dir: string, tree: ReturnType<typeof renderSite>):
 }
 
 /** The plan as the operator reads it: every step in order, run or up to date, and why. */
-export function formatPlan(plan: ApplyPlan, extra: { secrets: string[]; notes: string[]; dryRun: boolean }): string {
+export function formatPlan(
+  plan: ApplyPlan,
+  extra: { secrets: string[]; notes: string[]; dryRun: boolean },
+): string {
   const out: string[] = [];
   const toRun = plan.steps.filter((p) => p.decision.action === 'run').length;
   out.push(`Plan: ${toRun} of ${plan.steps.length} steps to run, in this order:`);
@@ -81,16 +84,24 @@ export function formatPlan(plan: ApplyPlan, extra: { secrets: string[]; notes: s
         out.push(`           $ ${env ? `${env} ` : ''}bash -euo pipefail -c <this script>`);
         for (const l of p.step.run.script.split('\n')) out.push(`           | ${l}`);
       } else out.push(`           $ ${env ? `${env} ` : ''}${describeExecutor(p.step.run)}`);
-      if (p.step.run.kind === 'manual') for (const l of p.step.run.instructions) out.push(`             ${l}`);
+      if (p.step.run.kind === 'manual')
+        for (const l of p.step.run.instructions) out.push(`             ${l}`);
       if (p.step.verify) out.push(`           verify: ${describeVerify(p.step.verify)}`);
-      out.push(`           after: ${(p.step.after ?? []).join(', ') || '-'}; reads: ${p.step.inputs.join(', ') || '-'}`);
+      out.push(
+        `           after: ${(p.step.after ?? []).join(', ') || '-'}; reads: ${p.step.inputs.join(', ') || '-'}`,
+      );
     }
   }
   for (const [id, at] of plan.outside) {
-    out.push(`  note: ${id} is outside the selection and assumed done${at ? ` (succeeded ${at})` : ' — it has NEVER succeeded'}`);
+    out.push(
+      `  note: ${id} is outside the selection and assumed done${at ? ` (succeeded ${at})` : ' — it has NEVER succeeded'}`,
+    );
   }
   for (const n of extra.notes) out.push(`  note: ${n}`);
-  if (extra.secrets.length > 0) out.push(`  secrets to create (once, encrypted to site.admin.ageRecipients): ${extra.secrets.join(', ')}`);
+  if (extra.secrets.length > 0)
+    out.push(
+      `  secrets to create (once, encrypted to site.admin.ageRecipients): ${extra.secrets.join(', ')}`,
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -130,7 +141,8 @@ async function execute(p: Prepared, opts: ApplyCliOptions, mode: 'apply' | 'rebu
         notes: p.notes,
       })}\n`,
     );
-  } else io.stdout.write(formatPlan(plan, { secrets: p.missing, notes: p.notes, dryRun: opts.dryRun ?? false }));
+  } else
+    io.stdout.write(formatPlan(plan, { secrets: p.missing, notes: p.notes, dryRun: opts.dryRun ?? false }));
   if (opts.dryRun) return;
   if (toRun.length === 0 && (p.missing.length === 0 || p.recipients.length === 0)) {
     if (!opts.json) io.stdout.write('Nothing to do: every step is up to date.\n');
@@ -152,7 +164,8 @@ async function execute(p: Prepared, opts: ApplyCliOptions, mode: 'apply' | 'rebu
       );
     } else {
       const created = await ensureSecrets(p.site, p.store);
-      if (!opts.json && created.length) io.stdout.write(`Created secrets: ${created.join(', ')} (under secrets/; commit them)\n`);
+      if (!opts.json && created.length)
+        io.stdout.write(`Created secrets: ${created.join(', ')} (under secrets/; commit them)\n`);
     }
   }
   const reporter = makeReporter(opts, io.stdout);
@@ -164,7 +177,9 @@ async function execute(p: Prepared, opts: ApplyCliOptions, mode: 'apply' | 'rebu
       if (!io.stdinIsTTY) return false;
       reporter.pause();
       try {
-        io.stdout.write(`\n== ${step.id}: ${run.prompt}\n${run.instructions.map((l) => `   ${l}\n`).join('')}`);
+        io.stdout.write(
+          `\n== ${step.id}: ${run.prompt}\n${run.instructions.map((l) => `   ${l}\n`).join('')}`,
+        );
         return await askConfirm({ message: `Done with "${run.prompt}"?`, default: true });
       } finally {
         reporter.resume();
@@ -205,7 +220,10 @@ async function execute(p: Prepared, opts: ApplyCliOptions, mode: 'apply' | 'rebu
       throw new ExitError(130, `Stopped. The journal is consistent: \`beelab ${mode} --resume\` continues.`);
     }
     if (end.status === 'failed') {
-      throw new ExitError(1, `${end.failed} step(s) failed; logs under .beelab/logs/${end.run}/. Fix, then \`beelab ${mode} --resume\`.`);
+      throw new ExitError(
+        1,
+        `${end.failed} step(s) failed; logs under .beelab/logs/${end.run}/. Fix, then \`beelab ${mode} --resume\`.`,
+      );
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -217,7 +235,9 @@ function resumeTarget(journal: Journal, mode: 'apply' | 'rebuild'): { run: strin
   const last = journal.lastRun();
   if (!last) throw new UserError(`nothing to resume: ${journal.file} records no run`);
   if (last.start.mode !== mode) {
-    throw new UserError(`the last run was a ${last.start.mode}: resume it with \`beelab ${last.start.mode} --resume\``);
+    throw new UserError(
+      `the last run was a ${last.start.mode}: resume it with \`beelab ${last.start.mode} --resume\``,
+    );
   }
   if (last.end?.status === 'done') {
     throw new UserError(`nothing to resume: the last ${mode} (${last.start.run}) finished`, [
@@ -250,14 +270,18 @@ export async function runApply(dir: string, opts: ApplyCliOptions, io: Io = defa
   if (opts.resume) {
     const r = resumeTarget(journal, 'apply');
     if (selection.length > 0 && selection.join(',') !== r.selection.join(',')) {
-      throw new UserError(`--resume continues the run with --only ${r.selection.join(',') || '(everything)'}; drop --only`);
+      throw new UserError(
+        `--resume continues the run with --only ${r.selection.join(',') || '(everything)'}; drop --only`,
+      );
     }
     selection = r.selection;
     resumeOf = r.run;
   }
   const selected = selectSteps(graph.order, selection);
   const plan = await planApply({ dir, selected, journal, secretGenerations: store.generations() });
-  const notes = store.leftovers().map((f) => `${f} is left from an interrupted write (the stored secret is intact); remove it`);
+  const notes = store
+    .leftovers()
+    .map((f) => `${f} is left from an interrupted write (the stored secret is intact); remove it`);
   await execute(
     {
       dir,
@@ -291,7 +315,9 @@ export async function runRebuild(
   const { journal, project, store, graph } = await loadAll(dir);
   const site = project.site;
   if (host !== undefined && !site.hosts.some((h) => h.name === host)) {
-    throw new UserError(`no host ${host} in the Site`, [`  hosts: ${site.hosts.map((h) => h.name).join(', ')}`]);
+    throw new UserError(`no host ${host} in the Site`, [
+      `  hosts: ${site.hosts.map((h) => h.name).join(', ')}`,
+    ]);
   }
   let selection = host === undefined ? ['--all'] : [host];
   let resumeOf: string | undefined;
@@ -299,7 +325,9 @@ export async function runRebuild(
   if (opts.resume) {
     const r = resumeTarget(journal, 'rebuild');
     if (r.selection.join(',') !== selection.join(',')) {
-      throw new UserError(`the interrupted rebuild was of ${r.selection.join(', ')}, not ${selection.join(', ')}`);
+      throw new UserError(
+        `the interrupted rebuild was of ${r.selection.join(', ')}, not ${selection.join(', ')}`,
+      );
     }
     resumeOf = r.run;
     const chain = journal.resumeChain();

@@ -70,8 +70,12 @@ export interface Step {
    * duration of the step only; its path is in `$BEELAB_SECRET_<NAME>` (upper case, `-` → `_`).
    */
   secrets?: string[];
-  /** Present when the step belongs to rebuilding from bare hardware; `restore` phase steps restore data. */
-  rebuild?: { phase: RebuildPhase };
+  /**
+   * Present when the step belongs to rebuilding from bare hardware; `restore` phase steps restore data.
+   * `provisions`: the step creates its hosts from nothing (e.g. a VM from its definition), so the engine's
+   * generic manual install step for those hosts is left out.
+   */
+  rebuild?: { phase: RebuildPhase; provisions?: boolean };
 }
 
 /** `$BEELAB_SECRET_<NAME>`: the variable holding the path of a decrypted secret during a step. */

@@ -78,7 +78,8 @@ export function siteSecrets(site: Site): SecretDef[] {
     out.push({
       name: 'pbs-encryption-key',
       kind: 'key',
-      description: 'Client-side encryption key of the Proxmox Backup Server datastores: without it no backup restores',
+      description:
+        'Client-side encryption key of the Proxmox Backup Server datastores: without it no backup restores',
       usedBy: `backups on ${site.backup.primary}${site.backup.mirror ? ` and ${site.backup.mirror}` : ''}`,
     });
   }

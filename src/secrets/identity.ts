@@ -28,11 +28,14 @@ export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promis
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`no age identity: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`, [
-      `  Secrets are decrypted with your age private key, read from $${IDENTITY_ENV} or ~/.config/beelab/age.key.`,
-      '  hint: point BEELAB_AGE_IDENTITY at your key file (from the recovery kit), or create a key with',
-      '        `age-keygen -o ~/.config/beelab/age.key` and add its public key to site.admin.ageRecipients',
-    ]);
+    throw new UserError(
+      `no age identity: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
+      [
+        `  Secrets are decrypted with your age private key, read from $${IDENTITY_ENV} or ~/.config/beelab/age.key.`,
+        '  hint: point BEELAB_AGE_IDENTITY at your key file (from the recovery kit), or create a key with',
+        '        `age-keygen -o ~/.config/beelab/age.key` and add its public key to site.admin.ageRecipients',
+      ],
+    );
   }
   const keys = text
     .split('\n')

@@ -12,15 +12,20 @@ export function renderRecoveryKit(site: Site, secrets: readonly ListedSecret[]):
   const recipients = site.admin.ageRecipients;
   const rows = secrets.map((s) => {
     const used = s.entry?.usedBy ?? defs.get(s.name)?.usedBy ?? '?';
-    const to = s.entry?.recipients.map((r) => `\`${r.slice(0, 16)}…\``).join(', ') ?? 'unknown (not in index)';
+    const to =
+      s.entry?.recipients.map((r) => `\`${r.slice(0, 16)}…\``).join(', ') ?? 'unknown (not in index)';
     return `| \`${s.file}\` | ${s.entry?.description ?? defs.get(s.name)?.description ?? ''} | ${used} | ${s.entry?.generation ?? '?'} | ${to} |`;
   });
   const b = site.backup;
   const backups = [
-    b.primary ? `- Proxmox Backup Server \`${b.primary}\` holds VM and data backups (schedule \`${b.schedule}\`; keep ${b.retention.daily} daily, ${b.retention.weekly} weekly, ${b.retention.monthly} monthly, ${b.retention.yearly} yearly).` : '- No Proxmox Backup Server is configured: there are no VM backups.',
+    b.primary
+      ? `- Proxmox Backup Server \`${b.primary}\` holds VM and data backups (schedule \`${b.schedule}\`; keep ${b.retention.daily} daily, ${b.retention.weekly} weekly, ${b.retention.monthly} monthly, ${b.retention.yearly} yearly).`
+      : '- No Proxmox Backup Server is configured: there are no VM backups.',
     b.mirror ? `- \`${b.mirror}\` mirrors the backups.` : '- No backup mirror is configured.',
     b.clonezilla ? '- Clonezilla images of the hypervisor system disks are taken (see backup/).' : '',
-    defs.has('pbs-encryption-key') ? '- The backups are encrypted with `secrets/pbs-encryption-key.age`: **without that key no backup restores**.' : '',
+    defs.has('pbs-encryption-key')
+      ? '- The backups are encrypted with `secrets/pbs-encryption-key.age`: **without that key no backup restores**.'
+      : '',
   ].filter(Boolean);
   return `# Recovery kit for ${site.name}
 

@@ -10,7 +10,11 @@ import { SecretStore } from './store.ts';
 
 type Out = { write(s: string): unknown };
 
-export async function secretsList(dir: string, opts: { json?: boolean }, out: Out = process.stdout): Promise<void> {
+export async function secretsList(
+  dir: string,
+  opts: { json?: boolean },
+  out: Out = process.stdout,
+): Promise<void> {
   const project = await loadProject(dir);
   const store = SecretStore.open(dir);
   const needed = new Map(siteSecrets(project.site).map((d) => [d.name, d]));
@@ -29,7 +33,12 @@ export async function secretsList(dir: string, opts: { json?: boolean }, out: Ou
     })),
     ...[...needed.values()]
       .filter((d) => !listed.some((s) => s.name === d.name))
-      .map((d) => ({ name: d.name, file: `secrets/${d.name}.age`, state: 'not created yet (beelab apply creates it)', description: d.description })),
+      .map((d) => ({
+        name: d.name,
+        file: `secrets/${d.name}.age`,
+        state: 'not created yet (beelab apply creates it)',
+        description: d.description,
+      })),
   ];
   if (opts.json) {
     out.write(`${JSON.stringify({ secrets: rows, leftovers: store.leftovers() }, null, 2)}\n`);
@@ -38,10 +47,14 @@ export async function secretsList(dir: string, opts: { json?: boolean }, out: Ou
   if (rows.length === 0) out.write('No secrets: this Site needs none yet.\n');
   for (const r of rows) {
     const gen = 'generation' in r && r.generation ? ` gen ${r.generation}` : '';
-    const stale = 'recipientsCurrent' in r && r.recipientsCurrent === false ? ' — encrypted to an old recipient list: run `beelab secrets recipients --update`' : '';
+    const stale =
+      'recipientsCurrent' in r && r.recipientsCurrent === false
+        ? ' — encrypted to an old recipient list: run `beelab secrets recipients --update`'
+        : '';
     out.write(`${r.name.padEnd(26)} ${r.state}${gen}${stale}\n    ${r.description}\n`);
   }
-  for (const f of store.leftovers()) out.write(`warning: ${f} is left from an interrupted write; the stored secret is intact; delete it\n`);
+  for (const f of store.leftovers())
+    out.write(`warning: ${f} is left from an interrupted write; the stored secret is intact; delete it\n`);
 }
 
 export async function secretsShow(dir: string, name: string, out: Out = process.stdout): Promise<void> {
@@ -75,9 +88,13 @@ export async function secretsRecipients(
   const project = await loadProject(dir);
   const store = SecretStore.open(dir);
   const want = project.site.admin.ageRecipients;
-  out.write(`site.admin.ageRecipients (${want.length}):\n${want.map((r) => `  ${r}\n`).join('') || '  none\n'}`);
+  out.write(
+    `site.admin.ageRecipients (${want.length}):\n${want.map((r) => `  ${r}\n`).join('') || '  none\n'}`,
+  );
   const wantKey = [...want].sort().join(',');
-  const stale = store.list().filter((s) => s.present && (!s.entry || [...s.entry.recipients].sort().join(',') !== wantKey));
+  const stale = store
+    .list()
+    .filter((s) => s.present && (!s.entry || [...s.entry.recipients].sort().join(',') !== wantKey));
   if (stale.length === 0) {
     out.write('Every secret is encrypted to exactly these recipients.\n');
     return;

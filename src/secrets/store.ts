@@ -74,9 +74,10 @@ export async function encryptTo(value: string, recipients: readonly string[]): P
   const e = new Encrypter();
   for (const r of recipients) {
     if (!r.startsWith('age1')) {
-      throw new UserError(`age recipient ${r.slice(0, 24)}... is an SSH key; Beelab encrypts to age1... keys only`, [
-        '  hint: create an age key (`age-keygen`) and list its public key in site.admin.ageRecipients',
-      ]);
+      throw new UserError(
+        `age recipient ${r.slice(0, 24)}... is an SSH key; Beelab encrypts to age1... keys only`,
+        ['  hint: create an age key (`age-keygen`) and list its public key in site.admin.ageRecipients'],
+      );
     }
     e.addRecipient(r);
   }
@@ -169,8 +170,13 @@ export class SecretStore {
   }
 
   #saveIndex(): void {
-    const sorted = Object.fromEntries(Object.entries(this.index.secrets).sort(([a], [b]) => (a < b ? -1 : 1)));
-    writeAtomicSync(join(this.dir, INDEX_FILE), `${JSON.stringify({ version: 1, secrets: sorted }, null, 2)}\n`);
+    const sorted = Object.fromEntries(
+      Object.entries(this.index.secrets).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    writeAtomicSync(
+      join(this.dir, INDEX_FILE),
+      `${JSON.stringify({ version: 1, secrets: sorted }, null, 2)}\n`,
+    );
   }
 
   async #ensureDir(): Promise<void> {
@@ -208,7 +214,11 @@ export class SecretStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new UserError(`no secret ${name}: ${file} does not exist`, [
-          `  known: ${this.list().map((s) => s.name).join(', ') || 'none'}`,
+          `  known: ${
+            this.list()
+              .map((s) => s.name)
+              .join(', ') || 'none'
+          }`,
         ]);
       }
       throw err;
@@ -229,11 +239,14 @@ export class SecretStore {
       const msg = (err as Error).message;
       if (/no identity matched/i.test(msg)) {
         const to = this.index.secrets[name]?.recipients;
-        throw new UserError(`${file} is encrypted to other keys: the identity in ${identity.file} cannot decrypt it`, [
-          ...(to ? [`  encrypted to: ${to.join(', ')}`] : []),
-          '  hint: use the key from the recovery kit (BEELAB_AGE_IDENTITY=/path/to/key), or have a holder of',
-          '        one of those keys run `beelab secrets recipients --update` after adding yours',
-        ]);
+        throw new UserError(
+          `${file} is encrypted to other keys: the identity in ${identity.file} cannot decrypt it`,
+          [
+            ...(to ? [`  encrypted to: ${to.join(', ')}`] : []),
+            '  hint: use the key from the recovery kit (BEELAB_AGE_IDENTITY=/path/to/key), or have a holder of',
+            '        one of those keys run `beelab secrets recipients --update` after adding yours',
+          ],
+        );
       }
       throw new UserError(`${file} cannot be decrypted: ${msg}`, ['  hint: restore it from git']);
     }
@@ -268,11 +281,15 @@ export class SecretStore {
   }
 
   /** Re-encrypts every secret to `recipients` (values unchanged); returns the names rewritten. */
-  async reencrypt(recipients: readonly string[], identity: { file: string; keys: string[] }): Promise<string[]> {
+  async reencrypt(
+    recipients: readonly string[],
+    identity: { file: string; keys: string[] },
+  ): Promise<string[]> {
     const done: string[] = [];
     // Decrypt everything first: a file we cannot read stops the run before anything is rewritten.
     const values = new Map<string, string>();
-    for (const s of this.list().filter((x) => x.present)) values.set(s.name, await this.read(s.name, identity));
+    for (const s of this.list().filter((x) => x.present))
+      values.set(s.name, await this.read(s.name, identity));
     for (const [name, value] of values) {
       writeAtomicSync(join(this.dir, secretFile(name)), await encryptTo(value, recipients));
       const e = this.index.secrets[name];

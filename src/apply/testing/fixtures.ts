@@ -36,3 +36,12 @@ export function step(id: string, after: string[] = [], inputs: string[] = [], ho
     after,
   };
 }
+
+/** The graph apply-child.ts runs: two chains of 5 and two loose steps. */
+export function childSteps(): Step[] {
+  const out: Step[] = [];
+  for (const c of ['x', 'y'])
+    for (let i = 0; i < 5; i++) out.push(step(`${c}/${i}`, i ? [`${c}/${i - 1}`] : []));
+  out.push(step('z/0'), step('z/1'));
+  return out;
+}

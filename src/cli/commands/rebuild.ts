@@ -4,7 +4,9 @@ import type { DefineCommand } from './index.ts';
 export const defineRebuild: DefineCommand = (program) => {
   program
     .command('rebuild')
-    .description('rebuild a host (or --all) from bare hardware: firewall, hypervisors, storage, VMs, clusters, apps, restores')
+    .description(
+      'rebuild a host (or --all) from bare hardware: firewall, hypervisors, storage, VMs, clusters, apps, restores',
+    )
     .argument('[host]', 'the host to rebuild (a name from the Site)')
     .argument('[dir]', 'site directory holding beelab.yaml', '.')
     .option('--all', 'rebuild the whole site')

@@ -21,7 +21,9 @@ Examples:
     );
   secrets
     .command('list')
-    .description('every secret: stored, missing, unused, its generation and whether its recipients are current')
+    .description(
+      'every secret: stored, missing, unused, its generation and whether its recipients are current',
+    )
     .argument(...DIR)
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {

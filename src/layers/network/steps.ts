@@ -9,8 +9,9 @@ import { LINUX_DIR, LINUX_FILES } from './linux/render.ts';
 export const FIREWALL_STEP = 'network/firewall';
 
 /** `ssh` with BatchMode (never waits for a password) and the operator's extra options (e.g. the lab's). */
-const SSH = 'ssh -o BatchMode=yes ${BEELAB_SSH_OPTS:-}';
-const SCP = 'scp -o BatchMode=yes ${BEELAB_SSH_OPTS:-}';
+const SSH_OPTS = '$' + '{BEELAB_SSH_OPTS:-}'; // a shell expansion, not a template
+const SSH = `ssh -o BatchMode=yes ${SSH_OPTS}`;
+const SCP = `scp -o BatchMode=yes ${SSH_OPTS}`;
 
 function firewallHost(site: Site): Host {
   const host = site.hosts.find((h) => h.name === site.firewall.host);

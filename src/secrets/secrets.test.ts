@@ -1,0 +1,153 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempSites, tempSite } from '../apply/testing/fixtures.ts';
+import { UserError } from '../errors.ts';
+import { loadIdentity } from './identity.ts';
+import { secretLeaks } from './leaks.ts';
+import { SecretStore, secretFile } from './store.ts';
+import { secretProvider } from './use.ts';
+
+afterEach(removeTempSites);
+
+let keyA: string;
+let keyB: string;
+let recA: string;
+beforeAll(async () => {
+  keyA = await generateIdentity();
+  keyB = await generateIdentity();
+  recA = await identityToRecipient(keyA);
+});
+
+const def = { name: 'k3s-token', kind: 'token' as const, description: 'join token', usedBy: 'k3s' };
+
+function keyFile(dir: string, key: string): NodeJS.ProcessEnv {
+  const file = join(dir, 'id.key');
+  writeFileSync(file, `# created: test\n# public key: ...\n${key}\n`, { mode: 0o600 });
+  return { BEELAB_AGE_IDENTITY: file };
+}
+
+describe('secrets store (real age keys)', () => {
+  it('round trip: stored encrypted (never plaintext), decrypted with the identity', async () => {
+    const dir = tempSite();
+    const store = SecretStore.open(dir);
+    expect(await store.create(def, 'super-secret-value-123', [recA])).toBe(true);
+    const onDisk = readFileSync(join(dir, secretFile('k3s-token')), 'utf8');
+    expect(onDisk).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    expect(onDisk).not.toContain('super-secret-value-123');
+    const id = await loadIdentity(keyFile(dir, keyA));
+    expect(id.recipients).toEqual([recA]);
+    expect(await SecretStore.open(dir).read('k3s-token', id)).toBe('super-secret-value-123');
+  });
+
+  it('is generated once: create never replaces an existing file, even without an index entry', async () => {
+    const dir = tempSite();
+    const store = SecretStore.open(dir);
+    await store.create(def, 'first', [recA]);
+    writeFileSync(join(dir, 'secrets/index.json'), '{"version":1,"secrets":{}}');
+    expect(await SecretStore.open(dir).create(def, 'second', [recA])).toBe(false);
+    const id = await loadIdentity(keyFile(dir, keyA));
+    expect(await SecretStore.open(dir).read('k3s-token', id)).toBe('first');
+  });
+
+  it('a secret encrypted to another key: a clear error naming the file', async () => {
+    const dir = tempSite();
+    await SecretStore.open(dir).create(def, 'v', [recA]);
+    const wrong = await loadIdentity(keyFile(dir, keyB));
+    await expect(SecretStore.open(dir).read('k3s-token', wrong)).rejects.toThrow(
+      /secrets\/k3s-token\.age is encrypted to other keys: the identity in .*id\.key cannot decrypt it/,
+    );
+  });
+
+  it('no identity: a clear error naming where it looked', async () => {
+    const dir = tempSite();
+    await expect(loadIdentity({ BEELAB_AGE_IDENTITY: join(dir, 'nope.key') })).rejects.toThrow(
+      /no age identity: .*nope\.key does not exist/,
+    );
+    writeFileSync(join(dir, 'empty.key'), 'not a key\n');
+    await expect(loadIdentity({ BEELAB_AGE_IDENTITY: join(dir, 'empty.key') })).rejects.toThrow(
+      /empty\.key holds no age identity/,
+    );
+  });
+
+  it('no recipients, or an SSH recipient: refused before anything is written', async () => {
+    const dir = tempSite();
+    await expect(SecretStore.open(dir).create(def, 'v', [])).rejects.toThrow(
+      /site\.admin\.ageRecipients in beelab\.yaml is empty/,
+    );
+    await expect(SecretStore.open(dir).create(def, 'v', ['ssh-ed25519 AAAAC3Nz x'])).rejects.toThrow(
+      UserError,
+    );
+    expect(SecretStore.open(dir).list()).toEqual([]);
+  });
+
+  it('rotate keeps the old value encrypted under secrets/rotated/ and bumps the generation', async () => {
+    const dir = tempSite();
+    const id = await loadIdentity(keyFile(dir, keyA));
+    await SecretStore.open(dir).create(def, 'old', [recA]);
+    const store = SecretStore.open(dir);
+    expect(await store.rotate('k3s-token', 'new', [recA])).toBe(2);
+    expect(await SecretStore.open(dir).read('k3s-token', id)).toBe('new');
+    expect(readdirSync(join(dir, 'secrets/rotated'))).toEqual(['k3s-token.1.age']);
+    expect(SecretStore.open(dir).generations().get('k3s-token')).toBe(2);
+  });
+
+  it('an interrupted write leaves the stored secret intact and is reported', async () => {
+    const dir = tempSite();
+    await SecretStore.open(dir).create(def, 'kept', [recA]);
+    // what a crash between writing the temp file and the rename leaves behind
+    writeFileSync(join(dir, 'secrets/k3s-token.age.beelab-tmp-123-abc'), 'half');
+    const store = SecretStore.open(dir);
+    expect(store.leftovers()).toEqual(['secrets/k3s-token.age.beelab-tmp-123-abc']);
+    expect(store.list().map((s) => s.name)).toEqual(['k3s-token']);
+    expect(await store.read('k3s-token', await loadIdentity(keyFile(dir, keyA)))).toBe('kept');
+  });
+
+  it('a damaged index is an error naming it; the secrets stay', async () => {
+    const dir = tempSite();
+    await SecretStore.open(dir).create(def, 'v', [recA]);
+    writeFileSync(join(dir, 'secrets/index.json'), '{"version":1,');
+    expect(() => SecretStore.open(dir)).toThrow(/secrets\/index\.json is not valid JSON/);
+  });
+
+  it('a step gets its secret as a 0600 file that is gone afterwards', async () => {
+    const dir = tempSite();
+    await SecretStore.open(dir).create(def, 'tok', [recA]);
+    const env = keyFile(dir, keyA);
+    const provide = secretProvider(SecretStore.open(dir), () => loadIdentity(env));
+    const m = await provide(['k3s-token']);
+    const path = m.env.BEELAB_SECRET_K3S_TOKEN!;
+    expect(readFileSync(path, 'utf8')).toBe('tok');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await m.cleanup();
+    expect(() => statSync(path)).toThrow();
+  });
+});
+
+describe('secret leak rule', () => {
+  it('fails on a known secret value or a private key in a rendered file, and names the secret, not the value', () => {
+    const d = secretLeaks(
+      [
+        ['ok.yml', 'token: {{ lookup }}\n'],
+        ['k3s/config.yaml', 'a: 1\ntoken: 0123456789abcdef0123\n'],
+        ['keys/id', '-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n'],
+        [
+          'age.txt',
+          `# key\n${'AGE-SECRET-KEY-1'}QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n`,
+        ],
+      ],
+      new Map([
+        ['k3s-token', '0123456789abcdef0123'],
+        ['short', 'abc'],
+      ]),
+    );
+    expect(d.map((x) => `${x.location!.file}:${x.location!.line}:${x.location!.col} ${x.code}`)).toEqual([
+      'k3s/config.yaml:2:8 secrets/plaintext',
+      'keys/id:1:1 secrets/private-key',
+      'age.txt:2:1 secrets/private-key',
+    ]);
+    expect(d[0]!.message).toContain('k3s-token');
+    expect(d[0]!.message).not.toContain('0123456789abcdef0123');
+  });
+});
