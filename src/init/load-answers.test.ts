@@ -54,7 +54,14 @@ describe('answers files', () => {
   });
 
   it.each<[string, string, string[]]>([
-    ['not YAML', 'tier: [reference\n', ['is not valid YAML', 'a.yaml:2:1:']],
+    [
+      'not YAML (located at the unclosed bracket)',
+      'tier: [reference\n',
+      ['is not valid YAML', 'a.yaml:1:7: this [ is never closed'],
+    ],
+    ['an alias without its anchor', 'tier: *t\n', ['a.yaml:1:7: alias *t refers to no anchor']],
+    ['an unknown tag', 'tier: !include x\n', ['a.yaml:1:7: YAML: Unresolved tag: !include']],
+    ['a NUL byte', 'tier: sin\0gle\n', ['a.yaml:1:10: a.yaml contains a NUL byte']],
     ['a list', '- tier\n', ['must be a map of answers']],
     [
       'unknown key with a suggestion',

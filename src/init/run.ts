@@ -46,23 +46,25 @@ export interface InitResult {
 }
 
 interface Existing {
-  text: string;
+  /** The file as it is on disk, for the .bak copy. */
+  bytes: Uint8Array;
   /** Absent when the file is invalid and --force lets init start over. */
   spec?: Spec;
 }
 
 async function readExisting(path: string, force: boolean): Promise<Existing | undefined> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const parsed = parseSiteSpec(text, SPEC_FILE);
+  // Bytes, as render reads them: the same encoding checks (a BOM and CRLF are normalised in `text`).
+  const parsed = parseSiteSpec(bytes, SPEC_FILE);
   if (parsed.spec && !parsed.diagnostics.some((d) => d.severity === 'error'))
-    return { text, spec: parsed.spec };
-  if (force) return { text };
+    return { bytes, spec: parsed.spec };
+  if (force) return { bytes };
   try {
     assertValid(parsed.diagnostics, SPEC_FILE);
   } catch (err) {
@@ -74,7 +76,7 @@ async function readExisting(path: string, force: boolean): Promise<Existing | un
     }
     throw err;
   }
-  return { text };
+  return { bytes };
 }
 
 async function getAnswers(existing: Spec | undefined, options: InitOptions, io: PromptIO): Promise<Answers> {
@@ -143,7 +145,7 @@ export async function initSpec(
       });
       if (!ok) throw new ExitError(1, `${SPEC_FILE} left unchanged.`);
     }
-    await writeFile(`${path}.bak`, existing.text);
+    await writeFile(`${path}.bak`, existing.bytes);
     await writeAtomic(path, text);
     out.write(`Replaced ${SPEC_FILE}; the previous version is in ${SPEC_FILE}.bak.\n`);
     return { dir, spec, file: 'replaced' };

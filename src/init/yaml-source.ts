@@ -1,10 +1,10 @@
 // A parsed YAML file that remembers where each value came from, so errors can say FILE:LINE:COL.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { closest } from '../kernel/suggest.ts';
 import { pathText, SpecLocator, type SpecPath } from '../spec/locate.ts';
+import { decodeYamlBytes, normaliseYamlText, readYaml } from '../spec/yaml.ts';
 
 /** A YAML file read from disk, with its data and a way back from a value's path to its position. */
 export interface YamlSource {
@@ -15,38 +15,41 @@ export interface YamlSource {
   where(path: readonly PropertyKey[], opts?: { key?: boolean }): string;
 }
 
-/** Parses YAML text; syntax errors become one UserError listing every error with its position. */
-export function parseYamlSource(file: string, text: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
+/**
+ * Parses YAML (the bytes as read, or text) with beelab.yaml's reader: encoding, syntax, tags and aliases are
+ * checked the same way, and every problem becomes one UserError listing each with its position.
+ */
+export function parseYamlSource(file: string, input: string | Uint8Array): YamlSource {
+  const decoded = typeof input === 'string' ? normaliseYamlText(input, file) : decodeYamlBytes(input, file);
+  const yaml = decoded.diagnostics.length > 0 ? undefined : readYaml(decoded.text, file);
+  const problems = [...decoded.diagnostics, ...(yaml?.diagnostics ?? [])];
+  if (!yaml || yaml.data === undefined || problems.length > 0) {
     throw new UserError(
       `${file} is not valid YAML`,
-      doc.errors.map((e) => `  ${at(e.pos[0])}: ${e.message.split('\n')[0]}`),
+      problems.map(
+        (d) =>
+          `  ${file}:${d.location?.line ?? 1}:${d.location?.col ?? 1}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`,
+      ),
     );
   }
-  const locator = new SpecLocator(file, doc, lineCounter);
+  const locator = new SpecLocator(file, yaml.doc, yaml.lines);
   const where = (path: readonly PropertyKey[], opts: { key?: boolean } = {}): string => {
     const { line, col } = locator.locate(path as SpecPath, opts.key ?? false);
     return `${file}:${line}:${col}`;
   };
-  return { file, text, data: doc.toJS() ?? {}, where };
+  return { file, text: decoded.text, data: yaml.data, where };
 }
 
 /** Reads and parses a YAML file; a missing file is a UserError naming it. */
 export async function readYamlSource(file: string): Promise<YamlSource> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`${file} not found`);
     throw err;
   }
-  return parseYamlSource(file, text);
+  return parseYamlSource(file, bytes);
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -34,6 +34,15 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
+async function readOptionalBytes(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 /** Parses and validates beelab.lock.yaml; a damaged lock is a user error, never silently replaced. */
 export function parseLock(text: string): Lock {
   let data: unknown;
@@ -74,7 +83,8 @@ export interface LoadOptions {
 
 export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
   const specPath = join(dir, SPEC_FILE);
-  const text = await readOptional(specPath);
+  // Bytes, not text: the parser checks the encoding (invalid UTF-8 and NUL are located errors, a BOM and CRLF are fine).
+  const text = await readOptionalBytes(specPath);
   if (text === undefined) {
     throw new UserError(`no ${SPEC_FILE} in ${dir}`, [`  hint: create one with \`beelab init ${dir}\``]);
   }

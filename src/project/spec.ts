@@ -4,6 +4,7 @@ import { siteContributions } from '../layers/index.ts';
 import { planRuleOptions } from '../site/plan-rules.ts';
 import { type ParsedSpec, parseSpec } from '../spec/parse.ts';
 
-export function parseSiteSpec(text: string, file = 'beelab.yaml'): ParsedSpec {
-  return parseSpec(text, file, planRuleOptions(siteContributions));
+/** `input` is the file's bytes as read from disk (its encoding is checked too) or its text. */
+export function parseSiteSpec(input: string | Uint8Array, file = 'beelab.yaml'): ParsedSpec {
+  return parseSpec(input, file, planRuleOptions(siteContributions));
 }

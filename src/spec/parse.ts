@@ -2,17 +2,20 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
+import { closest, keysAt } from '../kernel/suggest.ts';
 import { pathText, SpecLocator } from './locate.ts';
 import { specRules } from './rules/index.ts';
 import type { SpecRuleOptions } from './rules/rule.ts';
 import { type Spec, specSchema } from './schema.ts';
-import { closest, keysAt } from '../kernel/suggest.ts';
+import { decodeYamlBytes, normaliseYamlText, readYaml } from './yaml.ts';
 
 export interface ParsedSpec {
   /** Present when the file is structurally valid (rules may still have found errors). */
   spec?: Spec;
   diagnostics: Diagnostic[];
   locator: SpecLocator;
+  /** The file's text as parsed: decoded, without a BOM, with LF line ends. */
+  text: string;
 }
 
 /** The value at a path, quoted for a message. */
@@ -80,27 +83,27 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, data: unknown, locator: Spe
   ];
 }
 
-/** Parses and checks beelab.yaml; `options` adds what only the caller knows (the layers' plan, later rules). */
-export function parseSpec(text: string, file = 'beelab.yaml', options: SpecRuleOptions = {}): ParsedSpec {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const locator = new SpecLocator(file, doc, lines);
-  const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) {
-    const pos = lines.linePos(e.pos[0]);
-    diagnostics.push({
-      code: 'spec/yaml',
-      severity: 'error',
-      message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      location: { file, line: pos.line, col: pos.col },
-      hint:
-        e.code === 'DUPLICATE_KEY'
-          ? 'remove one of the two keys'
-          : 'check indentation and quoting on this line',
-    });
+/**
+ * Parses and checks beelab.yaml, given as its bytes (as read from disk: encoding is checked) or as text;
+ * `options` adds what only the caller knows (the layers' plan, later rules). Never throws on any input.
+ */
+export function parseSpec(
+  input: string | Uint8Array,
+  file = 'beelab.yaml',
+  options: SpecRuleOptions = {},
+): ParsedSpec {
+  const decoded = typeof input === 'string' ? normaliseYamlText(input, file) : decodeYamlBytes(input, file);
+  const text = decoded.text;
+  if (decoded.diagnostics.length > 0) {
+    const lines = new LineCounter();
+    const locator = new SpecLocator(file, parseDocument('', { lineCounter: lines }), lines);
+    return { diagnostics: decoded.diagnostics, locator, text };
   }
-  if (diagnostics.length > 0) return { diagnostics, locator };
-  const data: unknown = doc.toJS() ?? {};
+  const yaml = readYaml(text, file);
+  const locator = new SpecLocator(file, yaml.doc, yaml.lines);
+  const diagnostics: Diagnostic[] = [...yaml.diagnostics];
+  if (yaml.data === undefined) return { diagnostics, locator, text };
+  const data = yaml.data;
   const result = specSchema.safeParse(data);
   if (!result.success) {
     for (const issue of result.error.issues) diagnostics.push(...issueToDiagnostics(issue, data, locator));
@@ -110,5 +113,5 @@ export function parseSpec(text: string, file = 'beelab.yaml', options: SpecRuleO
   diagnostics.push(
     ...specRules(result.success ? result.data : (data as Spec), locator, !result.success, options),
   );
-  return { ...(result.success ? { spec: result.data } : {}), diagnostics, locator };
+  return { ...(result.success ? { spec: result.data } : {}), diagnostics, locator, text };
 }
