@@ -1,4 +1,5 @@
 // One alert answer ("admin@example.com", "https://ntfy.sh/lab", "webhook:https://...") ⇄ an alert channel.
+import { checkAlertTarget } from '../spec/fields.ts';
 import { ALERT_TYPES, type AlertType } from '../spec/schema.ts';
 
 /** An alert channel as beelab.yaml writes it. */
@@ -19,31 +20,19 @@ function guessType(target: string): AlertType | undefined {
   return undefined;
 }
 
-function checkTarget(type: AlertType, target: string): string | undefined {
-  const ok = type === 'email' ? EMAIL : type === 'matrix' ? MATRIX_ROOM : URL_RE;
-  if (ok.test(target)) return undefined;
-  const want = {
-    email: 'an e-mail address',
-    matrix: 'a Matrix room such as !abc:matrix.org',
-    ntfy: 'an ntfy topic URL',
-    webhook: 'an http(s) URL',
-  }[type];
-  return `"${target}" is not ${want}`;
-}
-
 /** Parses an answer; an explicit "type:" prefix wins over the guess (a self-hosted ntfy has no ntfy. host). */
 export function parseAlert(text: string): AlertChannel | string {
   const t = text.trim();
   const prefix = /^([a-z]+):(.*)$/.exec(t);
   if (prefix && (ALERT_TYPES as readonly string[]).includes(prefix[1]!)) {
     const type = prefix[1] as AlertType;
-    return checkTarget(type, prefix[2]!) ?? { type, target: prefix[2]! };
+    return checkAlertTarget(type, prefix[2]!) ?? { type, target: prefix[2]! };
   }
   const type = guessType(t);
   if (!type) {
     return `"${t}" is not an alert target: give an e-mail address, an ntfy topic URL, a webhook URL or a Matrix room (prefix with ntfy: to force a type)`;
   }
-  return { type, target: t };
+  return checkAlertTarget(type, t) ?? { type, target: t };
 }
 
 /** The shortest answer that parses back to the same channel. */

@@ -4,9 +4,11 @@ import {
   checkDnsName,
   checkDomain,
   checkDriveId,
+  checkFirewallNic,
   checkLayoutDrives,
   checkNic,
   checkSupernet,
+  FIREWALL_NICS,
 } from '../spec/fields.ts';
 import { FIREWALL_PLATFORMS, POOL_LAYOUTS, SYNC_OVERLAYS, TIERS } from '../spec/schema.ts';
 import { setSupernet } from './derive-network.ts';
@@ -80,7 +82,13 @@ export const SITE_QUESTIONS: AnyQuestion[] = [
     fromSpec: (s) => s.network?.firewall?.platform ?? 'opnsense',
     apply: (s, v) => {
       s.network ??= {};
-      s.network.firewall = { ...s.network.firewall, platform: v };
+      const fw = { ...s.network.firewall, platform: v };
+      // NIC names follow the platform's naming (igc0 on OPNsense, eth0 on VyOS): keep the ones that fit it.
+      for (const key of ['wan', 'trunk'] as const) {
+        const name = fw[key];
+        if (name !== undefined && checkFirewallNic(v, name)) fw[key] = FIREWALL_NICS[v][key];
+      }
+      s.network.firewall = fw;
     },
   }),
   question({

@@ -6,9 +6,9 @@ import { formatNet, ipToInt, isPrivate, isValidIp, parseCidr } from '../net/ipam
 export type Check<T> = (value: T) => string | undefined;
 
 const DNS_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const DOMAIN = /^([a-z0-9-]+\.)+[a-z]{2,}$/;
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DRIVE_ID = /^\/dev\/disk\/by-id\/[A-Za-z0-9][A-Za-z0-9._:+@-]*$/;
-const NIC = /^[a-zA-Z][a-zA-Z0-9._-]{0,14}$/;
+const NIC_CHARS = /^[A-Za-z][A-Za-z0-9._-]*$/;
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,3})(?: .*)?$/;
 
 export const checkDnsName: Check<string> = (v) =>
@@ -16,13 +16,91 @@ export const checkDnsName: Check<string> = (v) =>
     ? undefined
     : `"${v}" is not a DNS-safe name: use 2-32 lowercase letters, digits and -, starting with a letter`;
 
-export const checkDomain: Check<string> = (v) =>
-  DOMAIN.test(v)
-    ? undefined
-    : `"${v}" is not a domain: use lowercase labels separated by dots, e.g. lab.example.com`;
+/** A value for a message: quoted, with newlines and other control characters escaped, cut when long. */
+export function shown(v: string): string {
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 56)}..."` : s;
+}
 
-export const checkNic: Check<string> = (v) =>
-  NIC.test(v) ? undefined : `"${v}" is not a network interface name such as enp2s0 or eno1 (see \`ip link\`)`;
+/** The first control character in a value (a newline, NUL, escape, ...), named for a message. */
+function controlChar(v: string, allowTab = false): string | undefined {
+  for (const ch of v) {
+    const c = ch.codePointAt(0)!;
+    if ((c < 0x20 && !(allowTab && c === 9)) || (c >= 0x7f && c <= 0x9f)) {
+      return c === 10
+        ? 'a newline'
+        : c === 13
+          ? 'a carriage return'
+          : `the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+  }
+  return undefined;
+}
+
+/** A DNS domain as resolvers read it: labels of 1-63 lowercase letters, digits and - (not at either end), 253 characters at most. */
+export const checkDomain: Check<string> = (v) => {
+  const allowed =
+    'use lowercase labels of 1-63 letters, digits and - (not first or last) separated by dots, e.g. lab.example.com';
+  if (v.length > 253) return `${shown(v)} is ${v.length} characters; a domain has at most 253: ${allowed}`;
+  const labels = v.split('.');
+  if (labels.length < 2) return `${shown(v)} is not a domain: ${allowed}`;
+  for (const label of labels) {
+    if (label.length > 63)
+      return `${shown(v)} has a label of ${label.length} characters (${shown(label)}); at most 63: ${allowed}`;
+    if (label.startsWith('-') || label.endsWith('-'))
+      return `${shown(v)} has the label ${shown(label)}, which starts or ends with -: ${allowed}`;
+    if (!DNS_LABEL.test(label)) return `${shown(v)} is not a domain: ${allowed}`;
+  }
+  if (!/^[a-z]{2,}$/.test(labels[labels.length - 1]!))
+    return `${shown(v)} ends in ${shown(labels[labels.length - 1]!)}: the last label is letters only (com, net, internal, ...)`;
+  return undefined;
+};
+
+/** Linux caps interface names at 15 bytes (IFNAMSIZ - 1). */
+export const MAX_IFNAME = 15;
+
+const NIC_ALLOWED =
+  'letters, digits, ., - and _, starting with a letter, at most 15 characters (see `ip link`)';
+
+/**
+ * A network interface name any Linux tool accepts: at most 15 bytes, no /, : or whitespace (the kernel's own
+ * rule), and for the sake of every config file it lands in, none of quotes, < or other punctuation either.
+ */
+export const checkNic: Check<string> = (v) => {
+  if (v.length === 0) return `the interface name is empty: use ${NIC_ALLOWED}`;
+  if (Buffer.byteLength(v) > MAX_IFNAME)
+    return `${shown(v)} is ${Buffer.byteLength(v)} bytes; a Linux interface name has at most 15: use ${NIC_ALLOWED}`;
+  if (!NIC_CHARS.test(v)) {
+    const bad = [...v].find((ch, i) => !(i === 0 ? /[A-Za-z]/ : /[A-Za-z0-9._-]/).test(ch))!;
+    return `${shown(v)} is not an interface name (${shown(bad)} at position ${v.indexOf(bad) + 1}): use ${NIC_ALLOWED}`;
+  }
+  return undefined;
+};
+
+/** Firewall platforms whose interface names the spec checks; a copy of FIREWALL_PLATFORMS to keep fields.ts a leaf. */
+type Platform = 'opnsense' | 'pfsense' | 'vyos' | 'linux';
+
+/** The usual NIC names of each platform: what init writes when a platform change makes the old names invalid. */
+export const FIREWALL_NICS: Record<Platform, { wan: string; trunk: string }> = {
+  opnsense: { wan: 'igc0', trunk: 'igc1' },
+  pfsense: { wan: 'igc0', trunk: 'igc1' },
+  vyos: { wan: 'eth0', trunk: 'eth1' },
+  linux: { wan: 'enp1s0', trunk: 'enp2s0' },
+};
+
+/**
+ * The firewall's own NIC names (network.firewall.wan/trunk) as its platform names them: FreeBSD driver and unit
+ * on OPNsense and pfSense (igc0, em1, vtnet0, ix0), ethN on VyOS, any Linux name on Linux.
+ */
+export function checkFirewallNic(platform: Platform, v: string): string | undefined {
+  const linux = checkNic(v);
+  if (linux) return linux;
+  if ((platform === 'opnsense' || platform === 'pfsense') && !/^[a-z]+[0-9]+$/.test(v))
+    return `${shown(v)} is not a FreeBSD interface name: ${platform === 'opnsense' ? 'OPNsense' : 'pfSense'} names NICs by driver and unit number, e.g. igc0, em1, vtnet0, ix0 (lowercase letters, then digits)`;
+  if (platform === 'vyos' && !/^eth\d{1,4}$/.test(v))
+    return `${shown(v)} is not a VyOS NIC name: VyOS names Ethernet NICs eth0, eth1, ... (show interfaces); the VLAN sub-interfaces (eth1.20) are generated from network.vlans`;
+  return undefined;
+}
 
 export const checkDriveId: Check<string> = (v) =>
   DRIVE_ID.test(v)
@@ -93,8 +171,11 @@ function wellFormedBlob(blob: Buffer, type: string): boolean {
 
 /** An OpenSSH public key line; the key type is also checked inside the base64 blob, which catches cut pastes. */
 export const checkSshKey: Check<string> = (v) => {
-  const m = SSH_KEY.exec(v.trim());
   const hint = 'paste one line of ~/.ssh/id_ed25519.pub (ssh-ed25519 AAAA... comment), or leave it empty';
+  // One entry is one line of authorized_keys: a newline would smuggle a second, unseen key in.
+  const control = controlChar(v.replace(/\n$/, ''), true);
+  if (control) return `the key contains ${control}: one entry is one key on one line; ${hint}`;
+  const m = SSH_KEY.exec(v.trim());
   if (!m) return `not an OpenSSH public key: ${hint}`;
   if (!wellFormedBlob(Buffer.from(m[2]!, 'base64'), m[1]!)) {
     return `the ${m[1]} key looks cut or corrupted (its base64 data does not hold a whole ${m[1]} key): ${hint}`;
@@ -119,3 +200,121 @@ export function checkLayoutDrives(
   }
   return undefined;
 }
+
+/** A dotted-quad IPv4 address, each part 0-255 without leading zeros (some tools read 010 as octal 8). */
+export const checkIpv4: Check<string> = (v) => {
+  const parts = v.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p)))
+    return `${shown(v)} is not an IPv4 address: write four numbers 0-255 separated by dots, e.g. 10.20.10.5`;
+  const zero = parts.find((p) => p.length > 1 && p.startsWith('0'));
+  if (zero)
+    return `${shown(v)} has a leading zero in "${zero}", which some tools read as octal: write ${parts.map(Number).join('.')}`;
+  const big = parts.find((p) => Number(p) > 255);
+  if (big) return `${shown(v)} has the part ${big}, over 255: each part of an IPv4 address is 0-255`;
+  return undefined;
+};
+
+/** A unicast MAC a NIC can have: not all zero, not broadcast, not multicast (lowest bit of the first octet). */
+export const checkMac: Check<string> = (v) => {
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v))
+    return `${shown(v)} is not a MAC address: write six lowercase hex pairs separated by colons, e.g. bc:24:11:00:00:01`;
+  if (v === '00:00:00:00:00:00')
+    return `${shown(v)} is the all-zero MAC, which no NIC has: copy the NIC's own MAC (\`ip link\`)`;
+  if (v === 'ff:ff:ff:ff:ff:ff')
+    return `${shown(v)} is the broadcast MAC, which no NIC has: copy the NIC's own MAC (\`ip link\`)`;
+  if (Number.parseInt(v.slice(0, 2), 16) & 1)
+    return `${shown(v)} is a multicast MAC (the first octet is odd), which no NIC has: copy the NIC's own MAC (\`ip link\`)`;
+  return undefined;
+};
+
+/** IANA zone names: the tz database's spelling, each part starting with a capital (Europe/Berlin, Etc/GMT+5, UTC). */
+const ZONE_SYNTAX = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*){0,2}$/;
+
+/**
+ * An IANA time zone that hosts can set (timedatectl reads /usr/share/zoneinfo/<zone>, case-sensitive): a name
+ * Node's ICU knows (its canonical list, UTC, Etc/*, or a backward-compatible alias such as US/Eastern), spelled
+ * as the tz database spells it. Node 20's Intl.supportedValuesOf('timeZone') lists canonical names only.
+ */
+export const checkTimezone: Check<string> = (v) => {
+  const allowed =
+    'use an IANA time zone such as Europe/Berlin, America/New_York or UTC (see `timedatectl list-timezones`)';
+  const known = Intl.supportedValuesOf('timeZone');
+  if (known.includes(v) || v === 'UTC') return undefined;
+  const sameButCase = known.find((z) => z.toLowerCase() === v.toLowerCase());
+  if (sameButCase)
+    return `${shown(v)} is spelled ${sameButCase} in the tz database (names are case-sensitive)`;
+  let icu = false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    icu = true;
+  } catch {
+    icu = false;
+  }
+  if (icu && ZONE_SYNTAX.test(v)) return undefined;
+  return `${shown(v)} is not a time zone: ${allowed}`;
+};
+
+/** Names `zpool create` refuses, and prefixes it reserves (vdev types, and c0... from Solaris device names). */
+const ZFS_RESERVED = ['mirror', 'raidz', 'draid', 'spare', 'log', 'cache', 'special', 'dedup'];
+
+/** A ZFS pool name: starts with a letter; letters, digits, _ . : -; no /, no space; not a vdev keyword. */
+export const checkPoolName: Check<string> = (v) => {
+  const allowed =
+    'start with a letter, then letters, digits, _, ., : or - (no / or spaces), at most 64 characters, e.g. tank';
+  if (v.length === 0 || v.length > 64 || !/^[A-Za-z][A-Za-z0-9_.:-]*$/.test(v))
+    return `${shown(v)} is not a ZFS pool name: ${allowed}`;
+  const lower = v.toLowerCase();
+  const reserved = ZFS_RESERVED.find((r) =>
+    ['log', 'cache', 'special', 'dedup'].includes(r) ? lower === r : lower.startsWith(r),
+  );
+  if (reserved)
+    return `${shown(v)} is reserved by ZFS (${['log', 'cache', 'special', 'dedup'].includes(reserved) ? `"${reserved}" is a vdev type` : `names starting with "${reserved}" are vdev types`}): ${allowed}`;
+  if (/^c[0-9]/.test(v))
+    return `${shown(v)} looks like a Solaris device name (c0...), which ZFS reserves: ${allowed}`;
+  return undefined;
+};
+
+/**
+ * A watchdog's relay host (smart plug, PiKVM): an IPv4 address, or a host name that becomes a host of the site,
+ * so named like every other host. Nothing else: the name reaches shell scripts and URLs on the Pi.
+ */
+export const checkRelayHost: Check<string> = (v) => {
+  if (/^[\d.]+$/.test(v)) return checkIpv4(v);
+  if (DNS_NAME.test(v)) return undefined;
+  return `${shown(v)} is not a host name or IPv4 address: use a name such as plug-pve1 (2-32 lowercase letters, digits and -, starting with a letter; it becomes <name>.<domain>) or an address such as 10.20.10.80`;
+};
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const MATRIX_ROOM = /^[!#][^\s:]+:[A-Za-z0-9.-]+(:\d+)?$/;
+
+/** An http(s) URL with a host and no whitespace or control characters. */
+export const checkHttpUrl: Check<string> = (v) => {
+  const bad = `${shown(v)} is not an http(s) URL: write it like https://ntfy.sh/my-lab-alerts`;
+  if (controlChar(v) || /\s/.test(v)) return `${bad} (it contains whitespace or a control character)`;
+  try {
+    const url = new URL(v);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return bad;
+    if (url.username || url.password)
+      return `${shown(v)} carries a user or password: put credentials in secrets/, not in beelab.yaml`;
+  } catch {
+    return bad;
+  }
+  return undefined;
+};
+
+export type AlertKind = 'email' | 'ntfy' | 'webhook' | 'matrix';
+
+/** An alert channel's target as its type reads it: an address, an http(s) URL, or a Matrix room. */
+export function checkAlertTarget(type: AlertKind, target: string): string | undefined {
+  if (type === 'ntfy' || type === 'webhook') return checkHttpUrl(target);
+  const control = controlChar(target);
+  if (control) return `${shown(target)} contains ${control}: a ${type} target is one line`;
+  if (type === 'email' && !EMAIL.test(target))
+    return `${shown(target)} is not an e-mail address: write it like you@example.com`;
+  if (type === 'matrix' && !MATRIX_ROOM.test(target))
+    return `${shown(target)} is not a Matrix room: write it like !abc123:matrix.org or #lab:matrix.org`;
+  return undefined;
+}
+
+/** The VLAN names the firewall policy uses for its own zones (a copy kept equal to the policy's by a test). */
+export const RESERVED_VLAN_NAMES = ['wan', 'firewall', 'internet', 'any', 'tailnet', 'self'] as const;

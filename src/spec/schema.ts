@@ -1,14 +1,29 @@
 // The zod schema of beelab.yaml: the single source of truth for its types, its JSON Schema and its validation.
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.ts';
+import {
+  type Check,
+  checkDomain,
+  checkDriveId,
+  checkIpv4,
+  checkMac,
+  checkNic,
+  checkPoolName,
+  checkRelayHost,
+  checkSshKey,
+  checkTimezone,
+} from './fields.ts';
 import { deviceSchema, ownFlowSchema, ownServiceSchema } from './own.ts';
-import { type Check, checkDriveId, checkNic, checkSshKey } from './fields.ts';
 
-/** A string judged by one of the field checks that init's prompts use too (a refinement: the JSON Schema keeps its pattern). */
+/**
+ * A string judged by one of the field checks that init's prompts use too (a refinement: the JSON Schema keeps its
+ * pattern). It runs only when the pattern passed, so a value gets one message, the check's more precise one.
+ */
 function checked(schema: z.ZodString, check: Check<string>) {
-  return schema.superRefine((v, ctx) => {
-    const problem = check(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  return schema.check((ctx) => {
+    if (ctx.issues.length > 0) return;
+    const problem = check(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
   });
 }
 
@@ -22,15 +37,17 @@ const cidr = z
   .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.20.0.0/16')
   .describe('An IPv4 network in CIDR notation, e.g. 10.20.0.0/16.');
 
-const ipv4 = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address such as 10.20.10.5')
-  .describe('An IPv4 address.');
+const ipv4 = checked(
+  z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address such as 10.20.10.5'),
+  checkIpv4,
+).describe('An IPv4 address.');
 
-const mac = z
-  .string()
-  .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a lowercase MAC address such as bc:24:11:00:00:01')
-  .describe('A MAC address, lowercase, colon-separated.');
+const mac = checked(
+  z
+    .string()
+    .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a lowercase MAC address such as bc:24:11:00:00:01'),
+  checkMac,
+).describe('A unicast MAC address, lowercase, colon-separated.');
 
 const driveId = checked(z.string().min(1), checkDriveId).describe(
   'A stable drive path such as /dev/disk/by-id/nvme-Samsung_SSD_990_PRO_2TB_S7KHNJ0W123456A.',
@@ -131,8 +148,7 @@ const watchdog = z.strictObject({
   name,
   hardware: z.enum(PI_MODELS).optional().describe(`Default: ${DEFAULTS.watchdog.hardware}.`),
   relay: z.enum(RELAY_TYPES),
-  relayHost: z
-    .string()
+  relayHost: checked(z.string(), checkRelayHost)
     .optional()
     .describe('Smart plug or PiKVM host name or address (shelly, tasmota, pikvm).'),
   gpioPin: z
@@ -169,11 +185,13 @@ export const specSchema = z
       .describe(`Size class that supplies every default. Default: ${DEFAULTS.tier}.`),
     site: z.strictObject({
       name,
-      domain: z
-        .string()
-        .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as lab.example.com')
-        .describe('DNS domain for every host and service.'),
-      timezone: z.string().optional().describe(`IANA timezone. Default: ${DEFAULTS.timezone}.`),
+      domain: checked(
+        z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as lab.example.com'),
+        checkDomain,
+      ).describe('DNS domain for every host and service.'),
+      timezone: checked(z.string(), checkTimezone)
+        .optional()
+        .describe(`IANA timezone. Default: ${DEFAULTS.timezone}.`),
       admin: z
         .strictObject({
           email: z.string().email().optional(),
@@ -215,9 +233,10 @@ export const specSchema = z
               .optional()
               .describe(`Default: ${DEFAULTS.firewall.platform}.`),
             name: name.optional().describe(`Host name of the firewall. Default: ${DEFAULTS.firewall.name}.`),
-            wan: z.string().optional().describe(`WAN NIC name. Default: ${DEFAULTS.firewall.wan}.`),
-            trunk: z
-              .string()
+            wan: checked(z.string(), checkNic)
+              .optional()
+              .describe(`WAN NIC name. Default: ${DEFAULTS.firewall.wan}.`),
+            trunk: checked(z.string(), checkNic)
               .optional()
               .describe(`Trunk NIC carrying the VLANs. Default: ${DEFAULTS.firewall.trunk}.`),
             mac: mac.optional(),
@@ -229,7 +248,9 @@ export const specSchema = z
     nodes: z.array(nodeSchema).optional().describe('Physical machines. Default: from the tier.'),
     storage: z
       .strictObject({
-        pool: z.string().optional().describe(`ZFS pool name. Default: ${DEFAULTS.storage.pool}.`),
+        pool: checked(z.string(), checkPoolName)
+          .optional()
+          .describe(`ZFS pool name. Default: ${DEFAULTS.storage.pool}.`),
         layout: z.enum(POOL_LAYOUTS).optional().describe(`Default: ${DEFAULTS.storage.layout}.`),
         sync: z
           .enum(SYNC_OVERLAYS)
@@ -314,7 +335,10 @@ export const specSchema = z
     watchdogs: z.array(watchdog).optional().describe('Raspberry Pi watchdogs. Default: from tier.'),
     devices: z.array(deviceSchema).optional().describe('Your devices that Beelab does not manage.'),
     services: z.array(ownServiceSchema).optional().describe('Your own services, beside the catalog.'),
-    flows: z.array(ownFlowSchema).optional().describe('Traffic between your things that no service declares.'),
+    flows: z
+      .array(ownFlowSchema)
+      .optional()
+      .describe('Traffic between your things that no service declares.'),
   })
   .describe('Beelab site definition: everything the stack is rebuilt from.');
 

@@ -11,7 +11,7 @@ export interface WrittenHost {
   macPath: SpecPath;
 }
 
-/** Every host entry the spec has, in file order: firewall, nodes, AI nodes, watchdogs. */
+/** Every host entry the spec has, in file order: firewall, nodes, AI nodes, watchdogs, devices. */
 export function writtenHosts(spec: Spec): WrittenHost[] {
   const out: WrittenHost[] = [];
   const fw = spec.network?.firewall;
@@ -46,6 +46,15 @@ export function writtenHosts(spec: Spec): WrittenHost[] {
       macPath: ['watchdogs', i, 'mac'],
       ...(w.address ? { address: w.address } : {}),
       ...(w.mac ? { mac: w.mac } : {}),
+    });
+  }
+  for (const [i, d] of (spec.devices ?? []).entries()) {
+    out.push({
+      name: d.name,
+      path: ['devices', i],
+      macPath: ['devices', i, 'mac'],
+      ...(d.address ? { address: d.address } : {}),
+      ...(d.mac ? { mac: d.mac } : {}),
     });
   }
   return out;

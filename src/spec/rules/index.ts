@@ -3,25 +3,42 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import type { SpecLocator } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 import { withTierDefaults } from '../tiers.ts';
+import { fieldRules } from './fields.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
-import { supernetRule, vlanRules } from './network.ts';
+import { firewallNicRule, supernetRule, vlanRules } from './network.ts';
 import type { SpecPlan, SpecRule, SpecRuleOptions } from './rule.ts';
 import { aiRules, appRules, clusterRules, referenceRules } from './services.ts';
 
 export const SPEC_RULES: SpecRule[] = [
   supernetRule,
   vlanRules,
+  firewallNicRule,
   nodeRules,
   uniquenessRules,
   clusterRules,
   appRules,
   aiRules,
   referenceRules,
+  fieldRules,
 ];
 
+/** A rule threw on a schema-valid spec: a bug in Beelab (exit 1 with a trace), never the user's error. */
+export class SpecRuleBug extends Error {
+  constructor(rule: string, cause: unknown) {
+    super(
+      `spec rule ${rule || '(anonymous)'} threw instead of returning findings: ${(cause as Error)?.message ?? cause}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'SpecRuleBug';
+  }
+}
+
 /**
- * Runs the rules. With `tolerant`, the spec failed the schema: a rule that throws on a malformed
- * part is skipped (the schema error already covers it); otherwise a throwing rule is a bug.
+ * Runs the rules. Rules return findings and never throw: with `tolerant` (the spec failed the schema) a rule
+ * that trips over a malformed part is skipped, as the schema error covers it; otherwise a throw is a bug
+ * (SpecRuleBug), even a UserError, since it would hide every other finding and carry no position.
  */
 export function specRules(
   raw: Spec,
@@ -34,13 +51,13 @@ export function specRules(
     spec = withTierDefaults(raw);
   } catch (err) {
     if (tolerant) return [];
-    throw err;
+    throw new SpecRuleBug('withTierDefaults', err);
   }
   let plan: SpecPlan | undefined;
   try {
     plan = options.plan?.(spec);
   } catch (err) {
-    if (!tolerant) throw err;
+    if (!tolerant) throw new SpecRuleBug('plan', err);
   }
   const ctx = { raw, spec, plan, written: (path: readonly (string | number)[]) => locator.has(path) };
   const out: Diagnostic[] = [];
@@ -50,7 +67,7 @@ export function specRules(
       findings = rule(ctx);
     } catch (err) {
       if (tolerant) continue;
-      throw err;
+      throw new SpecRuleBug(rule.name, err);
     }
     for (const f of findings) {
       out.push({

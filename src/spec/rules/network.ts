@@ -2,7 +2,7 @@
 
 import { containsNet, formatNet, overlaps, parseCidr } from '../../net/ipam.ts';
 import { DEFAULTS } from '../defaults.ts';
-import { supernetProblem } from '../fields.ts';
+import { checkFirewallNic, checkNic, RESERVED_VLAN_NAMES, supernetProblem } from '../fields.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
 export function supernetRule({ spec }: RuleContext): Finding[] {
@@ -37,6 +37,14 @@ export function vlanRules({ spec }: RuleContext): Finding[] {
         hint: 'give every VLAN its own tag',
       });
     else seenId.set(v.id, i);
+    if ((RESERVED_VLAN_NAMES as readonly string[]).includes(v.name)) {
+      out.push({
+        code: 'net/vlan-reserved-name',
+        path: [...base, 'name'],
+        message: `network.vlans[${i}].name "${v.name}" is reserved: the firewall policy uses it for its own zone`,
+        hint: `rename the VLAN; reserved names: ${RESERVED_VLAN_NAMES.join(', ')}`,
+      });
+    }
     const prevName = seenName.get(v.name);
     if (prevName !== undefined)
       out.push({
@@ -85,6 +93,29 @@ export function vlanRules({ spec }: RuleContext): Finding[] {
           hint: 'VLAN subnets must not overlap',
         });
       }
+    }
+  }
+  return out;
+}
+
+/** The firewall's NIC names as its platform names them (only names the user wrote: defaults are mapped). */
+export function firewallNicRule({ spec, written }: RuleContext): Finding[] {
+  const fw = spec.network?.firewall;
+  const platform = fw?.platform ?? DEFAULTS.firewall.platform;
+  const out: Finding[] = [];
+  for (const key of ['wan', 'trunk'] as const) {
+    const v = fw?.[key];
+    const path = ['network', 'firewall', key];
+    // A name no Linux tool accepts is the schema's error already (checkNic); this adds the platform's naming.
+    if (typeof v !== 'string' || !written(path) || checkNic(v)) continue;
+    const problem = checkFirewallNic(platform, v);
+    if (problem) {
+      out.push({
+        code: 'net/interface-name',
+        path,
+        message: `network.firewall.${key} ${problem}`,
+        hint: `the name the ${platform} firewall shows for its ${key === 'wan' ? 'uplink' : 'VLAN trunk'} NIC`,
+      });
     }
   }
   return out;

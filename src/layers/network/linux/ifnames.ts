@@ -1,8 +1,6 @@
 // Interface names of the Debian router, shared by the ruleset, dnsmasq, systemd-networkd and the lab.
+import { checkNic } from '../../../spec/fields.ts';
 import type { Policy, Zone } from '../policy/types.ts';
-
-/** Linux caps interface names at 15 bytes (IFNAMSIZ - 1). */
-export const MAX_IFNAME = 15;
 
 /** How the router's interfaces are named; the lab passes the same names so the rendered files run unchanged. */
 export interface RouterInterfaces {
@@ -19,10 +17,11 @@ export function vlanIfname(tag: number): string {
   return `vlan${tag}`;
 }
 
+/** The spec rules reject an invalid name with its position (spec/fields checkNic); reaching here is a bug. */
 function checkIfname(name: string, what: string): string {
-  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name)) {
-    throw new Error(`${what} interface name ${JSON.stringify(name)} is not a valid Linux interface name`);
-  }
+  const problem = checkNic(name);
+  if (problem)
+    throw new Error(`${what} interface name: ${problem} (beelab.yaml validation should have caught this)`);
   return name;
 }
 
