@@ -72,6 +72,57 @@ describe('beelab CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
   });
 
+  // Issue 9: inputs that crashed with a trace (exit 1) are user errors: exit 2, located, no stack trace.
+  it.each<[string, string | Buffer, RegExp]>([
+    [
+      'an alias to an undefined anchor',
+      `${SPEC}backup: { mirror: *nope }\n`,
+      /alias \*nope refers to no anchor &nope defined above it; at beelab\.yaml:9:19/,
+    ],
+    [
+      'a billion laughs',
+      `${SPEC}x0: &a0 [l, l, l, l, l, l, l, l, l]\n${Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]\n`).join('')}`,
+      /aliases expand beelab\.yaml to over 100,000 values .*; at beelab\.yaml:14:10/,
+    ],
+    [
+      'an invalid Linux interface name',
+      `${SPEC}network:\n  firewall: { platform: linux, wan: "wan'0 <x>" }\n`,
+      /network\.firewall\.wan .*is not an interface name.*; at beelab\.yaml:10:37/,
+    ],
+    [
+      'a supernet too small for its VLANs',
+      `${SPEC}network:\n  supernet: 10.20.0.0/24\n`,
+      /finds no free \/24.*; at beelab\.yaml:10:13/,
+    ],
+    ['a NUL byte', `${SPEC}ups: { model: "a\0b" }\n`, /contains a NUL byte.*; at beelab\.yaml:9:17/],
+    [
+      'invalid UTF-8',
+      Buffer.concat([Buffer.from(`${SPEC}ups: { model: "Caf`), Buffer.from([0xe9]), Buffer.from('" }\n')]),
+      /is not valid UTF-8 here.*; at beelab\.yaml:9:19/,
+    ],
+  ])('%s: exit 2, located, no stack trace', async (name, content, located) => {
+    const dir = join(root, `crash-${name.replace(/\W+/g, '-')}`);
+    await mkdir(dir);
+    await writeFile(join(dir, 'beelab.yaml'), content);
+    for (const cmd of ['render', 'check']) {
+      const r = await beelab([cmd, dir]);
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(located);
+      expect(r.stderr).not.toMatch(/\n\s+at .*\.(ts|js|mjs):\d+/);
+      expect(r.stderr).not.toMatch(/internal error|bug/i);
+    }
+  });
+
+  it('renders a CRLF beelab.yaml with a BOM like the same file with LF', async () => {
+    const dir = join(root, 'crlf');
+    await mkdir(dir);
+    await writeFile(join(dir, 'beelab.yaml'), `\uFEFF${SPEC.replace(/\n/g, '\r\n')}`);
+    const r = await beelab(['render', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const inventory = await readFile(join(dir, 'docs/inventory.md'), 'utf8');
+    expect(inventory).not.toMatch(/\r|\uFFFD|\uFEFF/);
+  });
+
   it('says how to start when there is no beelab.yaml', async () => {
     const r = await beelab(['plan', join(root, 'nothing-here')]);
     expect(r.code).toBe(2);
