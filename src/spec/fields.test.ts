@@ -7,12 +7,20 @@ import { describe, expect, it } from 'vitest';
 import { requireTool } from '../../test/support/tools.ts';
 import { formatAlert, parseAlert } from '../init/alert-target.ts';
 import {
+  checkAlertTarget,
   checkDnsName,
+  checkDomain,
   checkDriveId,
+  checkFirewallNic,
+  checkIpv4,
   checkLayoutDrives,
+  checkMac,
   checkNic,
+  checkPoolName,
+  checkRelayHost,
   checkSshKey,
   checkSupernet,
+  checkTimezone,
 } from './fields.ts';
 
 describe('checkSupernet', () => {
@@ -115,4 +123,82 @@ describe('alert targets', () => {
       expect(typeof parseAlert(text)).toBe('string');
     },
   );
+});
+
+describe('issue 9 field checks: each says what is allowed', () => {
+  it.each<[string, (v: string) => string | undefined, string, string | undefined]>([
+    ['nic', checkNic, 'enp2s0f0np0', undefined],
+    ['nic', checkNic, 'a'.repeat(16), 'at most 15'],
+    ['nic', checkNic, 'eth0:1', '":" at position 5'],
+    ['nic', checkNic, 'eth/0', '"/" at position 4'],
+    ['nic', checkNic, 'eth\n0', '"\\n" at position 4'],
+    ['nic', checkNic, '0eth', 'starting with a letter'],
+    ['ipv4', checkIpv4, '10.20.10.5', undefined],
+    ['ipv4', checkIpv4, '10.20.010.5', 'leading zero'],
+    ['ipv4', checkIpv4, '10.20.10.256', 'over 255'],
+    ['ipv4', checkIpv4, '10.20.10', 'four numbers'],
+    ['mac', checkMac, 'bc:24:11:00:00:01', undefined],
+    ['mac', checkMac, '02:00:00:00:00:01', undefined],
+    ['mac', checkMac, '01:80:c2:00:00:00', 'multicast'],
+    ['mac', checkMac, 'ff:ff:ff:ff:ff:ff', 'broadcast'],
+    ['mac', checkMac, '00:00:00:00:00:00', 'all-zero'],
+    ['timezone', checkTimezone, 'Europe/Berlin', undefined],
+    ['timezone', checkTimezone, 'Etc/GMT-14', undefined],
+    ['timezone', checkTimezone, 'UTC', undefined],
+    ['timezone', checkTimezone, '../../etc/passwd', 'not a time zone'],
+    ['timezone', checkTimezone, 'Europe/Atlantis', 'not a time zone'],
+    ['timezone', checkTimezone, 'EUROPE/BERLIN', 'spelled Europe/Berlin'],
+    ['domain', checkDomain, 'lab.example.com', undefined],
+    ['domain', checkDomain, 'lab..example.com', 'not a domain'],
+    ['domain', checkDomain, 'lab.example.c0m', 'letters only'],
+    ['pool', checkPoolName, 'tank', undefined],
+    ['pool', checkPoolName, 'spare1', 'reserved'],
+    ['pool', checkPoolName, 'log', 'vdev type'],
+    ['pool', checkPoolName, 'logs', undefined],
+    ['relay', checkRelayHost, 'plug-pve1', undefined],
+    ['relay', checkRelayHost, '10.20.10.80', undefined],
+    ['relay', checkRelayHost, 'plug;id', 'not a host name'],
+    ['relay', checkRelayHost, 'plug pve1', 'not a host name'],
+    [
+      'ssh',
+      checkSshKey,
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g a\nb',
+      'newline',
+    ],
+  ])('%s %j', (_kind, check, value, fragment) => {
+    const problem = check(value);
+    if (fragment === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toContain(fragment);
+  });
+
+  it.each<[Parameters<typeof checkFirewallNic>[0], string, string | undefined]>([
+    ['opnsense', 'igc0', undefined],
+    ['opnsense', 'ixl10', undefined],
+    ['opnsense', 'eth0.5', 'FreeBSD'],
+    ['pfsense', 'enp1s0', 'FreeBSD'],
+    ['vyos', 'eth12', undefined],
+    ['vyos', 'eth1.20', 'VyOS'],
+    ['vyos', 'igc0', 'VyOS'],
+    ['linux', 'enp1s0', undefined],
+    ['linux', 'x'.repeat(16), 'at most 15'],
+  ])('firewall NIC on %s: %s', (platform, v, fragment) => {
+    const problem = checkFirewallNic(platform, v);
+    if (fragment === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toContain(fragment);
+  });
+
+  it.each<[Parameters<typeof checkAlertTarget>[0], string, string | undefined]>([
+    ['email', 'ops@example.com', undefined],
+    ['email', 'ops@example.com\nBcc: x@y.z', 'newline'],
+    ['email', 'ops', 'not an e-mail address'],
+    ['ntfy', 'https://ntfy.sh/lab', undefined],
+    ['ntfy', 'javascript:alert(1)', 'not an http(s) URL'],
+    ['webhook', 'https://h/x y', 'whitespace'],
+    ['matrix', '#lab:matrix.org', undefined],
+    ['matrix', 'lab', 'not a Matrix room'],
+  ])('alert %s %j', (type, target, fragment) => {
+    const problem = checkAlertTarget(type, target);
+    if (fragment === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toContain(fragment);
+  });
 });
