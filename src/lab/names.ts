@@ -28,6 +28,8 @@ export interface LabNames {
   dhcp: string;
   /** One per VLAN, by zone name. */
   vlan(tag: number): string;
+  /** One per lab machine (`--machines`), numbered from 1. */
+  machine(n: number): string;
 }
 
 export function labNames(id: string): LabNames {
@@ -40,5 +42,6 @@ export function labNames(id: string): LabNames {
     inet: `${p}inet`,
     dhcp: `${p}dhcp`,
     vlan: (tag) => `${p}v${tag}`,
+    machine: (n) => `${p}m${n}`,
   };
 }

@@ -124,7 +124,8 @@ export function planLab(
   const vlans = vlansOf(site, names);
   const machines = planMachines(site, vlans, names, machineHosts);
   const machineOf = new Map(machines.map((m) => [m.address, m.netns]));
-  for (const v of vlans) for (const m of v.members) if (machineOf.has(m.address)) m.machine = machineOf.get(m.address);
+  for (const v of vlans)
+    for (const m of v.members) if (machineOf.has(m.address)) m.machine = machineOf.get(m.address);
   const { wan, trunk } = router.ifs;
   const ifOf = (zone: string) => router.ifs.vlans.get(zone)!;
 
