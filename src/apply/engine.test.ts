@@ -19,7 +19,7 @@ async function apply(dir: string, steps: Step[], sim: SimulatedExecutorOptions =
   const events: ApplyEvent[] = [];
   const handle = startApply({ dir, plan, journal, executor, concurrency, onEvent: (e) => events.push(e) });
   const end = await handle.done;
-  journal.close();
+  await journal.close();
   return { end, ran: executor.ran, events, plan, handle };
 }
 
@@ -106,7 +106,7 @@ describe('apply engine (simulated executor)', () => {
     });
     handle = startApply({ dir, plan, journal, executor, concurrency: 1 });
     const end = await handle.done;
-    journal.close();
+    await journal.close();
     expect(end.status).toBe('interrupted');
     expect(executor.ran).toEqual(['t/a']);
     const rest = await apply(dir, diamond());
@@ -126,7 +126,7 @@ describe('apply engine (simulated executor)', () => {
     });
     setTimeout(() => handle.stop('abort'), 50);
     const end = await handle.done;
-    journal.close();
+    await journal.close();
     expect(end.status).toBe('interrupted');
     const aborted = Journal.open(dir).records.filter((r) => r.type === 'step-end' && r.status === 'aborted');
     expect(aborted.map((r) => (r as { id: string }).id).sort()).toEqual(['t/a', 't/e']);

@@ -1,4 +1,6 @@
 // The engine: runs a plan through the scheduler, one journal record before and after each step, a log per step.
+
+import { setMaxListeners } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { StepExecutor, StepOutcome } from './executor.ts';
@@ -100,6 +102,7 @@ export function startApply(opts: EngineOptions): ApplyHandle {
   const run = opts.runId ?? newRunId();
   const emit = opts.onEvent ?? (() => {});
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // one listener per running step
   let stopping: 'finish' | 'abort' | undefined;
   const stop = (how: 'finish' | 'abort') => {
     if (stopping === 'abort' || stopping === how) return;
@@ -115,7 +118,7 @@ export function startApply(opts: EngineOptions): ApplyHandle {
     const byId = new Map(plan.steps.map((p) => [p.step.id, p]));
     const logDir = join(LOGS_DIR, run);
     if (toRun.length > 0) mkdirSync(join(opts.dir, logDir), { recursive: true, mode: 0o700 });
-    journal.append({
+    await journal.append({
       type: 'run-start',
       run,
       mode: opts.mode ?? 'apply',
@@ -149,11 +152,14 @@ export function startApply(opts: EngineOptions): ApplyHandle {
         executor: `${opts.executor.name}:${step.run.kind}`,
         log,
       };
-      journal.append({ type: 'step-start', ...base });
+      // The start record is on disk before the step acts; the log file opens meanwhile.
+      const [, sink] = await Promise.all([
+        journal.append({ type: 'step-start', ...base }),
+        openLog(join(opts.dir, log)),
+      ]);
       const at = new Date().toISOString();
       emit({ type: 'step-start', id: step.id, at, hosts: step.hosts, reason: planned.decision.reason, log });
       const t0 = performance.now();
-      const sink = await openLog(join(opts.dir, log));
       let outcome: StepOutcome;
       let material: SecretMaterial | undefined;
       try {
@@ -181,8 +187,8 @@ export function startApply(opts: EngineOptions): ApplyHandle {
       const status: StepStatus = outcome.ok ? 'ok' : abort.signal.aborted ? 'aborted' : 'failed';
       const durationMs = Math.round(performance.now() - t0);
       sink.write(`# ${status}${outcome.error ? `: ${outcome.error}` : ''} after ${durationMs} ms\n`);
-      await closeLog(sink);
-      journal.append({
+      const closed = closeLog(sink);
+      await journal.append({
         type: 'step-end',
         ...base,
         status,
@@ -190,6 +196,7 @@ export function startApply(opts: EngineOptions): ApplyHandle {
         durationMs,
         ...(outcome.error ? { error: outcome.error } : {}),
       });
+      await closed;
       emit({
         type: 'step-end',
         id: step.id,
@@ -223,7 +230,7 @@ export function startApply(opts: EngineOptions): ApplyHandle {
       skipped: upToDate.size,
       blocked: result.blocked.size,
     };
-    journal.append({ type: 'run-end', run, status, ...counts });
+    await journal.append({ type: 'run-end', run, status, ...counts });
     const end = {
       type: 'run-end' as const,
       run,

@@ -1,5 +1,6 @@
 // .beelab/journal.jsonl: a record before and after every step, fsynced, so a crash never records undone work as done.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
@@ -112,11 +113,10 @@ export function parseJournal(text: string, file: string): JournalRecord[] {
   return out;
 }
 
-/** The journal of one site directory: read once, then appended to with an fsync per record. */
+/** The journal of one site directory: read once, then appended to; every record is fsynced before it counts. */
 export class Journal {
   readonly records: JournalRecord[];
   readonly file: string;
-  #fd: number | undefined;
 
   private constructor(
     readonly dir: string,
@@ -138,31 +138,54 @@ export class Journal {
     return new Journal(dir, parseJournal(text, JOURNAL_PATH));
   }
 
-  /** Appends one record and fsyncs it before returning. */
-  append(record: NewRecord): JournalRecord {
+  /**
+   * Appends one record; resolves once it is on disk (written and fsynced). Records appended while a flush is
+   * under way are written together and share the next fsync (group commit), in the order they were
+   * appended, and the fsync runs off the event loop, so running steps are not held up by the disk.
+   */
+  append(record: NewRecord): Promise<JournalRecord> {
     const full = { v: 1, at: new Date().toISOString(), ...record } as JournalRecord;
-    if (this.#fd === undefined) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      this.#fd = openSync(this.file, 'a', 0o644);
-      // The directory entry of a new journal must survive a crash too.
-      const dfd = openSync(dirname(this.file), 'r');
-      try {
-        fsyncSync(dfd);
-      } finally {
-        closeSync(dfd);
-      }
-    }
-    const bytes = Buffer.from(`${JSON.stringify(full)}\n`);
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.#fd, bytes, off);
-    fsyncSync(this.#fd);
     this.records.push(full);
-    return full;
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ line: `${JSON.stringify(full)}\n`, done: () => resolve(full), fail: reject });
+      if (!this.#flushing) void this.#flush();
+    });
   }
 
-  close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+  #pending: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
+  #flushing = false;
+  #fh: FileHandle | undefined;
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0);
+        try {
+          if (!this.#fh) {
+            await mkdir(dirname(this.file), { recursive: true });
+            this.#fh = await open(this.file, 'a', 0o644);
+            // The directory entry of a new journal must survive a crash too.
+            const dir = await open(dirname(this.file), 'r');
+            await dir.sync().finally(() => dir.close());
+          }
+          await this.#fh.writeFile(batch.map((b) => b.line).join(''));
+          await this.#fh.sync();
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) b.fail(err);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Waits for pending records, then closes the file. */
+  async close(): Promise<void> {
+    while (this.#flushing || this.#pending.length > 0) await new Promise((r) => setTimeout(r, 1));
+    await this.#fh?.close();
+    this.#fh = undefined;
   }
 
   /** The last successful end of each step id. */

@@ -215,7 +215,7 @@ async function execute(p: Prepared, opts: ApplyCliOptions, mode: 'apply' | 'rebu
   try {
     const end = await handle.done;
     reporter.close();
-    journal.close();
+    await journal.close();
     if (end.status === 'interrupted') {
       throw new ExitError(130, `Stopped. The journal is consistent: \`beelab ${mode} --resume\` continues.`);
     }
