@@ -55,3 +55,33 @@ export function secretLeaks(
   }
   return out;
 }
+
+/**
+ * For `beelab check`: the leak rule with the values of every stored secret, decrypted in memory when this
+ * machine has the age identity; without one, private keys are still found and an info diagnostic says the
+ * values were not checked.
+ */
+export async function siteSecretLeaks(dir: string, files: Iterable<[string, string]>): Promise<Diagnostic[]> {
+  const { SecretStore } = await import('./store.ts');
+  const { loadIdentity } = await import('./identity.ts');
+  const store = SecretStore.open(dir);
+  const stored = store.list().filter((s) => s.present);
+  if (stored.length === 0) return secretLeaks(files);
+  let identity: Awaited<ReturnType<typeof loadIdentity>>;
+  try {
+    identity = await loadIdentity();
+  } catch (err) {
+    return [
+      ...secretLeaks(files),
+      {
+        code: 'secrets/unchecked',
+        severity: 'info',
+        message: `secret values were not searched for in the rendered files: ${(err as Error).message}`,
+        location: { file: 'secrets/' },
+      },
+    ];
+  }
+  const values = new Map<string, string>();
+  for (const s of stored) values.set(s.name, await store.read(s.name, identity));
+  return secretLeaks(files, values);
+}

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempSites, tempSite } from '../apply/testing/fixtures.ts';
 import { UserError } from '../errors.ts';
 import { loadIdentity } from './identity.ts';
-import { secretLeaks } from './leaks.ts';
+import { secretLeaks, siteSecretLeaks } from './leaks.ts';
 import { SecretStore, secretFile } from './store.ts';
 import { secretProvider } from './use.ts';
 
@@ -149,5 +149,24 @@ describe('secret leak rule', () => {
     ]);
     expect(d[0]!.message).toContain('k3s-token');
     expect(d[0]!.message).not.toContain('0123456789abcdef0123');
+  });
+});
+
+describe('siteSecretLeaks', () => {
+  it('decrypts the stored secrets with the identity and finds their values; without it, says so', async () => {
+    const dir = tempSite();
+    await SecretStore.open(dir).create(def, 'a-long-secret-value-xyz', [recA]);
+    const files: [string, string][] = [['k3s/env', 'K3S_TOKEN=a-long-secret-value-xyz\n']];
+    const env = keyFile(dir, keyA);
+    const saved = process.env.BEELAB_AGE_IDENTITY;
+    process.env.BEELAB_AGE_IDENTITY = env.BEELAB_AGE_IDENTITY;
+    try {
+      expect((await siteSecretLeaks(dir, files)).map((d) => d.code)).toEqual(['secrets/plaintext']);
+      process.env.BEELAB_AGE_IDENTITY = join(dir, 'missing.key');
+      expect((await siteSecretLeaks(dir, files)).map((d) => d.code)).toEqual(['secrets/unchecked']);
+    } finally {
+      if (saved === undefined) delete process.env.BEELAB_AGE_IDENTITY;
+      else process.env.BEELAB_AGE_IDENTITY = saved;
+    }
   });
 });
