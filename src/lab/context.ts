@@ -22,13 +22,20 @@ export function detectLinkMode(): LinkMode {
   return existsSync('/proc/net/vlan') || existsSync('/sys/module/8021q') ? 'trunk' : 'veth';
 }
 
-export function labContext(site: Site, id: string, mode: LinkMode): LabContext {
+/** `machines`: names of the hosts booted as machines (selected and checked by machines/select.ts). */
+export function labContext(site: Site, id: string, mode: LinkMode, machines: string[] = []): LabContext {
   // The lab names its interfaces exactly like the real router, so the rendered files run unchanged.
   const router = renderLinuxRouter(site);
-  const plan = planLab(site, router, id, mode);
+  const hosts = site.hosts.filter((h) => machines.includes(h.name));
+  const plan = planLab(site, router, id, mode, hosts);
   const listeners = labListeners(site, router, plan.vlans);
   const dir = runDir(id);
-  const agentNs = [plan.names.router, plan.names.inet, ...plan.vlans.map((v) => v.netns)];
+  const agentNs = [
+    plan.names.router,
+    plan.names.inet,
+    ...plan.vlans.map((v) => v.netns),
+    ...plan.machines.map((m) => m.netns),
+  ];
   return {
     site,
     router,

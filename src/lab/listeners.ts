@@ -92,3 +92,30 @@ export function labListeners(site: Site, router: LinuxRouter, vlans: LabVlan[]):
     internet: sorted(inetL),
   };
 }
+
+/**
+ * The listeners each agent binds, by namespace: a VLAN's agent takes its addresses, a machine's agent (in the
+ * machine's namespace, beside its systemd) takes the machine's address, except tcp 22 where its real sshd
+ * answers. The router and the internet keep theirs.
+ */
+export function listenersByNamespace(
+  vlans: LabVlan[],
+  names: { router: string; inet: string },
+  l: LabListeners,
+): Map<string, Listener[]> {
+  const out = new Map<string, Listener[]>([
+    [names.router, l.router],
+    [names.inet, l.internet],
+  ]);
+  for (const v of vlans) {
+    const machineOf = new Map(v.members.filter((m) => m.machine).map((m) => [m.address, m.machine!]));
+    out.set(v.netns, []);
+    for (const ns of machineOf.values()) out.set(ns, []);
+    for (const x of l.vlans.get(v.zone) ?? []) {
+      const ns = machineOf.get(x.address);
+      if (ns && x.proto === CANARY.proto && x.port === CANARY.port) continue;
+      out.get(ns ?? v.netns)!.push(x);
+    }
+  }
+  return out;
+}

@@ -56,7 +56,8 @@ function sources(plan: LabPlan, router: LinuxRouter): Source[] {
       if (r.from === v.zone && r.fromAddrs) for (const a of sets.get(r.fromAddrs) ?? []) named.add(a);
     }
     for (const m of v.members) {
-      if (named.has(m.address)) out.push({ netns: v.netns, zone: v.zone, address: m.address, name: m.name });
+      if (named.has(m.address))
+        out.push({ netns: m.machine ?? v.netns, zone: v.zone, address: m.address, name: m.name });
     }
   }
   out.push({ netns: plan.names.inet, zone: 'wan', address: LAB_WAN.server, name: 'internet server' });

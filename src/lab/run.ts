@@ -6,6 +6,8 @@ import { loadProject } from '../project/load.ts';
 import { ask } from './agent/client.ts';
 import { detectLinkMode, type LabContext, labContext } from './context.ts';
 import { labDown } from './down.ts';
+import { labAnsible, labAnsibleArgv } from './machines/ansible.ts';
+import { parseMachineRequest } from './machines/select.ts';
 import { newRunId } from './names.ts';
 import type { LinkMode } from './plan.ts';
 import { formatReport } from './report.ts';
@@ -22,13 +24,23 @@ const TOOLS: [string, string][] = [
   ['ping', 'apt-get install iputils-ping'],
 ];
 
-function preconditions(): void {
+/** What booting machines needs on top (`lab up --machines`). */
+const MACHINE_TOOLS: [string, string][] = [
+  ['systemd-nspawn', 'apt-get install systemd-container'],
+  ['debootstrap', 'apt-get install debootstrap'],
+  ['ssh-keygen', 'apt-get install openssh-client'],
+  ['ssh-keyscan', 'apt-get install openssh-client'],
+  ['chroot', 'apt-get install coreutils'],
+  ['mount', 'apt-get install mount'],
+];
+
+function preconditions(extra: [string, string][] = []): void {
   if (process.getuid?.() !== 0) {
     throw new UserError('the lab needs root: it creates network namespaces, veth links and loads nftables', [
       '  hint: sudo beelab lab test <dir>   (nothing in the lab is routed to or from the real network)',
     ]);
   }
-  const missing = TOOLS.filter(([t]) => !findTool(t));
+  const missing = [...TOOLS, ...extra].filter(([t]) => !findTool(t));
   if (missing.length > 0) {
     throw new UserError(
       `the lab needs ${missing.map(([t]) => t).join(', ')}`,
@@ -79,16 +91,32 @@ function parseMode(mode: string | undefined): LinkMode {
 const write = (s: string) => process.stdout.write(`${s}\n`);
 
 /** A lab of this site that is up now, if any. */
-async function runningLab(dir: string): Promise<{ id: string; mode: LinkMode } | undefined> {
+async function runningLab(
+  dir: string,
+): Promise<{ id: string; mode: LinkMode; machines: string[] } | undefined> {
   const abs = resolvePath(dir);
   for (const s of readStates()) {
-    if (s.dir === abs && (await labNamespaces(s.id)).length > 0) return { id: s.id, mode: s.mode };
+    if (s.dir === abs && (await labNamespaces(s.id)).length > 0)
+      return { id: s.id, mode: s.mode, machines: s.machines ?? [] };
   }
   return undefined;
 }
 
-export async function runLabUp(dir: string, opts: { links?: string }): Promise<void> {
-  preconditions();
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UserError(`--machine-timeout ${value}: expected seconds, e.g. 120`);
+  return n * 1000;
+}
+
+export async function runLabUp(
+  dir: string,
+  opts: { links?: string; machines?: string | boolean; machineTimeout?: string },
+): Promise<void> {
+  const machines = parseMachineRequest(opts.machines);
+  const timeoutMs = parseTimeout(opts.machineTimeout);
+  preconditions(machines ? MACHINE_TOOLS : []);
   const { site } = await loadProject(dir);
   const running = await runningLab(dir);
   if (running)
@@ -100,10 +128,20 @@ export async function runLabUp(dir: string, opts: { links?: string }): Promise<v
   const ctx = await guarded(
     id,
     (ok) => ok,
-    () => labUp(site, { id, mode: parseMode(opts.links), siteDir: resolvePath(dir), log: write }),
+    () =>
+      labUp(site, {
+        id,
+        mode: parseMode(opts.links),
+        siteDir: resolvePath(dir),
+        log: write,
+        machines,
+        machineTimeoutMs: timeoutMs,
+      }),
   );
   write(`lab ${id} up in ${((performance.now() - start) / 1000).toFixed(1)} s. Enter a namespace with e.g.:`);
   write(`  ip netns exec ${ctx.plan.vlans[0]?.netns ?? ctx.plan.names.router} bash`);
+  if (ctx.plan.machines.length > 0)
+    write(`  beelab lab ansible ${dir} -- ${ctx.plan.machines[0]!.host} -m ping   # the generated inventory`);
   write(`then \`beelab lab test ${dir}\`, and \`beelab lab down ${dir}\` to remove it.`);
 }
 
@@ -130,7 +168,7 @@ export async function runLabTest(
   const running = await runningLab(dir);
   const log = opts.json ? () => {} : write;
   const report = running
-    ? await labTest(await reachable(labContext(site, running.id, running.mode), dir))
+    ? await labTest(await reachable(labContext(site, running.id, running.mode, running.machines), dir))
     : await (async () => {
         const id = newRunId();
         return guarded(
@@ -173,4 +211,34 @@ export async function runLabDown(dir: string | undefined, opts: { all?: boolean 
   write(
     targets.size === 0 ? 'no lab to remove' : `removed ${targets.size} lab run(s), ${removed} namespaces`,
   );
+}
+
+/**
+ * `lab ansible`: ansible (or ansible-playbook) from the management VLAN with the generated inventory and the
+ * lab's override, against the machines of the running lab; exits with ansible's status.
+ */
+export async function runLabAnsible(
+  dir: string,
+  args: string[],
+  opts: { playbook?: boolean },
+): Promise<void> {
+  preconditions([[opts.playbook ? 'ansible-playbook' : 'ansible', 'apt-get install ansible']]);
+  const { site } = await loadProject(dir);
+  const running = await runningLab(dir);
+  if (!running || running.machines.length === 0) {
+    throw new UserError(`no lab of ${site.name} with machines is up`, [
+      `  hint: sudo beelab lab up ${dir} --machines`,
+    ]);
+  }
+  const ctx = labContext(site, running.id, running.mode, running.machines);
+  const a = labAnsible(ctx, resolvePath(dir));
+  const argv = labAnsibleArgv(a, args, opts.playbook ? 'ansible-playbook' : 'ansible');
+  const { execa } = await import('execa');
+  const r = await execa(argv[0]!, argv.slice(1), {
+    cwd: a.repo,
+    env: a.env,
+    stdio: 'inherit',
+    reject: false,
+  });
+  if (r.exitCode !== 0) throw new ExitError(r.exitCode ?? 1);
 }

@@ -16,6 +16,8 @@ export interface LabState {
   site: string;
   dir: string;
   createdAt: string;
+  /** Hosts booted as machines (`lab up --machines`); absent in labs without machines. */
+  machines?: string[];
 }
 
 export function runDir(id: string): string {

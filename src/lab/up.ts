@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import type { Site } from '../site/types.ts';
 import { startAgent } from './agents.ts';
 import { type LabContext, labContext } from './context.ts';
+import { listenersByNamespace } from './listeners.ts';
+import { inventoryUsers, labRepo, managementNetns, overrideInventory } from './machines/ansible.ts';
+import { bootMachines } from './machines/boot.ts';
+import { labKeys } from './machines/keys.ts';
+import { sharedRoot } from './machines/root.ts';
+import { type MachineRequest, selectMachines } from './machines/select.ts';
 import type { LinkMode } from './plan.ts';
 import { startRouter } from './router.ts';
 import { createRunDir, writeState } from './state.ts';
@@ -18,12 +24,19 @@ export interface UpOptions {
   /** Directory the Site came from, recorded for `lab test` / `lab down`. */
   siteDir: string;
   log?: (line: string) => void;
+  /** Debian hosts to boot as machines (`--machines`); none when absent. */
+  machines?: MachineRequest;
+  /** Per machine: nspawn start until its sshd answers (default machines/boot.ts BOOT_TIMEOUT_MS). */
+  machineTimeoutMs?: number;
 }
 
 /** Builds the lab. On failure the caller tears it down (it knows the id before anything exists). */
 export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
   const log = opts.log ?? (() => {});
-  const ctx = labContext(site, opts.id, opts.mode);
+  // Checked before anything exists: a host that cannot be emulated is a user error naming it.
+  const selection = selectMachines(site, opts.machines);
+  const machineNames = selection.machines.map((h) => h.name);
+  const ctx = labContext(site, opts.id, opts.mode, machineNames);
   const { plan } = ctx;
   createRunDir(opts.id);
   writeState({
@@ -32,7 +45,19 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
     site: site.name,
     dir: opts.siteDir,
     createdAt: new Date().toISOString(),
+    ...(machineNames.length > 0 ? { machines: machineNames } : {}),
   });
+  let root: ReturnType<typeof sharedRoot> | undefined;
+  let keys: Awaited<ReturnType<typeof labKeys>> | undefined;
+  if (opts.machines !== undefined) {
+    for (const s of selection.stubs) log(`lab ${opts.id}: ${s.host}: ${s.what}, network stub: ${s.why}`);
+    if (machineNames.length > 0) {
+      keys = await labKeys(ctx.dir, site.admin.sshKeys, opts.id);
+      // The root (a debootstrap the first time, about a minute) builds while the network comes up.
+      root = sharedRoot({ log });
+      root.catch(() => {});
+    }
+  }
   writeFileSync(join(ctx.dir, 'udhcpc.sh'), UDHCPC_SCRIPT, { mode: 0o755 });
   log(
     `lab ${opts.id}: ${plan.namespaces.length} namespaces, ${plan.vlans.length} VLANs (${opts.mode} links)`,
@@ -43,15 +68,30 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
   await Promise.all(plan.config.map((b) => ipBatch(b.lines, b.netns)));
   await startRouter(ctx.dir, plan.names.router, ctx.router);
   log(`lab ${opts.id}: router up (nftables, dnsmasq)`);
-  const started = [
-    startAgent(ctx.dir, plan.names.router, ctx.listeners.router),
-    startAgent(ctx.dir, plan.names.inet, ctx.listeners.internet),
-    ...plan.vlans.map((v) => startAgent(ctx.dir, v.netns, ctx.listeners.vlans.get(v.zone) ?? [])),
-  ];
-  await Promise.all(started);
+  const byNs = listenersByNamespace(plan.vlans, plan.names, ctx.listeners);
+  await Promise.all([...ctx.sockets.keys()].map((ns) => startAgent(ctx.dir, ns, byNs.get(ns) ?? [])));
   const count = [...ctx.listeners.vlans.values()].reduce((n, l) => n + l.length, 0);
   log(
     `lab ${opts.id}: agents up (${count} listeners on ${plan.vlans.reduce((n, v) => n + v.members.length, 0)} addresses)`,
   );
+  if (root && keys) {
+    const r = await root;
+    log(
+      `lab ${opts.id}: Debian root ${r.built ? `built in ${(r.ms / 1000).toFixed(0)} s` : 'from the cache'} (${r.dir})`,
+    );
+    const users = inventoryUsers(labRepo(ctx, opts.siteDir));
+    await bootMachines(ctx, {
+      root: r.dir,
+      keys,
+      users,
+      from: managementNetns(ctx),
+      timeoutMs: opts.machineTimeoutMs,
+      log,
+    });
+    overrideInventory(ctx);
+    log(
+      `lab ${opts.id}: ${plan.machines.length} machine(s) up, SSH with the ${keys.source === 'admin' ? "admin's key" : "lab's key"}: ${plan.machines.map((m) => `${m.host} ${m.address}`).join(', ')}`,
+    );
+  }
   return ctx;
 }

@@ -28,14 +28,21 @@ Example:
     .description('build the lab and leave it running')
     .argument('[dir]', 'site directory holding beelab.yaml', '.')
     .option(LINKS, LINKS_HELP, 'auto')
+    .option(
+      '--machines [hosts]',
+      'also boot Debian hosts as systemd-nspawn machines at their real addresses: all, or host,host',
+    )
+    .option('--machine-timeout <seconds>', 'how long each machine may take until its sshd answers', '90')
     .addHelpText(
       'after',
-      '\nExample:\n  sudo beelab lab up my-lab\n  sudo ip netns exec bllab-<id>-v10 bash   # look around',
+      '\nExample:\n  sudo beelab lab up my-lab\n  sudo ip netns exec bllab-<id>-v10 bash   # look around\n  sudo beelab lab up my-lab --machines k3s-s1,apps   # boot two Debian hosts (SSH, systemd)',
     )
-    .action(async (dir: string, opts: { links: string }) => {
-      const { runLabUp } = await import('../../lab/run.ts');
-      await runLabUp(dir, opts);
-    });
+    .action(
+      async (dir: string, opts: { links: string; machines?: string | boolean; machineTimeout?: string }) => {
+        const { runLabUp } = await import('../../lab/run.ts');
+        await runLabUp(dir, opts);
+      },
+    );
 
   lab
     .command('test')
@@ -53,6 +60,23 @@ Example:
     .action(async (dir: string, opts: { links: string; keep?: boolean; json?: boolean }) => {
       const { runLabTest } = await import('../../lab/run.ts');
       await runLabTest(dir, opts);
+    });
+
+  lab
+    .command('ansible')
+    .description(
+      "run ansible from the management VLAN against the lab's machines, with the generated inventory",
+    )
+    .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .argument('[args...]', 'ansible arguments, after --')
+    .option('--playbook', 'run ansible-playbook instead of ansible')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sudo beelab lab ansible my-lab -- ssh -m ping\n  sudo beelab lab ansible my-lab --playbook -- ansible/site.yml --limit apps',
+    )
+    .action(async (dir: string, args: string[], opts: { playbook?: boolean }) => {
+      const { runLabAnsible } = await import('../../lab/run.ts');
+      await runLabAnsible(dir, args, opts);
     });
 
   lab
