@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { needTool } from '../testing/tools.ts';
+import { needTool } from '../../test/support/tools.ts';
 import {
   GATEWAY_NODE_FLAGS,
   renderLaunchdPlist,
