@@ -43,18 +43,18 @@ describe('gateway config', () => {
     [
       'bad kind',
       base.replace('kind: ollama', 'kind: olama'),
-      'gw.yaml:3:11: backends[0].kind (got "olama"): kind must be one of',
+      'gw.yaml:3:11: backends[0].kind: not an allowed value (got "olama"); use one of',
     ],
     [
       'url with /v1',
       base.replace('11434', '11434/v1'),
-      'backends[0].url (got "http://127.0.0.1:11434/v1"): give the server root without /v1',
+      'gw.yaml:4:10: backends[0].url: give the server root without /v1',
     ],
     ['not a url', base.replace('http://127.0.0.1:11434', 'localhost'), 'must be an http:// or https:// URL'],
     [
       'unknown key',
       `${base}listen: { hots: x }\n`,
-      'gw.yaml:7:17: listen.hots: unknown key(s) "hots"; remove or correct the spelling',
+      'gw.yaml:7:11: listen.hots: unknown key "hots"; did you mean "host"?',
     ],
     [
       'bad hash',
@@ -71,14 +71,14 @@ describe('gateway config', () => {
     [
       'bad strategy',
       `${base}routing: { strategy: fastest }\n`,
-      'strategy must be least-outstanding, weighted or latency',
+      'gw.yaml:7:22: routing.strategy: not an allowed value (got "fastest"); use one of "least-outstanding", "weighted", "latency"',
     ],
     [
       'negative timeout',
       `${base}timeouts: { idleMs: -5 }\n`,
       'idleMs must be a whole number of milliseconds',
     ],
-    ['yaml syntax', 'backends: [\n', 'gw.yaml is not valid YAML'],
+    ['yaml syntax', 'backends: [\n', 'gw.yaml:2:1: Flow sequence'],
     [
       'admin on the API port without admin keys',
       `${base}admin:\n  listen: main\n`,
@@ -87,17 +87,17 @@ describe('gateway config', () => {
     [
       'admin listener on the API port',
       `${base}listen: { port: 4000 }\nadmin: { listen: { port: 4000 } }\n`,
-      'gw.yaml:8:26: admin.listen.port (got 4000): the admin listener needs its own port',
+      'gw.yaml:8:26: admin.listen.port: the admin listener needs its own port',
     ],
     [
       'a bad admin listen value',
       `${base}admin: { listen: everywhere }\n`,
-      'gw.yaml:7:18: admin.listen (got "everywhere"): admin.listen must be "main" or { host, port }',
+      'gw.yaml:7:18: admin.listen: admin.listen must be "main" or { host, port } (got "everywhere")',
     ],
     [
       'json depth out of range',
       `${base}limits: { maxJsonDepth: 0 }\n`,
-      'gw.yaml:7:25: limits.maxJsonDepth (got 0): maxJsonDepth must be an integer >= 1',
+      'gw.yaml:7:25: limits.maxJsonDepth: maxJsonDepth must be an integer >= 1 (got 0)',
     ],
   ])('refuses %s', (_name, text, fragment) => {
     expect(problems(text)).toContain(fragment);
@@ -105,12 +105,12 @@ describe('gateway config', () => {
 
   it('reports every problem at once', () => {
     const text = base.replace('kind: ollama', 'kind: nope').replace('http://127.0.0.1:11434', 'x');
-    expect(problems(text)).toMatch(/has 2 problem/);
+    expect(problems(text)).toMatch(/2 problems in the gateway config/);
   });
 
   it('says how to start when the file is missing', async () => {
     await expect(loadGatewayConfig('/nonexistent/gw.yaml')).rejects.toThrow(
-      /cannot read \/nonexistent\/gw.yaml \(ENOENT\)/,
+      /cannot read \/nonexistent\/gw.yaml \(no such file\)/,
     );
   });
 });
