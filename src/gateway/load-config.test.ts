@@ -78,7 +78,7 @@ describe('gateway config', () => {
       `${base}timeouts: { idleMs: -5 }\n`,
       'idleMs must be a whole number of milliseconds',
     ],
-    ['yaml syntax', 'backends: [\n', 'gw.yaml:2:1: Flow sequence'],
+    ['yaml syntax', 'backends: [\n', 'gw.yaml:1:11: this [ is never closed'],
     [
       'admin on the API port without admin keys',
       `${base}admin:\n  listen: main\n`,

@@ -47,11 +47,11 @@ describe('parseYaml', () => {
   it('locates YAML syntax errors at line:col, never ?:?', () => {
     expect(report('name: x\nitems: [\n')).toEqual([
       'f.yaml is not valid YAML',
-      expect.stringMatching(/^ {2}f\.yaml:3:1: /),
+      expect.stringMatching(/^ {2}f\.yaml:2:8: this \[ is never closed/),
     ]);
     const dup = report('name: x\nevery: 2s\nname: y\n');
     expect(dup[0]).toBe('f.yaml is not valid YAML');
-    expect(dup[1]).toMatch(/^ {2}f\.yaml:3:1: Map keys must be unique/);
+    expect(dup[1]).toMatch(/^ {2}f\.yaml:3:1: YAML syntax error: Map keys must be unique/);
     const tab = report('name: x\n  every: 1s\n\tmode: fast\n');
     expect(tab.slice(1).every((l) => /^ {2}f\.yaml:\d+:\d+: /.test(l))).toBe(true);
   });

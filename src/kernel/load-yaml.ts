@@ -1,9 +1,10 @@
 // One way to read a YAML file into a typed value: positions kept, every problem reported at once as
 // `FILE:LINE:COL: key.path: message (got "value")`, in one UserError.
 import { readFile } from 'node:fs/promises';
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { readYaml } from './read-yaml.ts';
 import { closest, keysAt } from './suggest.ts';
 
 /** A key path inside the document: ['targets', 0, 'interval']. */
@@ -66,20 +67,18 @@ export function pathText(path: readonly PropertyKey[]): string {
 
 /** Parses YAML text keeping positions; syntax errors (and duplicate keys) become one located UserError. */
 export function parseYamlSource(text: string, file: string): YamlSource {
-  const lines = new LineCounter();
-  // prettyErrors: false leaves linePos unset, so positions are computed from e.pos (offsets) below.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
+  // The hardened reader: errors at the bracket or key that causes them, unknown tags, alias bombs, complex keys.
+  const read = readYaml(text, file);
+  if (read.diagnostics.length > 0) {
     throw new UserError(
       `${file} is not valid YAML`,
-      doc.errors.map((e) => `  ${at(e.pos[0])}: ${e.message.split('\n')[0]}`),
+      read.diagnostics.map(
+        (d) => `  ${file}:${d.location?.line}:${d.location?.col}: ${d.message}${d.hint ? `; ${d.hint}` : ''}`,
+      ),
     );
   }
-  const data: unknown = doc.contents === null ? undefined : doc.toJS();
+  const { doc, lines } = read;
+  const data: unknown = doc.contents === null ? undefined : read.data;
   const nodeAt = (path: YamlPath, wantKey: boolean): Node | undefined => {
     let node: unknown = doc.contents;
     let keyNode: unknown;

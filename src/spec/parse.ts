@@ -7,7 +7,7 @@ import { pathText, SpecLocator } from './locate.ts';
 import { specRules } from './rules/index.ts';
 import type { SpecRuleOptions } from './rules/rule.ts';
 import { type Spec, specSchema } from './schema.ts';
-import { decodeYamlBytes, normaliseYamlText, readYaml } from './yaml.ts';
+import { decodeYamlBytes, normaliseYamlText, readYaml } from '../kernel/read-yaml.ts';
 
 export interface ParsedSpec {
   /** Present when the file is structurally valid (rules may still have found errors). */

@@ -104,7 +104,7 @@ describe('watchdog config', () => {
   it('locates YAML syntax errors at line:col', () => {
     expect(problems(`${BASE}    interval: [1s\n`)).toEqual([
       'wd.yaml is not valid YAML',
-      expect.stringMatching(/^ {2}wd\.yaml:6:1: /),
+      expect.stringMatching(/^ {2}wd\.yaml:5:15: this \[ is never closed/),
     ]);
     expect(problems('targets: [\n').join('\n')).not.toContain('?');
   });

@@ -15,7 +15,7 @@
 
 import type { Document, YAMLError } from 'yaml';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { Diagnostic, Location } from '../kernel/diagnostic.ts';
+import type { Diagnostic, Location } from './diagnostic.ts';
 
 /** What aliases may add to the document, in values (scalars and collections), before it is refused. */
 export const MAX_ALIAS_EXPANSION = 100_000;

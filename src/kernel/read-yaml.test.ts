@@ -1,8 +1,8 @@
 // beelab.yaml as bytes (issue 9 item 6): what render accepts, check accepts. A BOM and CRLF are normalised;
 // invalid UTF-8, UTF-16, NUL and other characters YAML forbids are refused at their line and column.
 import { describe, expect, it } from 'vitest';
-import { parseSpec } from './parse.ts';
-import { decodeYamlBytes } from './yaml.ts';
+import { parseSpec } from '../spec/parse.ts';
+import { decodeYamlBytes } from './read-yaml.ts';
 
 const TEXT = 'version: 1\nsite:\n  name: demo\n  domain: lab.example.com\n';
 const bytes = (...parts: (string | number[])[]) =>
