@@ -10,6 +10,13 @@ describe('yamllint file selection', () => {
     const files = ['charts/app/Chart.yaml', 'charts/app/templates/deploy.yaml', 'charts/app/values.yaml'];
     files.push('ansible/roles/x/templates/a.yml', 'k8s/app.yml', 'notes.md');
     expect(yamllint.applies(['Chart.yaml', 'templates/a.yaml'], undefined as never)).toEqual(['Chart.yaml']);
+    // The user's own files are judged by Beelab's parser (render accepts CRLF, unindented lists, yes/no).
+    expect(
+      yamllint.applies(
+        ['beelab.yaml', 'overrides/x.merge.yaml', 'beelab.lock.yaml', 'a/beelab.yaml'],
+        undefined as never,
+      ),
+    ).toEqual(['beelab.lock.yaml', 'a/beelab.yaml']);
     expect(yamllint.applies(files, undefined as never)).toEqual([
       'charts/app/Chart.yaml',
       'charts/app/values.yaml',
