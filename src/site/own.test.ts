@@ -150,6 +150,12 @@ describe('own entries that are wrong are located', () => {
     expect(hit!.severity).toBe('error');
   });
 
+  it('resolve itself refuses a device on an unknown VLAN as a user error, not a crash', () => {
+    const spec = structuredClone(tierDefaults('reference'));
+    spec.devices = [{ name: 'nas', vlan: 'nowhere' }];
+    expect(() => resolveSite(spec)).toThrow(/host nas is on VLAN nowhere, which network.vlans does not have/);
+  });
+
   it('the unknown-name hint suggests the closest name', () => {
     const bad = `${toYaml(tierDefaults('reference'))}${OWN.replace('host: apps', 'host: app')}`;
     expect(parseSiteSpec(bad).diagnostics.find((d) => d.code === 'own/unknown-name')!.hint).toBe(

@@ -82,6 +82,12 @@ export function resolve(
       if (host) host.roles = [...host.roles, ...roles.filter((r) => !host.roles.includes(r))];
     }
   }
+  const lost = requests.find((r) => !vlanByName.has(r.vlan));
+  if (lost) {
+    throw new UserError(`host ${lost.name} is on VLAN ${lost.vlan}, which network.vlans does not have`, [
+      `  hint: VLANs: ${vlans.map((v) => v.name).join(', ')}`,
+    ]);
+  }
   const firewall = requests.find((r) => r.roles.includes('firewall'));
   if (!firewall) throw new Error('resolve: no layer contributed the firewall host');
   const vms = requests.filter((r) => r.kind === 'vm');
