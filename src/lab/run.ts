@@ -53,27 +53,48 @@ function preconditions(extra: [string, string][] = []): void {
  * Runs `work` with the lab `id` torn down on failure and on Ctrl-C / SIGTERM (and always, unless `keep`
  * says the lab should outlive the command after success).
  */
-async function guarded<T>(id: string, keep: (ok: boolean) => boolean, work: () => Promise<T>): Promise<T> {
+async function guarded<T>(
+  id: string,
+  keep: (ok: boolean) => boolean,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   let tearing: Promise<unknown> | undefined;
   const teardown = () => {
     tearing ??= labDown(id);
     return tearing;
   };
+  const abort = new AbortController();
+  let settled: Promise<unknown> = Promise.resolve();
+  let signalled = false;
   const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
     process.stderr.write(`\n${sig}: removing lab ${id}...\n`);
-    void teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    // The work stops at its next step (it checks the signal; debootstrap is cancelled), so nothing is
+    // mounted or started after the teardown has looked; 15 s at most.
+    abort.abort();
+    const limit = new Promise((r) => setTimeout(r, 15_000).unref());
+    void Promise.race([settled, limit])
+      .then(teardown)
+      .finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let ok = false;
   try {
-    const out = await work();
+    const running = work(abort.signal);
+    settled = running.catch(() => {});
+    const out = await running;
     ok = true;
     return out;
+  } catch (err) {
+    // After a signal the handler removes the lab and exits with 130/143; the aborted work's error is moot.
+    if (signalled) await new Promise(() => {});
+    throw err;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    if (!keep(ok)) await teardown();
+    if (!signalled && !keep(ok)) await teardown();
   }
 }
 
@@ -128,8 +149,9 @@ export async function runLabUp(
   const ctx = await guarded(
     id,
     (ok) => ok,
-    () =>
+    (signal) =>
       labUp(site, {
+        signal,
         id,
         mode: parseMode(opts.links),
         siteDir: resolvePath(dir),
@@ -174,8 +196,10 @@ export async function runLabTest(
         return guarded(
           id,
           (ok) => ok && opts.keep === true,
-          async () =>
-            labTest(await labUp(site, { id, mode: parseMode(opts.links), siteDir: resolvePath(dir), log })),
+          async (signal) =>
+            labTest(
+              await labUp(site, { id, mode: parseMode(opts.links), siteDir: resolvePath(dir), log, signal }),
+            ),
         );
       })();
   if (opts.json) write(JSON.stringify(report, null, 2));

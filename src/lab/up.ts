@@ -28,6 +28,8 @@ export interface UpOptions {
   machines?: MachineRequest;
   /** Per machine: nspawn start until its sshd answers (default machines/boot.ts BOOT_TIMEOUT_MS). */
   machineTimeoutMs?: number;
+  /** Aborted on Ctrl-C / SIGTERM: stop before the next step so the teardown sees everything started. */
+  signal?: AbortSignal;
 }
 
 /** Builds the lab. On failure the caller tears it down (it knows the id before anything exists). */
@@ -54,7 +56,7 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
     if (machineNames.length > 0) {
       keys = await labKeys(ctx.dir, site.admin.sshKeys, opts.id);
       // The root (a debootstrap the first time, about a minute) builds while the network comes up.
-      root = sharedRoot({ log });
+      root = sharedRoot({ log, signal: opts.signal });
       root.catch(() => {});
     }
   }
@@ -76,6 +78,7 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
   );
   if (root && keys) {
     const r = await root;
+    opts.signal?.throwIfAborted();
     log(
       `lab ${opts.id}: Debian root ${r.built ? `built in ${(r.ms / 1000).toFixed(0)} s` : 'from the cache'} (${r.dir})`,
     );
@@ -87,6 +90,7 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
       from: managementNetns(ctx),
       timeoutMs: opts.machineTimeoutMs,
       log,
+      signal: opts.signal,
     });
     overrideInventory(ctx);
     log(

@@ -180,11 +180,14 @@ export interface BootOptions {
   from: string;
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Checked before each mount, start and wait: nothing starts once the lab is being removed. */
+  signal?: AbortSignal;
 }
 
 async function bootOne(ctx: LabContext, m: LabMachine, o: BootOptions, lower: string): Promise<string> {
   const p = machinePaths(ctx.dir, m);
   const key = await seedUpper(ctx, m, p);
+  o.signal?.throwIfAborted();
   await run(
     [
       'mount',
@@ -198,10 +201,12 @@ async function bootOne(ctx: LabContext, m: LabMachine, o: BootOptions, lower: st
     `overlay of ${m.host}`,
   );
   await addUser(p, o.users.get(m.host) ?? 'root', o.keys.authorized);
+  o.signal?.throwIfAborted();
   const start = performance.now();
   const ns = startNspawn(m, p);
   const timeout = o.timeoutMs ?? BOOT_TIMEOUT_MS;
   for (;;) {
+    o.signal?.throwIfAborted();
     const code = ns.exited();
     if (code !== null) {
       throw new UserError(`machine ${m.host} stopped while booting (systemd-nspawn exit ${code})`, [
@@ -233,6 +238,7 @@ async function bootOne(ctx: LabContext, m: LabMachine, o: BootOptions, lower: st
 /** Boots every planned machine in parallel; known_hosts gets each one's key once its sshd answers with it. */
 export async function bootMachines(ctx: LabContext, o: BootOptions): Promise<void> {
   if (ctx.plan.machines.length === 0) return;
+  o.signal?.throwIfAborted();
   const lower = await mountLower(ctx.dir, o.root);
   writeFileSync(o.keys.knownHosts, '');
   const results = await Promise.allSettled(ctx.plan.machines.map((m) => bootOne(ctx, m, o, lower)));

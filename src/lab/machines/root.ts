@@ -148,7 +148,7 @@ async function chroot(dir: string, script: string): Promise<void> {
  * interrupted build never leaves a root that looks finished. `mirror` overrides apt's (tests).
  */
 export async function sharedRoot(
-  opts: { mirror?: AptSource; log?: (line: string) => void } = {},
+  opts: { mirror?: AptSource; log?: (line: string) => void; signal?: AbortSignal } = {},
 ): Promise<SharedRoot> {
   const start = performance.now();
   const key = rootKey();
@@ -178,7 +178,8 @@ export async function sharedRoot(
     src.uri,
   ];
   try {
-    const r = await execa('debootstrap', argv, { reject: false, all: true });
+    const r = await execa('debootstrap', argv, { reject: false, all: true, cancelSignal: opts.signal });
+    opts.signal?.throwIfAborted();
     if (r.exitCode !== 0) {
       const lines = (r.all ?? '').trim().split('\n');
       const logFile = join(tmp, 'debootstrap', 'debootstrap.log');
