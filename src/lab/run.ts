@@ -53,10 +53,17 @@ function preconditions(extra: [string, string][] = []): void {
  * Runs `work` with the lab `id` torn down on failure and on Ctrl-C / SIGTERM (and always, unless `keep`
  * says the lab should outlive the command after success).
  */
+/** What `guarded` hands its work: the abort signal, and a call for when nothing more will be created. */
+interface Guard {
+  signal: AbortSignal;
+  /** The lab is complete (nothing more is mounted or started): a signal may remove it right away. */
+  built: () => void;
+}
+
 async function guarded<T>(
   id: string,
   keep: (ok: boolean) => boolean,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (g: Guard) => Promise<T>,
 ): Promise<T> {
   let tearing: Promise<unknown> | undefined;
   const teardown = () => {
@@ -64,38 +71,41 @@ async function guarded<T>(
     return tearing;
   };
   const abort = new AbortController();
-  let settled: Promise<unknown> = Promise.resolve();
+  let built!: () => void;
+  const creating = new Promise<void>((r) => {
+    built = r;
+  });
   let signalled = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalled) return;
     signalled = true;
     process.stderr.write(`\n${sig}: removing lab ${id}...\n`);
-    // The work stops at its next step (it checks the signal; debootstrap is cancelled), so nothing is
+    // Building stops at its next step (it checks the signal; debootstrap is cancelled), so nothing is
     // mounted or started after the teardown has looked; 15 s at most.
     abort.abort();
     const limit = new Promise((r) => setTimeout(r, 15_000).unref());
-    void Promise.race([settled, limit])
+    void Promise.race([creating, limit])
       .then(teardown)
       .finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let ok = false;
+  let out: T | undefined;
   try {
-    const running = work(abort.signal);
-    settled = running.catch(() => {});
-    const out = await running;
+    out = await work({ signal: abort.signal, built });
     ok = true;
-    return out;
   } catch (err) {
-    // After a signal the handler removes the lab and exits with 130/143; the aborted work's error is moot.
-    if (signalled) await new Promise(() => {});
-    throw err;
+    if (!signalled) throw err;
   } finally {
+    built();
+    // After a signal the handler removes the lab and exits with 130/143; whatever the work did is moot.
+    if (signalled) await new Promise(() => {});
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    if (!signalled && !keep(ok)) await teardown();
+    if (!keep(ok)) await teardown();
   }
+  return out as T;
 }
 
 function parseMode(mode: string | undefined): LinkMode {
@@ -149,7 +159,7 @@ export async function runLabUp(
   const ctx = await guarded(
     id,
     (ok) => ok,
-    (signal) =>
+    ({ signal }) =>
       labUp(site, {
         signal,
         id,
@@ -196,10 +206,17 @@ export async function runLabTest(
         return guarded(
           id,
           (ok) => ok && opts.keep === true,
-          async (signal) =>
-            labTest(
-              await labUp(site, { id, mode: parseMode(opts.links), siteDir: resolvePath(dir), log, signal }),
-            ),
+          async ({ signal, built }) => {
+            const ctx = await labUp(site, {
+              id,
+              mode: parseMode(opts.links),
+              siteDir: resolvePath(dir),
+              log,
+              signal,
+            });
+            built();
+            return labTest(ctx);
+          },
         );
       })();
   if (opts.json) write(JSON.stringify(report, null, 2));
