@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Step } from '../layers/step.ts';
 import { type ApplyEvent, startApply } from './engine.ts';
 import { buildGraph } from './graph.ts';
 import { JOURNAL_PATH, Journal, JournalError } from './journal.ts';
 import { planApply } from './plan.ts';
-import type { Step } from './step.ts';
 import { removeTempSites, step, tempSite, writeFiles } from './testing/fixtures.ts';
 import { type SimulatedExecutorOptions, simulatedExecutor } from './testing/simulated-executor.ts';
 

@@ -3,11 +3,12 @@
 import { setMaxListeners } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Executor, Step } from '../layers/step.ts';
+import type { SecretMaterial, SecretProvider } from '../secrets/provider.ts';
 import type { StepExecutor, StepOutcome } from './executor.ts';
 import { type Journal, LOGS_DIR } from './journal.ts';
 import type { ApplyPlan } from './plan.ts';
 import { schedule } from './scheduler.ts';
-import type { Executor, Step } from './step.ts';
 
 export type StepStatus = 'ok' | 'failed' | 'aborted';
 export type RunStatus = 'done' | 'failed' | 'interrupted';
@@ -39,13 +40,6 @@ export type ApplyEvent =
       blocked: number;
       notStarted: number;
     };
-
-/** Secrets for one step: environment entries for their temp files, and a cleanup that removes the files. */
-export interface SecretMaterial {
-  env: Record<string, string>;
-  cleanup(): Promise<void>;
-}
-export type SecretProvider = (names: string[]) => Promise<SecretMaterial>;
 
 export interface EngineOptions {
   dir: string;

@@ -12,7 +12,7 @@ import {
   type Step,
   secretEnvName,
   type Verify,
-} from './step.ts';
+} from '../layers/step.ts';
 
 /** Where a step's output goes (its log file). */
 export interface LogSink {

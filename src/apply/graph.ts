@@ -1,6 +1,6 @@
 // The step graph: validated (duplicates, unknown dependencies and hosts, cycles) and ordered.
 import { UserError } from '../errors.ts';
-import type { Step } from './step.ts';
+import type { Step } from '../layers/step.ts';
 
 export interface StepGraph {
   /** Steps in a dependency order (stable: ties keep the order the layers returned them in). */

@@ -10,12 +10,15 @@ afterEach(removeTempSites);
 
 const CHILD = fileURLToPath(new URL('./testing/apply-child.ts', import.meta.url));
 
-function ends(dir: string): number {
+/** Step-end and step-start records in the journal so far. */
+function counts(dir: string): { ends: number; starts: number } {
   const f = join(dir, JOURNAL_PATH);
-  if (!existsSync(f)) return 0;
-  return readFileSync(f, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"type":"step-end"')).length;
+  if (!existsSync(f)) return { ends: 0, starts: 0 };
+  const lines = readFileSync(f, 'utf8').split('\n');
+  return {
+    ends: lines.filter((l) => l.includes('"type":"step-end"')).length,
+    starts: lines.filter((l) => l.includes('"type":"step-start"')).length,
+  };
 }
 
 function run(
@@ -35,7 +38,9 @@ function run(
     let poll: NodeJS.Timeout | undefined;
     if (killAfterEnds !== undefined) {
       poll = setInterval(() => {
-        if (ends(dir) >= killAfterEnds) {
+        // Kill while a step is running (started, not ended), so the resume has something to finish.
+        const c = counts(dir);
+        if (c.ends >= killAfterEnds && c.starts > c.ends) {
           clearInterval(poll);
           child.kill('SIGKILL');
         }

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import type { Step } from '../layers/step.ts';
 import { orderGraph, type StepGraph } from './graph.ts';
 import type { Journal, StepEnd } from './journal.ts';
-import type { Step } from './step.ts';
 
 /** What a step reads and acts on, as hashed now. */
 export interface StepInputs {

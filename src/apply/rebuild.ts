@@ -1,6 +1,7 @@
 // `beelab rebuild`: the steps that bring a host (or the site) back from bare hardware, in phase order.
+
+import { REBUILD_PHASES, type RebuildPhase, type Step, type Verify } from '../layers/step.ts';
 import type { Host, Site } from '../site/types.ts';
-import { REBUILD_PHASES, type RebuildPhase, type Step, type Verify } from './step.ts';
 
 const PHASE_RANK = new Map<RebuildPhase, number>(REBUILD_PHASES.map((p, i) => [p, i]));
 export function phaseRank(p: RebuildPhase): number {

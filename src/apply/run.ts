@@ -1,6 +1,7 @@
 // `beelab apply` and `beelab rebuild`: load, render, collect steps, show the plan, ask, run, report.
 import { confirm as askConfirm } from '@inquirer/prompts';
 import { ExitError, UserError } from '../errors.ts';
+import { describeExecutor, describeVerify, type Executor, type Step, secretEnvName } from '../layers/step.ts';
 import { loadProject } from '../project/load.ts';
 import { renderSite } from '../project/render-site.ts';
 import { loadIdentity } from '../secrets/identity.ts';
@@ -16,7 +17,6 @@ import { Journal } from './journal.ts';
 import { type ApplyPlan, planApply, selectSteps } from './plan.ts';
 import { jsonReporter, plainReporter, type Reporter, ttyReporter } from './progress.ts';
 import { rebuildSteps } from './rebuild.ts';
-import { describeExecutor, describeVerify, type Executor, type Step, secretEnvName } from './step.ts';
 
 export interface ApplyCliOptions {
   yes?: boolean;

@@ -1,11 +1,12 @@
 // The contract every layer implements: its part of the Site, its files, its rules and validators, its steps.
 // Adding a layer is one folder implementing this and one line in ./index.ts; see docs/architecture.md.
-import type { Step } from '../apply/step.ts';
+
 import type { Validator } from '../check/validator.ts';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
 import type { SiteContribution } from '../site/contribution.ts';
 import type { Site } from '../site/types.ts';
 import type { FileTree, Layer } from '../tree/file-tree.ts';
+import type { Step } from './step.ts';
 
 /** Where a layer's files live in the generated repository: one row of the README's map. */
 export interface LayerLayout {

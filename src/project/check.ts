@@ -1,11 +1,16 @@
 // `beelab check`: the spec's warnings, every layer's internal rules and the external validators, in one report.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkDir } from '../check/check-dir.ts';
+import { collectFiles } from '../check/files.ts';
 import type { CheckReport } from '../check/runner.ts';
 import type { Validator, ValidatorResult } from '../check/validator.ts';
 import { defaultValidators } from '../check/validators/index.ts';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { layers } from '../layers/index.ts';
+import { siteSecretLeaks } from '../secrets/leaks.ts';
 import { siteRules } from '../site/rules.ts';
 import { loadProject, type Project } from './load.ts';
 
@@ -37,7 +42,7 @@ export function projectValidators(): Validator[] {
 export async function runProjectChecks(dir: string, options: ProjectCheckOptions = {}): Promise<CheckReport> {
   const project = options.project ?? (await loadProject(dir));
   const t0 = performance.now();
-  const rules = internalRules(project);
+  const rules = [...internalRules(project), ...(await secretRules(dir))];
   const rulesDurationMs = performance.now() - t0;
   return checkDir(dir, {
     rules,
@@ -46,4 +51,15 @@ export async function runProjectChecks(dir: string, options: ProjectCheckOptions
     strict: options.strict ?? false,
     ...(options.onResult ? { onResult: options.onResult } : {}),
   });
+}
+
+/** Known secret values and private keys in plaintext in any file of the site (generated or not). */
+export async function secretRules(dir: string): Promise<Diagnostic[]> {
+  const files: [string, string][] = [];
+  for (const rel of await collectFiles(dir)) {
+    if (rel.startsWith('secrets/')) continue;
+    const text = await readFile(join(dir, rel), 'utf8').catch(() => undefined);
+    if (text !== undefined) files.push([rel, text]);
+  }
+  return siteSecretLeaks(dir, files);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
+import { secretRules } from './check.ts';
 import { LOCK_FILE, SPEC_FILE } from './files.ts';
 import { loadProject } from './load.ts';
 import { renderProject } from './render.ts';
@@ -63,5 +64,17 @@ describe('loadProject and the lock', () => {
     const dir = await rendered();
     const again = await loadProject(dir);
     expect(again.warnings.filter((w) => w.code === 'lock/changed')).toEqual([]);
+  });
+});
+
+describe('beelab check and secrets', () => {
+  it('finds a private key pasted into any file of the site, at its line', async () => {
+    const dir = await rendered();
+    const clean = await secretRules(dir);
+    expect(clean.filter((d) => d.severity === 'error')).toEqual([]);
+    const key = ['-----BEGIN OPENSSH', 'PRIVATE KEY-----'].join(' ');
+    writeFileSync(join(dir, 'docs/notes.md'), `# notes\n\n${key}\nb3BlbnNzaC1rZXktdjEAAAAA\n`);
+    const found = (await secretRules(dir)).filter((d) => d.code === 'secrets/private-key');
+    expect(found.map((d) => `${d.location?.file}:${d.location?.line}`)).toEqual(['docs/notes.md:3']);
   });
 });

@@ -2,11 +2,11 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SecretProvider } from '../apply/engine.ts';
-import { secretEnvName } from '../apply/step.ts';
+import { secretEnvName } from '../layers/step.ts';
 import type { Site } from '../site/types.ts';
 import { generateSecret, type SecretDef, siteSecrets } from './catalog.ts';
 import type { LoadedIdentity } from './identity.ts';
+import type { SecretProvider } from './provider.ts';
 import type { SecretStore } from './store.ts';
 
 /** The Site's secrets that do not exist yet (by file: an existing file is never regenerated). */

@@ -210,13 +210,13 @@ export const specSchema = z
               z
                 .string()
                 .regex(
-                  /^(age1[02-9ac-hj-np-z]{58}|ssh-ed25519 \S+( .*)?|ssh-rsa \S+( .*)?)$/,
-                  'must be an age recipient (age1…) or an ssh-ed25519 / ssh-rsa public key',
+                  /^age1[02-9ac-hj-np-z]{58}$/,
+                  'must be an age recipient (age1… from `age-keygen -y`); SSH keys are not supported as recipients',
                 ),
             )
             .optional()
             .describe(
-              'Who can decrypt secrets/ (age recipients or SSH public keys). Default: none; `beelab apply` then refuses to create secrets.',
+              'Who can decrypt secrets/ (age recipients, age1…). Default: none; `beelab apply` then refuses to create secrets.',
             ),
         })
         .optional(),

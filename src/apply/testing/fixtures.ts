@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Step } from '../step.ts';
+import type { Step } from '../../layers/step.ts';
 
 const made: string[] = [];
 

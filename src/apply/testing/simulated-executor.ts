@@ -1,8 +1,8 @@
 // TEST DOUBLE: an executor that runs nothing. Steps "take" an injected duration and fail where told to.
 // Used by the apply tests and `npm run bench:apply`; `beelab apply` never uses it.
 import { appendFileSync } from 'node:fs';
+import type { Step } from '../../layers/step.ts';
 import type { StepExecutor, StepOutcome } from '../executor.ts';
-import type { Step } from '../step.ts';
 
 export interface SimulatedExecutorOptions {
   /** How long each step takes, in ms (0 = resolve on the next tick). */

@@ -27,7 +27,7 @@ Examples:
     .argument(...DIR)
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {
-      const { secretsList } = await import('../../secrets/run.ts');
+      const { secretsList } = await import('../secrets-run.ts');
       await secretsList(dir, opts);
     });
   secrets
@@ -36,7 +36,7 @@ Examples:
     .argument('<name>')
     .argument(...DIR)
     .action(async (name: string, dir: string) => {
-      const { secretsShow } = await import('../../secrets/run.ts');
+      const { secretsShow } = await import('../secrets-run.ts');
       await secretsShow(dir, name);
     });
   secrets
@@ -45,7 +45,7 @@ Examples:
     .argument('<name>')
     .argument(...DIR)
     .action(async (name: string, dir: string) => {
-      const { secretsRotate } = await import('../../secrets/run.ts');
+      const { secretsRotate } = await import('../secrets-run.ts');
       await secretsRotate(dir, name);
     });
   secrets
@@ -54,7 +54,7 @@ Examples:
     .argument(...DIR)
     .option('--update', 're-encrypt every secret to the current recipients (needs a key that decrypts them)')
     .action(async (dir: string, opts: { update?: boolean }) => {
-      const { secretsRecipients } = await import('../../secrets/run.ts');
+      const { secretsRecipients } = await import('../secrets-run.ts');
       await secretsRecipients(dir, opts);
     });
   secrets
@@ -63,7 +63,7 @@ Examples:
     .argument(...DIR)
     .option('--stdout', 'print it instead of writing the file')
     .action(async (dir: string, opts: { stdout?: boolean }) => {
-      const { secretsRecoveryKit } = await import('../../secrets/run.ts');
+      const { secretsRecoveryKit } = await import('../secrets-run.ts');
       await secretsRecoveryKit(dir, opts);
     });
 };

@@ -8,6 +8,7 @@ import { GROUP_VARS_ALL_PATH, renderGroupVarsAll } from './group-vars.ts';
 import { INVENTORY_MD_PATH, renderInventoryMd } from './inventory-md.ts';
 import { renderReadme } from './readme.ts';
 import { SCHEMA_PATH, schemaText } from './schema-file.ts';
+import { devopsSteps } from './steps.ts';
 
 export function renderDevops(site: Site, ctx: RenderContext): FileTree {
   return new FileTree()
@@ -36,4 +37,5 @@ export const devopsLayer: LayerModule = {
     what: 'this repository itself: its docs, the shared Ansible inventory, CI, pinning and updates',
   },
   render: renderDevops,
+  steps: devopsSteps,
 };

@@ -1,8 +1,9 @@
 // The devops layer's apply steps: prove Ansible reaches every host of the shared inventory, one step per layer group.
-import type { Step } from '../../apply/step.ts';
+
 import type { Site } from '../../site/types.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
 import { FIREWALL_STEP } from '../network/steps.ts';
+import type { Step } from '../step.ts';
 import { ansibleAccess } from './ansible-access.ts';
 import { groupName, INVENTORY_PATH } from './ansible-inventory.ts';
 import { GROUP_VARS_ALL_PATH } from './group-vars.ts';

@@ -7,6 +7,7 @@ import { NETWORK_POLICY_MD_PATH, renderNetworkPolicyMd } from './docs.ts';
 import { networkModel } from './model.ts';
 import { networkRules } from './rules.ts';
 import { networkSite } from './site.ts';
+import { networkSteps } from './steps.ts';
 
 /** Renders the firewall for `site.firewall.platform` and docs/network-policy.md. Pure. */
 export function renderNetwork(site: Site): FileTree {
@@ -26,4 +27,5 @@ export const networkLayer: LayerModule = {
   site: networkSite,
   render: renderNetwork,
   rules: networkRules,
+  steps: networkSteps,
 };

@@ -1,7 +1,8 @@
 // The network layer's apply steps: install the rendered firewall for the Site's platform on the router.
-import type { Step } from '../../apply/step.ts';
+
 import type { Host, Site } from '../../site/types.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
+import type { Step } from '../step.ts';
 import { NFT_TABLE } from './linux/nftables.ts';
 import { LINUX_DIR, LINUX_FILES } from './linux/render.ts';
 

@@ -3,10 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadProject } from '../project/load.ts';
-import { generateSecret, siteSecrets } from './catalog.ts';
-import { loadIdentity } from './identity.ts';
-import { RECOVERY_KIT_PATH, renderRecoveryKit } from './recovery-kit.ts';
-import { SecretStore } from './store.ts';
+import { generateSecret, siteSecrets } from '../secrets/catalog.ts';
+import { loadIdentity } from '../secrets/identity.ts';
+import { RECOVERY_KIT_PATH, renderRecoveryKit } from '../secrets/recovery-kit.ts';
+import { SecretStore } from '../secrets/store.ts';
 
 type Out = { write(s: string): unknown };
 

@@ -1,4 +1,4 @@
-// The Step: the one contract between a layer and the apply engine. Keep it small; every layer adds steps.
+// The step contract every layer returns from steps(site, files) and the apply engine runs (docs/apply.md).
 import type { Layer } from '../tree/file-tree.ts';
 
 /**
