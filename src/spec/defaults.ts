@@ -10,7 +10,8 @@ export const DEFAULTS = {
   production: { version: 'v1.13.9', memoryGb: 8 },
   devops: { version: 'v1.34.2+k3s1', memoryGb: 8 },
   appPlacement: 'compose',
-  ai: { gatewayPort: 4000, backend: 'ollama' },
+  /** adminPort: the gateway's admin listener (/metrics, /status), reachable from management and Prometheus only. */
+  ai: { gatewayPort: 4000, adminPort: 4001, backend: 'ollama' },
   backup: {
     retention: { daily: 7, weekly: 4, monthly: 6, yearly: 0 },
     /** systemd calendar event. */

@@ -80,6 +80,7 @@ export const aiSite: SiteContribution = {
       // What calls the gateway: compose apps, CI jobs in the DevOps cluster, the production cluster's apps.
       for (const role of ['docker', 'k3s', 'talos_worker'] as const)
         if (withRole(role).length > 0) consumers.push({ kind: 'role', role });
+      // Prometheus probes /readyz (the blackbox health check); metrics come from the admin listener.
       consumers.push(monitor);
       out.push(
         service(75, {
@@ -91,9 +92,20 @@ export const aiSite: SiteContribution = {
           ports: [tcp('http', spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort)],
           consumers,
           health: { port: 'http', path: '/readyz' },
-          metrics: { port: 'http', path: '/metrics' },
           fqdn: `ai.${spec.site.domain}`,
           volumes: ['/var/lib/beelab-gateway'],
+        }),
+        // /metrics and /status live on a separate admin listener (docs/gateway.md): never open to API clients.
+        service(76, {
+          name: 'ai-gateway-admin',
+          kind: 'infra',
+          layer: 'ai',
+          description: 'Admin listener of the AI gateway: /metrics and /status',
+          hosts: [gatewayHost],
+          ports: [tcp('admin', DEFAULTS.ai.adminPort)],
+          consumers: [mgmt, monitor],
+          health: { port: 'admin' },
+          metrics: { port: 'admin', path: '/metrics' },
         }),
       );
     }
