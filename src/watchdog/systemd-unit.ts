@@ -1,4 +1,5 @@
 // The hardened systemd unit for a Pi running the watchdog, rendered from a few paths.
+import { toIni } from '../tree/serialize/ini.ts';
 
 /** Where things live on the Pi. */
 export interface UnitOptions {
@@ -22,66 +23,63 @@ export function renderSystemdUnit(opts: UnitOptions = {}): string {
   const entry = opts.entry ?? '/opt/beelab-watchdog/beelab-watchdog.mjs';
   const config = opts.config ?? '/etc/beelab-watchdog/watchdog.yaml';
   const chips = opts.gpioChips ?? [];
-  const lines = [
-    '# Beelab watchdog: probes machines and power-cycles a hung one (see docs/watchdog.md).',
-    '[Unit]',
-    'Description=Beelab watchdog (power-cycles hung machines)',
-    'Wants=network-online.target',
-    'After=network-online.target time-sync.target',
-    // Never stop restarting the thing that restarts everything else.
-    'StartLimitIntervalSec=0',
-    '',
-    '[Service]',
-    'Type=simple',
-    `ExecStart=${node} ${NODE_FLAGS} ${entry} --config ${config}`,
-    'Restart=always',
-    'RestartSec=5',
-    // SIGTERM to node only: a running gpioset/driver call finishes and power is restored before exit.
-    'KillMode=mixed',
-    'TimeoutStopSec=120',
-    'Environment=NODE_ENV=production',
-    // A small heap keeps RSS well under the Pi Zero budget; see docs/watchdog.md for the measured figure.
-    `Environment="NODE_OPTIONS=${NODE_OPTIONS}"`,
-    'Environment=UV_THREADPOOL_SIZE=2',
-    'DynamicUser=yes',
-    ...(chips.length > 0 ? ['SupplementaryGroups=gpio'] : []),
-    'StateDirectory=beelab-watchdog',
-    'StateDirectoryMode=0700',
-    'ConfigurationDirectory=beelab-watchdog',
-    'UMask=0077',
-    // ping needs CAP_NET_RAW (ambient capabilities survive exec, unlike file capabilities under NoNewPrivileges).
-    'AmbientCapabilities=CAP_NET_RAW',
-    'CapabilityBoundingSet=CAP_NET_RAW',
-    'NoNewPrivileges=yes',
-    'ProtectSystem=strict',
-    'ProtectHome=yes',
-    'PrivateTmp=yes',
-    'ProtectKernelTunables=yes',
-    'ProtectKernelModules=yes',
-    'ProtectKernelLogs=yes',
-    'ProtectControlGroups=yes',
-    'ProtectClock=yes',
-    'ProtectHostname=yes',
-    'ProtectProc=invisible',
-    'ProcSubset=pid',
-    'RestrictNamespaces=yes',
-    'RestrictRealtime=yes',
-    'RestrictSUIDSGID=yes',
-    'LockPersonality=yes',
-    'RemoveIPC=yes',
-    'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK',
-    'DevicePolicy=closed',
-    ...chips.map((c) => `DeviceAllow=${c} rw`),
-    'SystemCallArchitectures=native',
-    'SystemCallFilter=@system-service',
-    // Node's JIT needs writable+executable pages, so MemoryDenyWriteExecute stays off.
-    'MemoryHigh=64M',
-    'MemoryMax=96M',
-    'TasksMax=64',
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    '',
-  ];
-  return lines.join('\n');
+  return toIni(
+    {
+      Unit: {
+        Description: 'Beelab watchdog (power-cycles hung machines)',
+        Wants: 'network-online.target',
+        After: 'network-online.target time-sync.target',
+        // Never stop restarting the thing that restarts everything else.
+        StartLimitIntervalSec: 0,
+      },
+      Service: {
+        Type: 'simple',
+        ExecStart: `${node} ${NODE_FLAGS} ${entry} --config ${config}`,
+        Restart: 'always',
+        RestartSec: 5,
+        // SIGTERM to node only: a running gpioset/driver call finishes and power is restored before exit.
+        KillMode: 'mixed',
+        TimeoutStopSec: 120,
+        // A small heap keeps RSS near the Pi Zero budget; see docs/watchdog.md for the measured figure.
+        Environment: ['NODE_ENV=production', `"NODE_OPTIONS=${NODE_OPTIONS}"`, 'UV_THREADPOOL_SIZE=2'],
+        DynamicUser: 'yes',
+        SupplementaryGroups: chips.length > 0 ? 'gpio' : undefined,
+        StateDirectory: 'beelab-watchdog',
+        StateDirectoryMode: '0700',
+        ConfigurationDirectory: 'beelab-watchdog',
+        UMask: '0077',
+        // ping needs CAP_NET_RAW (ambient capabilities survive exec, unlike file capabilities under NoNewPrivileges).
+        AmbientCapabilities: 'CAP_NET_RAW',
+        CapabilityBoundingSet: 'CAP_NET_RAW',
+        NoNewPrivileges: 'yes',
+        ProtectSystem: 'strict',
+        ProtectHome: 'yes',
+        PrivateTmp: 'yes',
+        ProtectKernelTunables: 'yes',
+        ProtectKernelModules: 'yes',
+        ProtectKernelLogs: 'yes',
+        ProtectControlGroups: 'yes',
+        ProtectClock: 'yes',
+        ProtectHostname: 'yes',
+        ProtectProc: 'invisible',
+        ProcSubset: 'pid',
+        RestrictNamespaces: 'yes',
+        RestrictRealtime: 'yes',
+        RestrictSUIDSGID: 'yes',
+        LockPersonality: 'yes',
+        RemoveIPC: 'yes',
+        RestrictAddressFamilies: 'AF_INET AF_INET6 AF_UNIX AF_NETLINK',
+        DevicePolicy: 'closed',
+        DeviceAllow: chips.map((c) => `${c} rw`),
+        SystemCallArchitectures: 'native',
+        SystemCallFilter: '@system-service',
+        // Node's JIT needs writable+executable pages, so MemoryDenyWriteExecute stays off.
+        MemoryHigh: '64M',
+        MemoryMax: '96M',
+        TasksMax: 64,
+      },
+      Install: { WantedBy: 'multi-user.target' },
+    },
+    { header: 'Beelab watchdog: probes machines and power-cycles a hung one (see docs/watchdog.md).' },
+  );
 }
