@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { decodeYamlBytes, normaliseYamlText, readYaml } from '../kernel/read-yaml.ts';
 import { closest } from '../kernel/suggest.ts';
 import { pathText, SpecLocator, type SpecPath } from '../spec/locate.ts';
-import { decodeYamlBytes, normaliseYamlText, readYaml } from '../kernel/read-yaml.ts';
 
 /** A YAML file read from disk, with its data and a way back from a value's path to its position. */
 export interface YamlSource {

@@ -53,7 +53,9 @@ describe('own devices, services and flows', () => {
     expect(nas).toMatchObject({ kind: 'appliance', os: 'other', roles: ['device'], vlan: 'servers' });
     expect(nas.address.startsWith('10.20.20.')).toBe(true);
     expect(site.hosts.find((h) => h.name === 'printer')!.address).toBe('10.20.10.80');
-    expect(addressing.mappings.find((m) => m.mac === '00:11:32:aa:bb:cc')).toMatchObject({ address: nas.address });
+    expect(addressing.mappings.find((m) => m.mac === '00:11:32:aa:bb:cc')).toMatchObject({
+      address: nas.address,
+    });
   });
 
   it('services join the catalog: consumers become flows, dns: true a DNS name', () => {

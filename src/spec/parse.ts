@@ -2,12 +2,12 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
+import { decodeYamlBytes, normaliseYamlText, readYaml } from '../kernel/read-yaml.ts';
 import { closest, keysAt } from '../kernel/suggest.ts';
 import { pathText, SpecLocator } from './locate.ts';
 import { specRules } from './rules/index.ts';
 import type { SpecRuleOptions } from './rules/rule.ts';
 import { type Spec, specSchema } from './schema.ts';
-import { decodeYamlBytes, normaliseYamlText, readYaml } from '../kernel/read-yaml.ts';
 
 export interface ParsedSpec {
   /** Present when the file is structurally valid (rules may still have found errors). */
