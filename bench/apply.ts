@@ -10,8 +10,8 @@ import { buildGraph, type StepGraph } from '../src/apply/graph.ts';
 import { Journal } from '../src/apply/journal.ts';
 import { planApply } from '../src/apply/plan.ts';
 import { bottomLevels, schedule } from '../src/apply/scheduler.ts';
-import type { Step } from '../src/layers/step.ts';
 import { simulatedExecutor } from '../src/apply/testing/simulated-executor.ts';
+import type { Step } from '../src/layers/step.ts';
 
 const SEED = 20_251_201;
 const HOSTS = 200;

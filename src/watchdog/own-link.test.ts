@@ -176,7 +176,6 @@ describe('own link: a failure counts only if the link was up for the whole probe
   it('a flapping local link (4.5 s down, 0.7 s up) never cycles a healthy target, even when a failing probe outlasts an outage', async () => {
     // interval 10s, timeout 5s: a probe that starts just before an outage fails after 5 s, when the link
     // is up again, so the checks before and after it both pass; the carrier says what happened in between.
-    const found: string[] = [];
     for (const [interval, timeout] of [
       [10_000, 5000],
       [1000, 500],
@@ -190,11 +189,6 @@ describe('own link: a failure counts only if the link was up for the whole probe
       [4000, 3000],
     ] as const) {
       for (let phase = 0; phase < 5200; phase += 100) {
-        const hh = harness({ failAfter: 3, carrier: true, interval, timeout, outages: flapping(phase) });
-        await hh.wd.init();
-        await hh.rounds(interval * 120);
-        if (hh.cycles.length) found.push(`${interval}/${timeout}/${phase}`);
-        continue;
         const h = harness({
           failAfter: 3,
           carrier: true,
@@ -214,7 +208,6 @@ describe('own link: a failure counts only if the link was up for the whole probe
         expect(h.skipped()).toBeGreaterThan(10);
       }
     }
-    console.log('FOUND', found.length, found.slice(0, 40).join(' '));
   });
 
   it('an upstream flap (carrier up) is caught by the checks when the probe deadline is shorter than an outage', async () => {
