@@ -1,7 +1,7 @@
 // The lab's expectations come from the policy form alone; check them against what the issue demands.
 import { describe, expect, it } from 'vitest';
+import { fixtureSite } from '../../test/support/network-fixture.ts';
 import { compilePolicy } from '../layers/network/policy/compile.ts';
-import { fixtureSite } from '../layers/network/policy/fixture-site.ts';
 import { evaluate, type Packet } from './evaluate.ts';
 
 const site = fixtureSite();

@@ -1,5 +1,4 @@
 // Decides what the policy form says about one packet: the lab's expectation, computed without the ruleset.
-import { inCidr } from '../net/ipam.ts';
 import {
   FIREWALL,
   INTERNET,
@@ -7,6 +6,7 @@ import {
   type PolicyRule,
   PRIVATE_NETS,
 } from '../layers/network/policy/types.ts';
+import { inCidr } from '../net/ipam.ts';
 
 /** A connection attempt as the firewall sees it entering from `from`. */
 export interface Packet {

@@ -1,7 +1,7 @@
 // The lab topology, planned without root: real addresses, every link inside the lab, nothing routed out.
 import { describe, expect, it } from 'vitest';
+import { fixtureSite } from '../../test/support/network-fixture.ts';
 import { renderLinuxRouter } from '../layers/network/linux/render.ts';
-import { fixtureSite } from '../layers/network/policy/fixture-site.ts';
 import { labListeners } from './listeners.ts';
 import { LAB_PREFIX, LAB_WAN, labNames } from './names.ts';
 import { planLab } from './plan.ts';
