@@ -5,19 +5,10 @@ import { closest } from '../kernel/suggest.ts';
 import type { EndpointSpec } from '../spec/own.ts';
 import type { Finding, RuleContext } from '../spec/rules/rule.ts';
 import type { SiteContribution } from './contribution.ts';
-import { resolve } from './resolve.ts';
+import { siteOf } from './spec-site.ts';
 import type { Site } from './types.ts';
 
 type Path = (string | number)[];
-
-/** The Site the spec resolves to (no lock), or undefined when it does not resolve (other rules say why). */
-function trySite(ctx: RuleContext, contributions: readonly SiteContribution[]): Site | undefined {
-  try {
-    return resolve(ctx.spec, undefined, contributions).site;
-  } catch {
-    return undefined;
-  }
-}
 
 function unknown(path: Path, what: string, name: string, known: string[]): Finding {
   const guess = closest(name, known);
@@ -60,7 +51,7 @@ export function ownRules(ctx: RuleContext, contributions: readonly SiteContribut
   });
   // Names and endpoints are judged against the resolved Site; a spec that does not resolve has other errors.
   if (out.length > 0) return out;
-  const site = trySite(ctx, contributions);
+  const site = siteOf(contributions, ctx.spec);
   if (!site) return out;
   const hostNames = site.hosts.map((h) => h.name);
   const ownCount = (spec.services ?? []).length;

@@ -1,7 +1,6 @@
 // Spec rules that need the layers: what the site will generate from beelab.yaml (host names, hosts per VLAN in
 // the carved subnets, DNS names, service ports). They run in the spec's rule runner, located like every other
 // spec rule, and never throw on input: what the network compiler would refuse at render time is found here.
-import { UserError } from '../errors.ts';
 import { ipToInt, type Net, overlaps, parseCidr } from '../net/ipam.ts';
 import { DEFAULTS } from '../spec/defaults.ts';
 import { checkIpv4 } from '../spec/fields.ts';
@@ -12,8 +11,9 @@ import type { Spec } from '../spec/schema.ts';
 import type { HostRequest, SiteContribution } from './contribution.ts';
 import { LockBook } from './lock.ts';
 import { ownRules } from './own-rules.ts';
-import { hostRequests, planContext, resolve } from './resolve.ts';
-import type { Service, Site, Vlan } from './types.ts';
+import { hostRequests, planContext } from './resolve.ts';
+import { siteOf } from './spec-site.ts';
+import type { Service, Vlan } from './types.ts';
 import { resolveVlans } from './vlans.ts';
 
 /** The VLANs by name and purpose only: host generation needs no addresses. */
@@ -218,16 +218,6 @@ function addressingRules(contributions: readonly SiteContribution[], ctx: RuleCo
     }
   }
   return out;
-}
-
-/** The resolved Site (no lock); undefined when it does not resolve for a reason another rule reports. */
-function siteOf(contributions: readonly SiteContribution[], spec: Spec): Site | undefined {
-  try {
-    return resolve(spec, undefined, contributions).site;
-  } catch (err) {
-    if (err instanceof UserError) return undefined;
-    throw err;
-  }
 }
 
 /** Where the user chose a service's name or port, for locating a clash the choice caused. */
