@@ -67,7 +67,8 @@ describe('checkDir', () => {
       expect([v.id, byId[v.id]!.status]).toEqual([v.id, expected]);
     }
     expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
-    expect(byId.yamllint!.files).toBe(6);
+    // Every YAML file but beelab.yaml, which Beelab's own parser judges.
+    expect(byId.yamllint!.files).toBe(5);
     expect(report.ok).toBe(true);
     expect(formatReport(report)).toMatch(/^check passed: 0 errors, 0 warnings;/m);
     expect(JSON.parse(toJson(report)).ok).toBe(true);
