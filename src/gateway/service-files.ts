@@ -1,4 +1,5 @@
 // Renders the gateway's service definitions: a hardened systemd unit and a launchd plist (the Mac head node).
+import { SYSTEMD_SANDBOX } from '../kernel/systemd.ts';
 import { toIni } from '../tree/serialize/ini.ts';
 
 /** What the service files need to know. */
@@ -47,6 +48,7 @@ export function renderSystemdUnit(o: ServiceOptions): string {
       },
       Service: {
         Type: 'simple',
+        ...SYSTEMD_SANDBOX,
         LoadCredential: `gateway.yaml:${o.config}`,
         ExecStart: `${argv(o).join(' ')} --config \${CREDENTIALS_DIRECTORY}/gateway.yaml`,
         Environment: 'NODE_ENV=production',
@@ -59,33 +61,14 @@ export function renderSystemdUnit(o: ServiceOptions): string {
         StateDirectoryMode: '0700',
         UMask: '0077',
         LimitNOFILE: 65536,
-        NoNewPrivileges: 'yes',
-        ProtectSystem: 'strict',
         ProtectHome: 'read-only',
-        PrivateTmp: 'yes',
         PrivateDevices: 'yes',
         PrivateUsers: lowPort ? 'no' : 'yes',
-        ProtectProc: 'invisible',
-        ProcSubset: 'pid',
-        ProtectKernelTunables: 'yes',
-        ProtectKernelModules: 'yes',
-        ProtectKernelLogs: 'yes',
-        ProtectControlGroups: 'yes',
-        ProtectClock: 'yes',
-        ProtectHostname: 'yes',
         RestrictAddressFamilies: 'AF_INET AF_INET6 AF_UNIX',
-        RestrictNamespaces: 'yes',
-        RestrictRealtime: 'yes',
-        RestrictSUIDSGID: 'yes',
-        LockPersonality: 'yes',
-        RemoveIPC: 'yes',
-        SystemCallArchitectures: 'native',
-        SystemCallFilter: '@system-service',
         SystemCallErrorNumber: 'EPERM',
         // An empty value drops every capability; below port 1024 the one to bind it is kept.
         CapabilityBoundingSet: lowPort ? 'CAP_NET_BIND_SERVICE' : '',
         AmbientCapabilities: lowPort ? 'CAP_NET_BIND_SERVICE' : '',
-        // MemoryDenyWriteExecute stays off: V8's JIT needs writable+executable pages.
       },
       Install: { WantedBy: 'multi-user.target' },
     },

@@ -1,4 +1,5 @@
 // The hardened systemd unit for a Pi running the watchdog, rendered from a few paths.
+import { SYSTEMD_SANDBOX } from '../kernel/systemd.ts';
 import { toIni } from '../tree/serialize/ini.ts';
 
 /** Where things live on the Pi. */
@@ -34,6 +35,7 @@ export function renderSystemdUnit(opts: UnitOptions = {}): string {
       },
       Service: {
         Type: 'simple',
+        ...SYSTEMD_SANDBOX,
         ExecStart: `${node} ${NODE_FLAGS} ${entry} --config ${config}`,
         Restart: 'always',
         RestartSec: 5,
@@ -51,29 +53,10 @@ export function renderSystemdUnit(opts: UnitOptions = {}): string {
         // ping needs CAP_NET_RAW (ambient capabilities survive exec, unlike file capabilities under NoNewPrivileges).
         AmbientCapabilities: 'CAP_NET_RAW',
         CapabilityBoundingSet: 'CAP_NET_RAW',
-        NoNewPrivileges: 'yes',
-        ProtectSystem: 'strict',
         ProtectHome: 'yes',
-        PrivateTmp: 'yes',
-        ProtectKernelTunables: 'yes',
-        ProtectKernelModules: 'yes',
-        ProtectKernelLogs: 'yes',
-        ProtectControlGroups: 'yes',
-        ProtectClock: 'yes',
-        ProtectHostname: 'yes',
-        ProtectProc: 'invisible',
-        ProcSubset: 'pid',
-        RestrictNamespaces: 'yes',
-        RestrictRealtime: 'yes',
-        RestrictSUIDSGID: 'yes',
-        LockPersonality: 'yes',
-        RemoveIPC: 'yes',
         RestrictAddressFamilies: 'AF_INET AF_INET6 AF_UNIX AF_NETLINK',
         DevicePolicy: 'closed',
         DeviceAllow: chips.map((c) => `${c} rw`),
-        SystemCallArchitectures: 'native',
-        SystemCallFilter: '@system-service',
-        // Node's JIT needs writable+executable pages, so MemoryDenyWriteExecute stays off.
         MemoryHigh: '64M',
         MemoryMax: '96M',
         TasksMax: 64,
