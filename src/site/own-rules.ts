@@ -54,8 +54,7 @@ export function ownRules(ctx: RuleContext, contributions: readonly SiteContribut
   const site = siteOf(contributions, ctx.spec);
   if (!site) return out;
   const hostNames = site.hosts.map((h) => h.name);
-  const ownCount = (spec.services ?? []).length;
-  const catalog = site.services.slice(0, site.services.length - ownCount).map((s) => s.name);
+  const catalog = site.services.filter((s) => s.kind !== 'own').map((s) => s.name);
   const seen = new Set<string>(catalog);
   (spec.services ?? []).forEach((s, i) => {
     const at: Path = ['services', i];

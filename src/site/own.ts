@@ -3,7 +3,7 @@
 import type { EndpointSpec, OwnFlowSpec } from '../spec/own.ts';
 import type { HostRequest, Ordered, SiteContribution } from './contribution.ts';
 import { service } from './contribution.ts';
-import type { Endpoint, Flow, Service } from './types.ts';
+import type { Endpoint, Flow } from './types.ts';
 
 /** Where devices stand among the hosts, and own services in the catalog: after everything the layers add. */
 const DEVICE_ORDER = 90;
@@ -74,7 +74,7 @@ export const ownSite: SiteContribution = {
         volumes: s.volumes ?? [],
         ...(s.health ? { health: s.health } : {}),
         ...(s.metrics ? { metrics: s.metrics } : {}),
-      } satisfies Omit<Service, 'volumes' | 'proxied'> & { volumes: string[] }),
+      }),
     );
   },
 
