@@ -152,6 +152,13 @@ describe('own entries that are wrong are located', () => {
     expect(hit!.severity).toBe('error');
   });
 
+  it('free text that reaches the firewall is one line: a newline in why: is a located schema error', () => {
+    const bad = `${toYaml(tierDefaults('reference'))}${OWN.replace('why: the NAS prints its backup reports', 'why: "prints\\nrm -rf /"')}`;
+    const hit = parseSiteSpec(bad).diagnostics.find((d) => d.message.includes('must be one line'));
+    expect(hit?.severity).toBe('error');
+    expect(hit?.location?.line).toBe(bad.split('\n').findIndex((l) => l.includes('why: "prints')) + 1);
+  });
+
   it('resolve itself refuses a device on an unknown VLAN as a user error, not a crash', () => {
     const spec = structuredClone(tierDefaults('reference'));
     spec.devices = [{ name: 'nas', vlan: 'nowhere' }];

@@ -19,6 +19,13 @@ export const endpointSchema = z
 
 const portNumber = z.number().int().min(1).max(65535);
 
+/** Free text that reaches firewall rule descriptions, nftables comments and doc tables: one line, printable. */
+const oneLine = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line of text (no line breaks or control characters)');
+
 const ownPort = z.strictObject({
   name: ownName.describe('What the port is for, e.g. game or smb.'),
   port: portNumber,
@@ -39,7 +46,7 @@ export const deviceSchema = z
       .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a lowercase MAC address such as bc:24:11:00:00:01')
       .optional()
       .describe('With a MAC the device gets a fixed DHCP lease on its address.'),
-    description: z.string().optional(),
+    description: oneLine.optional(),
   })
   .describe('A device Beelab does not manage (NAS, printer, switch, TV) that services and flows may name.');
 
@@ -47,10 +54,10 @@ export const ownServiceSchema = z
   .strictObject({
     name: ownName.describe('Unique among all services, e.g. minecraft. Also its DNS name with `dns: true`.'),
     host: z.string().describe('The host or device it runs on.'),
-    description: z.string().min(1).describe('What it is: shown in the flow docs and firewall rule texts.'),
+    description: oneLine.describe('What it is: shown in the flow docs and firewall rule texts.'),
     ports: z.array(ownPort).min(1),
     consumers: z.array(endpointSchema).optional().describe('Who must reach it. Default: management only.'),
-    why: z.string().optional().describe('Why a whole VLAN consumes it (required for a VLAN consumer).'),
+    why: oneLine.optional().describe('Why a whole VLAN consumes it (required for a VLAN consumer).'),
     health: z
       .strictObject({
         port: z.string().describe('Name of one of its ports.'),
@@ -74,7 +81,7 @@ export const ownFlowSchema = z
     to: endpointSchema,
     protocol: z.enum(['tcp', 'udp', 'icmp']),
     ports: z.array(portNumber).optional().describe('Required for tcp and udp.'),
-    why: z.string().min(1).describe('Why this traffic must pass: shown in the docs and the firewall rule.'),
+    why: oneLine.describe('Why this traffic must pass: shown in the docs and the firewall rule.'),
   })
   .describe('Traffic between two of your things that no service declares.');
 
