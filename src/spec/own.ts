@@ -24,7 +24,10 @@ const oneLine = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line of text (no line breaks or control characters)');
+  .refine(
+    (v) => ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    'must be one line of text (no line breaks or control characters)',
+  );
 
 const ownPort = z.strictObject({
   name: ownName.describe('What the port is for, e.g. game or smb.'),
