@@ -1,8 +1,8 @@
 // Runtime state of one backend: load, latency, health, circuit breaker and the models it serves.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Clock } from '../kernel/clock.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import type { Clock } from './clock.ts';
 import type { BackendConfig, GatewayConfig } from './config-schema.ts';
 
 /** Result of the last active health check. unknown = not checked yet (still routable). */

@@ -1,5 +1,5 @@
 // Per-backend circuit breaker: opens after N consecutive failures, admits one probe after the cooldown.
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 
 /** closed: traffic flows; open: cooling down; half-open: one probe request in flight decides. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -27,14 +27,14 @@ export class CircuitBreaker {
   }
 
   get state(): BreakerState {
-    if (this.#state === 'open' && this.clock.now() - this.#openedAt >= this.#cooldown)
+    if (this.#state === 'open' && this.clock.monotonic() - this.#openedAt >= this.#cooldown)
       this.#state = 'half-open';
     return this.#state;
   }
 
   /** Milliseconds until an open circuit admits a probe; 0 otherwise. */
   get cooldownRemainingMs(): number {
-    return this.#state === 'open' ? Math.max(0, this.#openedAt + this.#cooldown - this.clock.now()) : 0;
+    return this.#state === 'open' ? Math.max(0, this.#openedAt + this.#cooldown - this.clock.monotonic()) : 0;
   }
 
   /** Whether a request may go to this backend now (without reserving the probe). */
@@ -76,7 +76,7 @@ export class CircuitBreaker {
 
   #open(): void {
     this.#state = 'open';
-    this.#openedAt = this.clock.now();
+    this.#openedAt = this.clock.monotonic();
     this.#failures = 0;
     this.opens++;
   }

@@ -3,8 +3,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
+import { type Clock, systemClock } from '../kernel/clock.ts';
 import { Backend } from './backend.ts';
-import { type Clock, systemClock } from './clock.ts';
 import type { GatewayConfig } from './config-schema.ts';
 import type { ForwardDeps } from './forward.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
@@ -53,12 +53,12 @@ const defaultTransport: UpstreamTransport = (b, opts, cb) =>
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const clock = deps.clock ?? systemClock;
-  const logger = createLogger(deps.logOut ?? process.stderr, config.log.level, () => clock.wallNow());
+  const logger = createLogger(deps.logOut ?? process.stderr, config.log.level, () => clock.wall());
   const backends = config.backends.map((c) => new Backend(c, config, clock));
   const router = new Router(backends, config, clock);
   const limits = new KeyLimits(clock);
   const usageLog = new UsageLog(config.usageLog);
-  const state: GatewayState = { inFlight: 0, draining: false, onIdle: undefined, startedAt: clock.wallNow() };
+  const state: GatewayState = { inFlight: 0, draining: false, onIdle: undefined, startedAt: clock.wall() };
   const metrics = new GatewayMetrics(
     backends,
     () => state.inFlight,
@@ -130,7 +130,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     logger,
     async start() {
       await usageLog.open();
-      const used = await usageLog.budgetUse(config.auth.keys, clock.wallNow());
+      const used = await usageLog.budgetUse(config.auth.keys, clock.wall());
       for (const k of config.auth.keys) {
         const u = used.get(k.name);
         if (u && u.tokens > 0) limits.restoreBudget(k, u.period, u.tokens);

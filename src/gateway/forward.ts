@@ -1,7 +1,7 @@
 // The failover loop: pick a backend, try it, retry elsewhere only before the first byte, then account.
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../kernel/clock.ts';
 import type { Backend } from './backend.ts';
-import type { Clock } from './clock.ts';
 import type { GatewayConfig, KeyConfig } from './config-schema.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import type { KeyLimits } from './key-limits.ts';
@@ -279,7 +279,7 @@ function account(
   attempts: number,
 ): void {
   const status = r?.kind === 'aborted' ? 499 : p.res.statusCode;
-  const elapsed = d.clock.now() - p.started;
+  const elapsed = d.clock.monotonic() - p.started;
   d.metrics.requests.inc(GatewayMetrics.routeCode(p.routeLabel, status));
   d.metrics.duration.observe(p.routeLabel, elapsed / 1000);
   let usage: Usage | undefined;
@@ -297,7 +297,7 @@ function account(
   }
   if (d.usageLog.enabled)
     d.usageLog.append({
-      time: new Date(d.clock.wallNow()).toISOString(),
+      time: new Date(d.clock.wall()).toISOString(),
       key: keyName,
       model: p.model,
       backend: b?.name ?? null,

@@ -1,7 +1,7 @@
 // Unit tests on a manual clock: circuit breaker, retry budget, key limits, usage scanning, label escaping.
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../kernel/clock.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { ManualClock } from './clock.ts';
 import { KeyLimits } from './key-limits.ts';
 import { Counter, labels } from './metrics.ts';
 import { RetryBudget } from './retry-budget.ts';

@@ -1,7 +1,7 @@
 // Health checker on a manual clock: interval, down after N failures, loading is not routable, discovery.
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../kernel/clock.ts';
 import { Backend } from './backend.ts';
-import { ManualClock } from './clock.ts';
 import { gatewayConfigSchema } from './config-schema.ts';
 import { HealthChecker, type HealthResult } from './health-check.ts';
 

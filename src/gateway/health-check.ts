@@ -1,8 +1,8 @@
 // Active health checks per backend kind, which also discover the models each backend serves.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Clock, TimerHandle } from '../kernel/clock.ts';
 import type { Backend, HealthState } from './backend.ts';
-import type { Clock, TimerHandle } from './clock.ts';
 
 /** What one check found. */
 export interface HealthResult {
@@ -115,7 +115,7 @@ export class HealthChecker {
       this.backends.map(async (b) => {
         const r = await this.check(b, this.opts.timeoutMs);
         const before = b.health;
-        b.lastCheckedAt = this.clock.wallNow();
+        b.lastCheckedAt = this.clock.wall();
         if (r.state === 'down') {
           b.healthFailures++;
           b.lastError = r.error ?? 'down';

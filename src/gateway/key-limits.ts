@@ -1,5 +1,5 @@
 // Per-key limits: requests per minute, tokens per minute, and a token budget per UTC day or month.
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 import type { KeyConfig } from './config-schema.ts';
 
 /** Why a request was refused, for the 429 body. */
@@ -44,13 +44,13 @@ export class KeyLimits {
       s = {
         reqTokens: key.rpm ?? 0,
         tokTokens: key.tpm ?? 0,
-        lastRefill: this.clock.now(),
-        budgetPeriod: key.budget ? budgetPeriodOf(key.budget.period, this.clock.wallNow()) : '',
+        lastRefill: this.clock.monotonic(),
+        budgetPeriod: key.budget ? budgetPeriodOf(key.budget.period, this.clock.wall()) : '',
         budgetUsed: 0,
       };
       this.#state.set(key.name, s);
     }
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     const dt = (now - s.lastRefill) / 60_000;
     if (dt > 0) {
       if (key.rpm) s.reqTokens = Math.min(key.rpm, s.reqTokens + dt * key.rpm);
@@ -58,7 +58,7 @@ export class KeyLimits {
       s.lastRefill = now;
     }
     if (key.budget) {
-      const p = budgetPeriodOf(key.budget.period, this.clock.wallNow());
+      const p = budgetPeriodOf(key.budget.period, this.clock.wall());
       if (p !== s.budgetPeriod) {
         s.budgetPeriod = p;
         s.budgetUsed = 0;
@@ -75,7 +75,7 @@ export class KeyLimits {
       return {
         code: 'insufficient_quota',
         message: `key "${key.name}" has used its ${key.budget.period}ly budget of ${key.budget.tokens} tokens`,
-        retryAfterSeconds: secondsUntilNextPeriod(key.budget.period, this.clock.wallNow()),
+        retryAfterSeconds: secondsUntilNextPeriod(key.budget.period, this.clock.wall()),
       };
     }
     if (key.tpm && s.tokTokens <= 0) {

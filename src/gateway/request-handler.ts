@@ -1,9 +1,9 @@
 // The HTTP side of the gateway: routes, authentication, request checks, and the hand-off to forward().
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../kernel/clock.ts';
 import { KeyStore } from './api-keys.ts';
 import type { Backend } from './backend.ts';
-import type { Clock } from './clock.ts';
 import type { AdminKeyConfig, GatewayConfig, KeyConfig } from './config-schema.ts';
 import { type ForwardDeps, forward } from './forward.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
@@ -184,7 +184,7 @@ export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Han
       model,
       stream,
       key,
-      started: clock.now(),
+      started: clock.monotonic(),
       candidates,
       injectUsage: stream && route !== '/v1/embeddings' && so?.include_usage !== true && needsAccounting(key),
     })

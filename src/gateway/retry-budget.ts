@@ -1,5 +1,5 @@
 // Retry budget: retries may add at most `ratio` of the request rate plus a small floor per second.
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 
 export class RetryBudget {
   #tokens: number;
@@ -14,7 +14,7 @@ export class RetryBudget {
     // Cap at ten seconds' worth of floor so a quiet period cannot bank a retry storm.
     this.#cap = Math.max(1, minPerSecond * 10);
     this.#tokens = this.#cap;
-    this.#last = clock.now();
+    this.#last = clock.monotonic();
   }
 
   /** Every first attempt deposits `ratio` of a retry. */
@@ -24,7 +24,7 @@ export class RetryBudget {
 
   /** Takes one retry if the budget allows it. */
   tryRetry(): boolean {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     const dt = (now - this.#last) / 1000;
     if (dt > 0) {
       this.#tokens = Math.min(Math.max(this.#tokens, this.#cap), this.#tokens + dt * this.minPerSecond);

@@ -1,6 +1,7 @@
 // Model → candidate backends, the three balancing strategies, and the bounded wait queue.
+
+import type { Clock, TimerHandle } from '../kernel/clock.ts';
 import type { Backend } from './backend.ts';
-import type { Clock, TimerHandle } from './clock.ts';
 import type { GatewayConfig } from './config-schema.ts';
 
 /** One backend that can serve a requested model, and the name that backend knows it by. */

@@ -1,7 +1,7 @@
 // One try of a request against one backend: timeouts, failover verdict, and the streamed pass-through.
 import type { ClientRequest, IncomingMessage, RequestOptions, ServerResponse } from 'node:http';
+import type { Clock, TimerHandle } from '../kernel/clock.ts';
 import type { Backend } from './backend.ts';
-import type { Clock, TimerHandle } from './clock.ts';
 import { TailBuffer } from './usage-scan.ts';
 
 /** Sends one request to a backend; injectable so tests can swap the transport. */
@@ -59,7 +59,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 export function attempt(a: AttemptInput): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const { backend: b, res, clock } = a;
-    const started = clock.now();
+    const started = clock.monotonic();
     let settled = false;
     let timer: TimerHandle | undefined;
     let phase: 'connect' | 'first-byte' | 'idle' = 'first-byte';
@@ -131,7 +131,7 @@ export function attempt(a: AttemptInput): Promise<AttemptResult> {
         // headers can still be retried elsewhere.
         const sendHead = () => {
           headersSent = true;
-          ttfbMs = clock.now() - started;
+          ttfbMs = clock.monotonic() - started;
           const raw = r.rawHeaders;
           const out: string[] = [];
           for (let i = 0; i < raw.length; i += 2)

@@ -1,11 +1,11 @@
-// Safety: a healthy machine is never power-cycled because the watchdog's own link went away. A fake clock
+// Safety: a healthy machine is never power-cycled because the watchdog's own link went away. A manual clock
 // runs through probes that take time; the own link follows a timeline of outages placed at every point of a
 // probe's life. Probes fail whenever the link is down at any moment of them; a reference check passes when
 // the link is up at its end (the kindest reading for a check, the hardest for the watchdog).
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../kernel/clock.ts';
 import type { ProbeRunner } from '../probe/run-probe.ts';
 import type { AlertEvent } from './alerts.ts';
-import type { Clock } from './clock.ts';
 import type { PowerDriver } from './drivers/types.ts';
 import { parseWatchdogConfig } from './load-config.ts';
 import type { LogLevel } from './logger.ts';
@@ -48,33 +48,30 @@ targets:
 `,
     'own-link.yaml',
   );
-  let t = 0;
+  const clock = new ManualClock(START);
+  /** Milliseconds after START. */
+  const now = () => clock.monotonic();
   const down = (at: number) => o.outages.some(([a, b]) => at >= a && at < b);
   const downDuring = (a: number, b: number) => down(a) || o.outages.some(([x, y]) => x < b && y > a);
   const changes = (at: number) =>
     o.outages.reduce((n, [a, b]) => n + (a <= at ? 1 : 0) + (b <= at ? 1 : 0), 0);
-  const clock: Clock = {
-    now: () => START + t,
-    monotonic: () => t,
-    sleep: () => new Promise(() => {}),
-  };
   const probe: ProbeRunner = async (spec) => {
-    const begin = t;
+    const begin = now();
     if ('host' in spec && spec.host === '10.250.0.1') {
-      t += CHECK_MS;
-      const up = !down(t);
+      clock.advance(CHECK_MS);
+      const up = !down(now());
       return { state: up ? 'up' : 'down', ms: CHECK_MS, detail: up ? 'reply' : 'timeout' };
     }
     const ok = !o.dead?.(begin) && !downDuring(begin - (o.settle ?? 0), begin + PROBE_MS);
-    t += ok ? PROBE_MS : timeout;
-    return { state: ok ? 'up' : 'down', ms: t - begin, detail: ok ? 'open' : 'timeout' };
+    clock.advance(ok ? PROBE_MS : timeout);
+    return { state: ok ? 'up' : 'down', ms: now() - begin, detail: ok ? 'open' : 'timeout' };
   };
   const cycles: number[] = [];
   const driver: PowerDriver = {
     label: 'fake plug',
     holdMs: 1000,
     cycle: async () => {
-      cycles.push(t);
+      cycles.push(now());
       return 'done';
     },
   };
@@ -85,7 +82,7 @@ targets:
     probe,
     store: memoryStateStore(),
     alerts: { send: (e) => alerts.push(e), drain: async () => {} },
-    log: (level, msg) => logs.push({ level, msg, at: t }),
+    log: (level, msg) => logs.push({ level, msg, at: now() }),
     driverDeps: {
       http: async () => ({ status: 200, body: '' }),
       exec: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
@@ -94,15 +91,15 @@ targets:
     },
     driverFor: () => driver,
     readFlag: async () => null,
-    carrier: o.carrier ? () => `eth0:${down(t) ? 0 : 1}:${changes(t)}` : () => undefined,
+    carrier: o.carrier ? () => `eth0:${down(now()) ? 0 : 1}:${changes(now())}` : () => undefined,
   });
   /** Rounds as the loop runs them: a tick, then `interval` of sleep. Returns the failures seen per round. */
   const rounds = async (until: number) => {
     const seen: number[] = [];
-    while (t < until) {
+    while (now() < until) {
       await wd.tick('box');
       seen.push(wd.states().box!.failures);
-      t += interval;
+      clock.advance(interval);
     }
     return seen;
   };
@@ -112,9 +109,7 @@ targets:
     alerts,
     logs,
     rounds,
-    at: (ms: number) => {
-      t = ms;
-    },
+    at: (ms: number) => clock.advance(ms - now()),
     skipped: () => {
       const m = /reason="self-link-down"\} (\d+)/.exec(wd.metrics.render());
       return Number(m?.[1] ?? 0);

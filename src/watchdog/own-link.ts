@@ -11,10 +11,10 @@
 // epoch change does not count, and the engine forgets every target's failure count, so after the link
 // returns a target needs `failAfter` fresh failures.
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Clock } from '../kernel/clock.ts';
 import { describeProbe } from '../probe/describe.ts';
 import type { ProbeRunner } from '../probe/run-probe.ts';
 import type { ProbeSpec } from '../probe/types.ts';
-import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { WatchdogMetrics } from './metrics.ts';
 
@@ -100,7 +100,7 @@ export class OwnLink {
   }
 
   #now(): number {
-    return this.#o.clock.monotonic?.() ?? this.#o.clock.now();
+    return this.#o.clock.monotonic();
   }
 
   /** Reads the carrier; a change since the last read means the link moved under us. */
@@ -127,7 +127,7 @@ export class OwnLink {
     this.#o.metrics.selfLinkUp = 0;
     if (this.#up) {
       this.#up = false;
-      this.#downSince = this.#o.clock.now();
+      this.#downSince = this.#o.clock.wall();
       this.#o.log('warn', 'own link down: target failures are not counted and no action is taken', {
         why,
         ...fields,
@@ -140,7 +140,7 @@ export class OwnLink {
     this.#o.metrics.selfLinkUp = 1;
     if (!this.#up) {
       this.#up = true;
-      this.#o.log('info', 'own link back', { downForMs: this.#o.clock.now() - this.#downSince });
+      this.#o.log('info', 'own link back', { downForMs: this.#o.clock.wall() - this.#downSince });
     }
   }
 

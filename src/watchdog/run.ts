@@ -1,9 +1,9 @@
 // `beelab watchdog`: load the config, wire the real clock, network, drivers and files, run until SIGTERM.
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
+import { systemClock } from '../kernel/clock.ts';
 import { formatDuration } from '../kernel/duration.ts';
 import { createAlertSender } from './alerts.ts';
-import { realClock } from './clock.ts';
 import type { WatchdogConfig } from './config-schema.ts';
 import { execProgram } from './drivers/exec.ts';
 import { httpRequest } from './http-client.ts';
@@ -82,9 +82,9 @@ export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
   const log = jsonLogger(config.logLevel);
   await warnIfSecretsReadable(opts.config, config, log);
   const metrics = new WatchdogMetrics();
-  const sleep = (ms: number) => realClock.sleep(ms);
+  const sleep = (ms: number) => systemClock.sleep(ms);
   const wd = createWatchdog(config, {
-    clock: realClock,
+    clock: systemClock,
     store,
     log,
     metrics,

@@ -1,11 +1,11 @@
-// The engine with a fake clock, a scripted network, a recording driver and a memory (or real file) store.
+// The engine with a manual clock, a scripted network, a recording driver and a memory (or real file) store.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../kernel/clock.ts';
 import type { ProbeRunner } from '../probe/run-probe.ts';
 import type { AlertEvent } from './alerts.ts';
-import type { Clock } from './clock.ts';
 import type { WatchdogConfig } from './config-schema.ts';
 import type { PowerDriver } from './drivers/types.ts';
 import type { HttpClient } from './http-client.ts';
@@ -36,9 +36,7 @@ function harness(
   opts: { config?: WatchdogConfig; store?: StateStore; restartOk?: boolean; flag?: string[] | null } = {},
 ) {
   const config = opts.config ?? parseWatchdogConfig(CONFIG, 'test.yaml');
-  let now = Date.UTC(2026, 0, 5, 12, 0, 0); // a Monday, noon UTC
-  let mono = 0;
-  const clock: Clock = { now: () => now, monotonic: () => mono, sleep: () => new Promise(() => {}) };
+  const clock = new ManualClock(Date.UTC(2026, 0, 5, 12, 0, 0)); // a Monday, noon UTC
   const net = { target: true, self: true };
   const probe: ProbeRunner = async (spec) => {
     const host = 'host' in spec ? spec.host : spec.url;
@@ -51,7 +49,7 @@ function harness(
     label: 'fake plug',
     holdMs: 2000,
     cycle: async () => {
-      cycles.push(now);
+      cycles.push(clock.wall());
       if (driverFails) throw new Error('plug unreachable');
       return 'done';
     },
@@ -84,8 +82,7 @@ function harness(
   /** Runs `n` ticks of pve1, one interval apart. */
   const run = async (n: number, target = 'pve1') => {
     for (let i = 0; i < n; i++) {
-      now += 1000;
-      mono += 1000;
+      clock.advance(1000);
       await wd.tick(target);
     }
   };
@@ -98,15 +95,10 @@ function harness(
     restarts,
     store,
     run,
-    advance: (ms: number) => {
-      now += ms;
-      mono += ms;
-    },
+    advance: (ms: number) => clock.advance(ms),
     /** The wall clock jumps; monotonic time does not. */
-    jump: (ms: number) => {
-      now += ms;
-    },
-    now: () => now,
+    jump: (ms: number) => clock.jumpWall(ms),
+    now: () => clock.wall(),
     setFlag: (f: string[] | null) => {
       flag = f;
     },

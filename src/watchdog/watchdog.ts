@@ -1,10 +1,10 @@
 // The watchdog engine: probes each target on its interval, feeds the state machine, and acts through drivers.
 
+import type { Clock } from '../kernel/clock.ts';
 import { humanDuration } from '../kernel/duration.ts';
 import { describeProbe } from '../probe/describe.ts';
 import { type ProbeRunner, runProbe as realProbe } from '../probe/run-probe.ts';
 import type { AlertEvent, AlertSender } from './alerts.ts';
-import type { Clock } from './clock.ts';
 import type { WatchdogConfig } from './config-schema.ts';
 import { createPowerDriver } from './drivers/create.ts';
 import type { DriverDeps, PowerDriver } from './drivers/types.ts';
@@ -101,7 +101,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     target: string,
     message: string,
     details?: Record<string, unknown>,
-  ) => deps.alerts.send({ type, target, message, time: new Date(clock.now()).toISOString(), details });
+  ) => deps.alerts.send({ type, target, message, time: new Date(clock.wall()).toISOString(), details });
 
   // Saves are serialised so an older snapshot never overwrites a newer one.
   const persist = () => {
@@ -132,7 +132,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
 
   const inMaintenance = async (t: ResolvedTarget): Promise<string | undefined> => {
     if (flagCovers(await deps.readFlag(), t.name)) return 'maintenance flag file';
-    if (inWindow(config.maintenance.windows, t.name, new Date(clock.now()))) return 'maintenance window';
+    if (inWindow(config.maintenance.windows, t.name, new Date(clock.wall()))) return 'maintenance window';
     return undefined;
   };
 
@@ -165,7 +165,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
 
   const act = async (t: ResolvedTarget, rung: 'restart' | 'power') => {
     const before = states[t.name]!;
-    const now = clock.now();
+    const now = clock.wall();
     lastSkip.delete(t.name);
     if (rung === 'restart') {
       log('warn', 'restarting', { target: t.name, restart: t.restart?.type });
@@ -217,11 +217,10 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
 
   // Timestamps in the state are wall-clock; when the wall clock jumps (NTP after a Pi boots without an
   // RTC), graces and back-offs would end early, so every target gets a fresh grace instead.
-  let lastWall = clock.now();
-  let lastMono = clock.monotonic?.();
+  let lastWall = clock.wall();
+  let lastMono = clock.monotonic();
   const checkClockJump = () => {
-    if (lastMono === undefined || !clock.monotonic) return;
-    const wall = clock.now();
+    const wall = clock.wall();
     const mono = clock.monotonic();
     const skew = wall - lastWall - (mono - lastMono);
     lastWall = wall;
@@ -259,7 +258,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
       metrics.failures.set(t.name, 0);
       return;
     }
-    const now = clock.now();
+    const now = clock.wall();
     const observed = observe(states[t.name]!, ok, now, t.policy);
     states[t.name] = observed.state;
     onEvents(t, observed.events);
@@ -277,7 +276,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
     const s = states[t.name]!;
     metrics.phase.set(t.name, s.phase);
     metrics.failures.set(t.name, s.failures);
-    metrics.cyclesInWindow.set(t.name, cyclesInWindow(s, clock.now(), t.policy));
+    metrics.cyclesInWindow.set(t.name, cyclesInWindow(s, clock.wall(), t.policy));
     await persist();
   };
 
@@ -315,7 +314,7 @@ export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watc
 
   async function init() {
     const saved = await deps.store.load();
-    const now = clock.now();
+    const now = clock.wall();
     for (const t of targets) {
       const prior = saved[t.name];
       states[t.name] = prior ? resumeState(prior, now, t.policy) : initialState(now, t.policy);
