@@ -15,6 +15,8 @@ export interface LayerLayout {
   /** Top-level paths (directories end in /) the layer writes; the golden test fails on an undocumented one. */
   paths: string[];
   what: string;
+  /** The layer's playbook (`ansible/playbooks/<layer>.yml`), imported by ansible/site.yml in registry order. */
+  playbook?: string;
 }
 
 /** What a renderer may know beyond the Site: facts about the other layers, never their output. */

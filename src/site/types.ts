@@ -41,6 +41,9 @@ export type HostRole =
   | 'ai'
   | `ai_${AiRole}`
   | 'watchdog'
+  /** Network UPS Tools: the host the UPS is cabled to, and the machines it powers that shut down on its signal. */
+  | 'nut_server'
+  | 'nut_client'
   /** Runs a Wazuh agent that reports to the manager (given by the security layer to every capable host). */
   | 'wazuh_agent'
   /** A device of the user's that Beelab does not manage (beelab.yaml `devices`). */
@@ -97,6 +100,8 @@ export interface Host {
   mac?: string;
   model?: string;
   cpuCores?: number;
+  /** CPU model as written in beelab.yaml (nodes), e.g. "Intel Core i9-13900H": picks microcode and IOMMU flags. */
+  cpuModel?: string;
   memoryGb?: number;
   drives: Drive[];
   /** NIC name on the host (physical machines). */

@@ -51,8 +51,15 @@ export function ansibleEnv(dir: string, file: string, yaml?: boolean): Record<st
     ANSIBLE_RETRY_FILES_ENABLED: 'False',
   };
   if (yaml !== undefined) env.ANSIBLE_INVENTORY_ENABLED = yaml ? 'yaml' : 'ini';
-  const cfg = join(dir, dirname(file), 'ansible.cfg');
-  if (existsSync(cfg)) env.ANSIBLE_CONFIG = cfg;
+  // The project's ansible.cfg (roles_path, ...) beside the file or, for playbooks/, one level up.
+  const here = dirname(file);
+  for (const d of [here, dirname(here)]) {
+    const cfg = join(dir, d, 'ansible.cfg');
+    if (existsSync(cfg)) {
+      env.ANSIBLE_CONFIG = cfg;
+      break;
+    }
+  }
   return env;
 }
 

@@ -1,4 +1,6 @@
 // ansible-lint over the Ansible content, offline; optional, so every finding is a warning.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator } from '../validator.ts';
@@ -31,7 +33,9 @@ export const ansibleLint: Validator = {
     for (const batch of chunks(ctx.files, 200)) {
       // --offline: no update check, no collection installs, no schema downloads (this must not touch the network).
       const args = ['--offline', '--nocolor', '-q', '-f', 'codeclimate', '--project-dir', ctx.dir, ...batch];
-      const r = await runTool(ctx, args);
+      // Roles live in ansible/roles: ansible-lint's syntax checks find them through the project's ansible.cfg.
+      const cfg = join(ctx.dir, 'ansible', 'ansible.cfg');
+      const r = await runTool(ctx, args, existsSync(cfg) ? { env: { ANSIBLE_CONFIG: cfg } } : {});
       // 0: clean, 2: findings, 5: no file it considers Ansible. Anything else means it could not lint:
       // that is an error, because a broken linter must not look like a clean repository.
       let issues: CodeClimateIssue[] | undefined;

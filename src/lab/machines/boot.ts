@@ -229,10 +229,37 @@ async function bootOne(ctx: LabContext, m: LabMachine, o: BootOptions, lower: st
     }
     await new Promise((r) => setTimeout(r, 300));
   }
+  // sshd answers before boot has finished; until systemd-user-sessions removes /run/nologin, pam_nologin
+  // turns away every user but root ("System is booting up"). Wait for that, as a login would.
+  while (await bootingUp(ns.pid)) {
+    if (performance.now() - start > timeout) {
+      throw new UserError(
+        `machine ${m.host} answered SSH but did not finish booting within ${(timeout / 1000).toFixed(0)} s`,
+        [
+          ...(await bootLog(p)).map((l) => `  ${l}`),
+          '  hint: a loaded machine boots slower; --machine-timeout SECONDS gives it longer',
+        ],
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
   o.log?.(
     `lab ${ctx.plan.id}: machine ${m.host} up at ${m.address} in ${((performance.now() - start) / 1000).toFixed(1)} s`,
   );
   return `${m.address},${m.host},${m.fqdn} ${key}`;
+}
+
+/** Whether the container under nspawn `pid` still has /run/nologin (its own /run, seen through its init). */
+async function bootingUp(pid: number): Promise<boolean> {
+  let init: string | undefined;
+  try {
+    init = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
+  } catch {
+    return false;
+  }
+  if (!init) return true;
+  const r = await execa('nsenter', ['-t', init, '-m', '--', 'test', '-e', '/run/nologin'], { reject: false });
+  return r.exitCode === 0;
 }
 
 /** Boots every planned machine in parallel; known_hosts gets each one's key once its sshd answers with it. */

@@ -1,6 +1,14 @@
 // The one shared Debian 12 root every lab machine boots from: built with debootstrap from apt's own mirror, cached by package list.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -27,8 +35,27 @@ export const ROOT_PACKAGES = [
   'systemd-sysv',
 ] as const;
 
+/**
+ * What the generated roles install on a Debian host (base, chrony, NUT client) plus python3-apt, which
+ * Ansible's apt module needs. The machines have no route out, so the root carries these packages, with
+ * their dependencies and recommends, as a local apt repository at LAB_APT_DIR, and its sources.list
+ * points there: the roles install them for real, from apt, as on a real host.
+ */
+export const LAB_APT_PACKAGES = [
+  'apt-listchanges',
+  'chrony',
+  'nftables',
+  'nut-client',
+  'prometheus-node-exporter',
+  'python3-apt',
+  'unattended-upgrades',
+] as const;
+
+/** The lab's in-root apt repository (flat: the .debs and their Packages index). */
+export const LAB_APT_DIR = '/srv/beelab-lab-apt';
+
 /** Bumped when the build steps below change, so an old cache entry is not reused for a new recipe. */
-const RECIPE = 2;
+const RECIPE = 3;
 
 export function rootCacheBase(): string {
   return process.env.BEELAB_LAB_CACHE ?? '/var/cache/beelab/lab-root';
@@ -40,6 +67,7 @@ export function rootKey(packages: readonly string[] = ROOT_PACKAGES): string {
     suite: ROOT_SUITE,
     variant: 'minbase',
     packages: [...packages].sort(),
+    repo: [...LAB_APT_PACKAGES].sort(),
     RECIPE,
   });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -190,6 +218,7 @@ export async function sharedRoot(
         '  hint: is the mirror reachable from this machine? `apt-get update` uses the same source',
       ]);
     }
+    await labAptRepo(tmp, opts.log);
     // Nothing machine-specific in the shared root: each machine gets its own host keys, machine id and
     // hostname in its upper layer, so two machines never share an identity.
     await chroot(
@@ -211,6 +240,37 @@ export async function sharedRoot(
     await removeBuild(tmp);
   }
   return { dir: final, key, built: true, ms: performance.now() - start, mirror: src.uri };
+}
+
+/**
+ * Downloads LAB_APT_PACKAGES with everything they pull in (apt of the new root resolves against its own
+ * installed packages, from the mirror debootstrap used), indexes them with dpkg-scanpackages and points
+ * the root's apt at them.
+ */
+async function labAptRepo(dir: string, log?: (line: string) => void): Promise<void> {
+  log?.(`lab: downloading ${LAB_APT_PACKAGES.length} packages the roles install into ${LAB_APT_DIR}`);
+  await chroot(
+    dir,
+    [
+      'export DEBIAN_FRONTEND=noninteractive',
+      'apt-get -q update',
+      `apt-get -q -y --download-only install ${LAB_APT_PACKAGES.join(' ')}`,
+      `mkdir -p ${LAB_APT_DIR}`,
+      `mv /var/cache/apt/archives/*.deb ${LAB_APT_DIR}/`,
+    ].join('\n'),
+  );
+  const repo = join(dir, LAB_APT_DIR);
+  const scan = await execa('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], {
+    cwd: repo,
+    reject: false,
+  });
+  if (scan.exitCode !== 0) throw new Error(`dpkg-scanpackages in ${repo} failed: ${scan.stderr.trim()}`);
+  writeFileSync(join(repo, 'Packages'), scan.stdout.endsWith('\n') ? scan.stdout : `${scan.stdout}\n`);
+  writeFileSync(
+    join(dir, 'etc', 'apt', 'sources.list'),
+    `# beelab lab: machines have no route out; apt installs from the packages carried in the root\ndeb [trusted=yes] file:${LAB_APT_DIR} ./\n`,
+  );
+  await chroot(dir, 'rm -rf /var/lib/apt/lists/*');
 }
 
 /** debootstrap mounts /proc and /sys inside its target: unmount before deleting, never delete through them. */

@@ -36,3 +36,11 @@ export function ansibleAccess(host: Host): AnsibleAccess {
       return { ssh: true, user: host.roles.includes('pikvm') ? 'root' : 'debian' };
   }
 }
+
+/** OS that take the Debian base role (apt, systemd, sshd): Debian and Ubuntu, Proxmox VE and PBS, Raspberry Pi OS. */
+const DEBIAN_FAMILY = new Set<Host['os']>(['debian', 'proxmox-ve', 'proxmox-backup', 'raspberry-pi-os']);
+
+/** Whether Ansible manages this host over SSH as a Debian-family system (inventory group `debian`). */
+export function isDebianFamily(host: Host): boolean {
+  return DEBIAN_FAMILY.has(host.os) && !host.roles.includes('pikvm') && ansibleAccess(host).ssh;
+}

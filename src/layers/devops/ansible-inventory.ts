@@ -1,7 +1,7 @@
 // ansible/inventory.yml: every host once with its connection vars, grouped by role, by layer and by SSH access.
 import type { Host, Site } from '../../site/types.ts';
 import { GENERATED_NOTICE, toYaml } from '../../tree/serialize/index.ts';
-import { ansibleAccess } from './ansible-access.ts';
+import { ansibleAccess, isDebianFamily } from './ansible-access.ts';
 
 export const INVENTORY_PATH = 'ansible/inventory.yml';
 
@@ -50,6 +50,7 @@ export function inventoryObject(site: Site): { all: Group } {
     for (const role of h.roles) addTo(groupName(role), h.name);
     for (const layer of h.layers) addTo(`layer_${groupName(layer)}`, h.name);
     addTo(ansibleAccess(h).ssh ? 'ssh' : 'no_ssh', h.name);
+    if (isDebianFamily(h)) addTo('debian', h.name);
   }
   const children: Record<string, Group> = {};
   for (const [name, members] of groups) {
@@ -71,6 +72,7 @@ export function renderInventory(site: Site): string {
     'talos_controlplane, k3s_server, watchdog, ...), by layer (layer_physical, layer_network, ...) and',
     'by access: `ssh` holds the hosts Ansible manages; `no_ssh` holds hosts listed for reference only',
     '(Talos is driven by talosctl, OPNsense/pfSense by their config.xml, smart plugs by HTTP).',
+    '`debian` is the part of `ssh` that takes the Debian base role (Debian, Ubuntu, Proxmox, Raspberry Pi OS).',
     'Target `ssh` (or a role group) in playbooks, never `all`.',
     '',
     '  ansible-inventory -i ansible/inventory.yml --graph',

@@ -3,6 +3,16 @@ import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule, RenderContext } from '../layer.ts';
 import { INVENTORY_PATH, renderInventory } from './ansible-inventory.ts';
+import {
+  ANSIBLE_CFG_PATH,
+  ANSIBLE_LINT_PATH,
+  REQUIREMENTS_PATH,
+  renderAnsibleCfg,
+  renderAnsibleLint,
+  renderRequirements,
+  renderSitePlaybook,
+  SITE_PLAYBOOK_PATH,
+} from './ansible-scaffold.ts';
 import { FLOWS_MD_PATH, renderFlowsMd } from './flows-md.ts';
 import { GROUP_VARS_ALL_PATH, renderGroupVarsAll } from './group-vars.ts';
 import { INVENTORY_MD_PATH, renderInventoryMd } from './inventory-md.ts';
@@ -17,7 +27,11 @@ export function renderDevops(site: Site, ctx: RenderContext): FileTree {
     .add(FLOWS_MD_PATH, renderFlowsMd(site), 'devops')
     .add(INVENTORY_PATH, renderInventory(site), 'devops')
     .add(GROUP_VARS_ALL_PATH, renderGroupVarsAll(site), 'devops')
-    .add(SCHEMA_PATH, schemaText(), 'devops');
+    .add(SCHEMA_PATH, schemaText(), 'devops')
+    .add(ANSIBLE_CFG_PATH, renderAnsibleCfg(), 'devops')
+    .add(SITE_PLAYBOOK_PATH, renderSitePlaybook(ctx), 'devops')
+    .add(REQUIREMENTS_PATH, renderRequirements(), 'devops')
+    .add(ANSIBLE_LINT_PATH, renderAnsibleLint(), 'devops');
 }
 
 export const devopsLayer: LayerModule = {
@@ -29,6 +43,10 @@ export const devopsLayer: LayerModule = {
       'docs/',
       'ansible/inventory.yml',
       'ansible/group_vars/',
+      'ansible/ansible.cfg',
+      'ansible/site.yml',
+      'ansible/requirements.yml',
+      '.ansible-lint',
       '.beelab/',
       '.forgejo/',
       '.github/',

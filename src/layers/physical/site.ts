@@ -22,7 +22,25 @@ const NODE_ROLES: Record<NodeRole, { roles: HostRole[]; layers: string[]; os: Ho
   },
 };
 
+/** Machines the UPS powers that shut down on its signal: the NUT service's consumers (PVE and PBS nodes). */
+const NUT_CLIENT_ROLES: readonly HostRole[] = ['pve', 'pbs'];
+
 export const physicalSite: SiteContribution = {
+  hostRoles({ spec, requests }) {
+    const out = new Map<string, HostRole[]>();
+    if (!spec.ups?.enabled) return out;
+    const physical = requests.filter((h) => h.kind === 'physical');
+    const server =
+      spec.ups.host ??
+      physical.find((h) => h.roles.includes('pve_primary'))?.name ??
+      physical.find((h) => h.roles.includes('pve'))?.name;
+    for (const h of physical) {
+      if (h.name === server) out.set(h.name, ['nut_server']);
+      else if (h.roles.some((r) => NUT_CLIENT_ROLES.includes(r))) out.set(h.name, ['nut_client']);
+    }
+    return out;
+  },
+
   hosts({ spec, vlanFor }) {
     const mgmt = vlanFor('management');
     return (spec.nodes ?? []).map((n): Ordered<HostRequest> => {
@@ -44,6 +62,7 @@ export const physicalSite: SiteContribution = {
         nodeRole: n.role,
         ...(n.model ? { model: n.model } : {}),
         ...(n.cpu ? { cpuCores: n.cpu.cores } : {}),
+        ...(n.cpu?.model ? { cpuModel: n.cpu.model } : {}),
         ...(n.memoryGb ? { memoryGb: n.memoryGb } : {}),
         ...(n.nic?.mac ? { mac: n.nic.mac } : {}),
         ...(n.nic?.name ? { nic: n.nic.name } : {}),
