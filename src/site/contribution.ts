@@ -62,7 +62,16 @@ export interface ServicesContext extends ResolvedContext, Pick<Site, 'vips' | 'p
 /** The parts of the Site that belong to one layer; every layer fills its own keys. */
 export type SiteSlices = Pick<
   Site,
-  'firewall' | 'storage' | 'ups' | 'production' | 'devops' | 'ai' | 'backup' | 'observability' | 'watchdogs'
+  | 'firewall'
+  | 'storage'
+  | 'ups'
+  | 'production'
+  | 'devops'
+  | 'ai'
+  | 'backup'
+  | 'observability'
+  | 'watchdogs'
+  | 'rack'
 >;
 
 /** A layer's part of the Site; the resolver only orders, allocates and assembles. All pure. */

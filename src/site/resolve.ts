@@ -203,7 +203,7 @@ export function resolve(
   return { site, lock: book.result(), lockChanges: book.changes() };
 }
 
-/** Every required slice; `ups` is optional (a site without a UPS has none). */
+/** Every required slice; `ups` is optional (a site without a UPS has none), and so is `rack` for now. */
 const SLICE_KEYS = [
   'firewall',
   'storage',

@@ -8,6 +8,7 @@ import type {
   FirewallPlatform,
   NodeRole,
   PoolLayout,
+  RackItemKind,
   RelayType,
   SyncOverlay,
   Tier,
@@ -221,6 +222,38 @@ export interface Watchdog {
   targets: string[];
 }
 
+/** One item in the rack: a host, a shelf of hosts, or an item Beelab does not manage (patch panel, switch, UPS). */
+export interface RackItem {
+  /** The host's name, or the item's (patch-panel, switch, ups, mac-shelf, ...). */
+  name: string;
+  /** `host` for a host of the site placed by its name; else what the item is. */
+  kind: 'host' | RackItemKind;
+  /** The lowest U it takes; U1 is the bottom of the rack. */
+  u: number;
+  /** Height in U: it takes U `u` to `u + height - 1`. */
+  height: number;
+  /** Text for the map: the spec's label, the host's model, or what the item is. */
+  label: string;
+  /** The hosts it holds: the host itself, the hosts on a shelf, none for a patch panel. */
+  hosts: string[];
+  /** Its index in beelab.yaml `rack.devices` when the user placed it. */
+  device?: number;
+}
+
+/** The rack map: every U and what is in it. */
+export interface Rack {
+  /** Height in U. */
+  units: number;
+  /** Top to bottom. */
+  items: RackItem[];
+  /** `spec`: the user placed the items (rack.devices); `derived`: Beelab did, from the site. */
+  placement: 'spec' | 'derived';
+  /** The U the items need: the top of the highest one (at least `units` when they fit). */
+  needed: number;
+  /** Machines of the site that are not in the rack (smart plugs, your devices, hosts `rack.devices` leaves out). */
+  elsewhere: string[];
+}
+
 export interface Site {
   name: string;
   domain: string;
@@ -258,4 +291,6 @@ export interface Site {
     monitor: string;
   };
   watchdogs: Watchdog[];
+  /** The rack map; contributed by the physical layer. */
+  rack?: Rack;
 }

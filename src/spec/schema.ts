@@ -66,6 +66,10 @@ export const RELAY_TYPES = ['gpio', 'shelly-gen1', 'shelly-gen2', 'tasmota', 'pi
 export const PI_MODELS = ['pi-zero-2w', 'pi3', 'pi4', 'pi5'] as const;
 export const DRIVE_ROLES = ['system', 'pool', 'backup', 'cache'] as const;
 export const APP_PLACEMENTS = ['compose', 'devops', 'production'] as const;
+/** What a rack item that is no host of the site is; a host is placed by its name alone. */
+export const RACK_ITEM_KINDS = ['patch-panel', 'switch', 'ups', 'pdu', 'shelf', 'blank', 'other'] as const;
+/** Rack heights sold as standard, in U: a rack without `rack.units` is the smallest that holds its devices. */
+export const RACK_HEIGHTS = [6, 9, 12, 16, 22, 27, 32, 42, 48] as const;
 
 const drive = z
   .strictObject({
@@ -162,6 +166,49 @@ const watchdog = z.strictObject({
   mac: mac.optional(),
   address: ipv4.optional(),
 });
+
+/** Free text for a map or a table: one printable line. */
+const label = z
+  .string()
+  .min(1)
+  .max(60)
+  .refine(
+    (v) => ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    'must be one line of text (no line breaks or control characters)',
+  );
+
+const rackDevice = z
+  .strictObject({
+    name: name.describe(
+      'A host of the site (a node, the firewall, a Mac, a Pi, one of your devices), or with `kind` an item Beelab does not manage (patch panel, switch, UPS, PDU, shelf).',
+    ),
+    // 1 or more: the rule rack/out-of-range says so with the free spans, so the schema does not say it twice.
+    u: z
+      .number()
+      .int()
+      .describe('The lowest U it takes: U1 is the bottom of the rack, a 2U device at u 3 takes U3 and U4.'),
+    height: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        'Height in U. Default: a height in the model ("... 2U"), else by kind: 1U for the firewall, a mini PC node (MS-01, NUC, Tiny), the security node, a switch, a patch panel, a PDU and a shelf of up to four Pis; 2U for other backup servers and a UPS; 3U for a Mac Studio or a shelf of four Macs, 2U for up to three Mac minis.',
+      ),
+    kind: z
+      .enum(RACK_ITEM_KINDS)
+      .optional()
+      .describe('What an item that is no host of the site is. A host needs no kind.'),
+    label: label.optional().describe('Text on the map. Default: the model, or the kind.'),
+    hosts: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'For a shelf (or any item that is no host): the hosts standing on it, e.g. Mac minis or Pis.',
+      ),
+  })
+  .describe('One item in the rack: a host of the site, or an item Beelab does not manage.');
 
 const retention = z.strictObject({
   daily: z.number().int().min(0).optional(),
@@ -333,6 +380,26 @@ export const specSchema = z
       })
       .optional(),
     watchdogs: z.array(watchdog).optional().describe('Raspberry Pi watchdogs. Default: from tier.'),
+    rack: z
+      .strictObject({
+        units: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .optional()
+          .describe(
+            `Height of the rack in U. Default: the smallest standard height (${RACK_HEIGHTS.join(', ')}) that holds the devices.`,
+          ),
+        devices: z
+          .array(rackDevice)
+          .optional()
+          .describe(
+            'Where each item sits, in any order; then these are the rack, and hosts not listed are not in it. Default: derived from the site, top to bottom: patch panel, switch, firewall, Proxmox VE nodes, backup servers, security node, a shelf of Macs, a shelf of Pis, and the UPS at the bottom.',
+          ),
+      })
+      .optional()
+      .describe('The rack map (docs/rack.md and docs/rack.svg): every U and what is in it.'),
     devices: z.array(deviceSchema).optional().describe('Your devices that Beelab does not manage.'),
     services: z.array(ownServiceSchema).optional().describe('Your own services, beside the catalog.'),
     flows: z
@@ -357,3 +424,4 @@ export type SyncOverlay = (typeof SYNC_OVERLAYS)[number];
 export type AlertType = (typeof ALERT_TYPES)[number];
 export type AppPlacement = (typeof APP_PLACEMENTS)[number];
 export type DriveRole = (typeof DRIVE_ROLES)[number];
+export type RackItemKind = (typeof RACK_ITEM_KINDS)[number];
