@@ -88,15 +88,9 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   if (text === undefined) {
     throw new UserError(`no ${SPEC_FILE} in ${dir}`, [`  hint: create one with \`beelab init ${dir}\``]);
   }
-  const parsed = parseSiteSpec(text, SPEC_FILE);
-  assertValid(parsed.diagnostics, SPEC_FILE);
+  // The lock is read first: the spec's rules judge the Site render will build from both (VM placement, VM ids
+  // the lock holds). A damaged lock is reported before the spec, which could not be judged against it.
   const lockText = await readOptional(join(dir, LOCK_FILE));
-  if (lockText === undefined && !options.newLock && existsSync(join(dir, MANIFEST_PATH))) {
-    throw new UserError(
-      `${LOCK_FILE} is missing, but ${dir} was rendered before (${MANIFEST_PATH} exists): every address, VM id, MAC and interface would be allocated afresh and may move`,
-      [`  hint: restore it (git checkout ${LOCK_FILE}); to allocate anew on purpose, pass --new-lock`],
-    );
-  }
   const old = lockText === undefined ? undefined : parseLock(lockText);
   const conflicts = old ? lockConflicts(old) : [];
   if (conflicts.length > 0 && !options.repairLock) {
@@ -104,6 +98,14 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
       ...conflicts.map((c) => `  ${c}`),
       `  hint: restore it from git; or pass --repair-lock to keep the first key's value and allocate the others anew (each change is listed)`,
     ]);
+  }
+  const parsed = parseSiteSpec(text, SPEC_FILE, old);
+  assertValid(parsed.diagnostics, SPEC_FILE);
+  if (lockText === undefined && !options.newLock && existsSync(join(dir, MANIFEST_PATH))) {
+    throw new UserError(
+      `${LOCK_FILE} is missing, but ${dir} was rendered before (${MANIFEST_PATH} exists): every address, VM id, MAC and interface would be allocated afresh and may move`,
+      [`  hint: restore it (git checkout ${LOCK_FILE}); to allocate anew on purpose, pass --new-lock`],
+    );
   }
   const { site, lock, lockChanges } = resolveSite(parsed.spec!, old);
   // A value the lock held that this resolve moved is never silent: a host changed VLAN, or the lock was damaged.

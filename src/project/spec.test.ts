@@ -132,10 +132,10 @@ const cases: Case[] = [
     at: '7:"ssh-ed25519',
   },
   {
-    name: 'drive named by kernel name instead of by-id: the check init uses',
+    name: 'drive named by kernel name instead of by-id: the check init uses, an error with a hint',
     yaml: BASE + NODES.replace('/dev/disk/by-id/nvme-B', '/dev/sdb'),
-    code: 'spec/schema',
-    text: 'not a stable drive id',
+    code: 'drive/unstable-id',
+    text: 'nodes[0].drives[1].id "/dev/sdb" is not a stable drive id',
     at: '14:/dev/sdb',
   },
   {
@@ -242,7 +242,7 @@ const cases: Case[] = [
     name: 'too few pool drives for the layout',
     yaml: `${BASE}${NODES}storage: { layout: raidz2 }\n`,
     code: 'storage/drives',
-    text: 'needs 4 pool drives',
+    text: 'needs at least 4 pool drives, pve1 has 2',
     at: '13:- { id: /dev/disk/by-id/nvme-A',
   },
   {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
 import { intToIp, ipToInt } from '../net/ipam.ts';
+import { DEFAULTS } from '../spec/defaults.ts';
 import type { HostRequest } from './contribution.ts';
 import type { LockBook } from './lock.ts';
 import type { Vlan } from './types.ts';
@@ -86,11 +87,23 @@ export function allocateAddresses(
   return out;
 }
 
-/** Proxmox VM ids: locked ones kept, new ones the lowest free from 100. */
-export function allocateVmids(names: string[], book: LockBook): Map<string, number> {
+/** Proxmox VM ids: pinned ones (beelab.yaml compute.vms) first, locked ones kept, new ones the lowest free from 100. */
+export function allocateVmids(
+  names: string[],
+  book: LockBook,
+  pins: ReadonlyMap<string, number> = new Map(),
+): Map<string, number> {
   const out = new Map<string, number>();
   const used = new Set<number>();
   for (const name of names) {
+    const id = pins.get(name);
+    if (id !== undefined && !used.has(id)) {
+      out.set(name, id);
+      used.add(id);
+    }
+  }
+  for (const name of names) {
+    if (out.has(name)) continue;
     const id = book.previous('vmids', `vm/${name}`);
     if (id !== undefined && !used.has(id)) {
       out.set(name, id);
@@ -136,16 +149,18 @@ export function allocateMacs(site: string, names: string[], book: LockBook): Map
 }
 
 /** Memory each Proxmox node keeps for itself (ZFS ARC, the hypervisor). */
-export const HOST_RESERVED_GB = 8;
+export const HOST_RESERVED_GB = DEFAULTS.compute.reservedGb;
 
 /**
- * Places VMs on Proxmox nodes: a locked placement stays while its node exists; a new VM goes where
- * fewest of its group already run, then where most memory is free, so replicas spread out.
+ * Places VMs on Proxmox nodes: a pinned one (beelab.yaml compute.vms) on its node; a locked placement stays
+ * while its node exists; a new VM goes where fewest of its group already run, then where most memory is free,
+ * so replicas spread out.
  */
 export function placeVms(
   vms: HostRequest[],
   nodes: { name: string; memoryGb: number }[],
   book: LockBook,
+  pins: ReadonlyMap<string, string> = new Map(),
 ): Map<string, string> {
   const out = new Map<string, string>();
   const free = new Map(nodes.map((n) => [n.name, n.memoryGb - HOST_RESERVED_GB]));
@@ -162,6 +177,11 @@ export function placeVms(
     g.set(node, (g.get(node) ?? 0) + 1);
   };
   for (const v of vms) {
+    const pinned = pins.get(v.name);
+    if (pinned && free.has(pinned)) place(v, pinned);
+  }
+  for (const v of vms) {
+    if (out.has(v.name)) continue;
     const locked = book.previous('placements', `vm/${v.name}`);
     if (locked && free.has(locked)) place(v, locked);
   }

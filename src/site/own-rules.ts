@@ -5,6 +5,7 @@ import { closest } from '../kernel/suggest.ts';
 import type { EndpointSpec } from '../spec/own.ts';
 import type { Finding, RuleContext } from '../spec/rules/rule.ts';
 import type { SiteContribution } from './contribution.ts';
+import type { Lock } from './lock.ts';
 import { siteOf } from './spec-site.ts';
 import type { Site } from './types.ts';
 
@@ -41,7 +42,11 @@ function endpointFindings(e: EndpointSpec, path: Path, site: Site): Finding[] {
   return (roles as string[]).includes(e.role) ? [] : [unknown([...path, 'role'], 'role', e.role, roles)];
 }
 
-export function ownRules(ctx: RuleContext, contributions: readonly SiteContribution[]): Finding[] {
+export function ownRules(
+  ctx: RuleContext,
+  contributions: readonly SiteContribution[],
+  lock?: Lock,
+): Finding[] {
   const { spec } = ctx;
   if (!spec.devices?.length && !spec.services?.length && !spec.flows?.length) return [];
   const out: Finding[] = [];
@@ -51,7 +56,7 @@ export function ownRules(ctx: RuleContext, contributions: readonly SiteContribut
   });
   // Names and endpoints are judged against the resolved Site; a spec that does not resolve has other errors.
   if (out.length > 0) return out;
-  const site = siteOf(contributions, ctx.spec);
+  const site = siteOf(contributions, ctx.spec, lock);
   if (!site) return out;
   const hostNames = site.hosts.map((h) => h.name);
   const catalog = site.services.filter((s) => s.kind !== 'own').map((s) => s.name);

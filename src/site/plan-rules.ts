@@ -8,9 +8,11 @@ import { pathText, type SpecPath } from '../spec/locate.ts';
 import { writtenHosts } from '../spec/rules/hosts-of.ts';
 import type { Finding, RuleContext, SpecPlan, SpecRule, SpecRuleOptions } from '../spec/rules/rule.ts';
 import type { Spec } from '../spec/schema.ts';
+import { computeSiteRules } from './compute-rules.ts';
 import type { HostRequest, SiteContribution } from './contribution.ts';
-import { LockBook } from './lock.ts';
+import { type Lock, LockBook } from './lock.ts';
 import { ownRules } from './own-rules.ts';
+import { rackRules } from './rack-rules.ts';
 import { hostRequests, planContext } from './resolve.ts';
 import { siteOf } from './spec-site.ts';
 import type { Service, Vlan } from './types.ts';
@@ -43,17 +45,26 @@ export function specPlan(contributions: readonly SiteContribution[], spec: Spec)
   };
 }
 
-/** What the spec's rule runner needs from the layers: their plan and the rules over it. */
-export function planRuleOptions(contributions: readonly SiteContribution[]): SpecRuleOptions {
+/**
+ * What the spec's rule runner needs from the layers: their plan and the rules over it. With the lock (loading a
+ * site directory), the rules judge the Site render will build: its VM placement, and VM ids the lock holds.
+ */
+export function planRuleOptions(contributions: readonly SiteContribution[], lock?: Lock): SpecRuleOptions {
   const rules: SpecRule[] = [
     function addressing(ctx) {
       return addressingRules(contributions, ctx);
     },
     function siteWide(ctx) {
-      return siteRules(contributions, ctx);
+      return siteRules(contributions, ctx, lock);
     },
     function own(ctx) {
-      return ownRules(ctx, contributions);
+      return ownRules(ctx, contributions, lock);
+    },
+    function compute(ctx) {
+      return computeSiteRules(ctx, contributions, lock);
+    },
+    function rack(ctx) {
+      return rackRules(ctx, contributions, lock);
     },
   ];
   return { plan: (spec) => specPlan(contributions, spec), extraRules: rules };
@@ -252,12 +263,16 @@ function servicePaths(spec: Spec, s: Service): { name?: SpecPath; port?: (port: 
 const SSH = { port: 22, protocol: 'tcp' as const, owner: 'ssh (every host keeps tcp/22 for administration)' };
 
 /** One DNS name for one thing, and one service per port and protocol on a host. */
-function siteRules(contributions: readonly SiteContribution[], ctx: RuleContext): Finding[] {
+function siteRules(
+  contributions: readonly SiteContribution[],
+  ctx: RuleContext,
+  lock: Lock | undefined,
+): Finding[] {
   const { spec } = ctx;
   // A device on a VLAN that does not exist is ownRules' finding; the Site cannot be resolved without it.
   const vlanNames = new Set((spec.network?.vlans ?? []).map((v) => v.name));
   if ((spec.devices ?? []).some((d) => !vlanNames.has(d.vlan))) return [];
-  const site = siteOf(contributions, spec);
+  const site = siteOf(contributions, spec, lock);
   if (!site) return [];
   const out: Finding[] = [];
   const written = new Map<string, SpecPath>();

@@ -97,9 +97,13 @@ export function resolve(
   if (vms.length > 0 && pveNodes.length === 0) {
     throw new UserError('nodes: the site has VMs to run but no Proxmox node (role primary or compute)');
   }
-  const placements = vms.length > 0 ? placeVms(vms, pveNodes, book) : new Map<string, string>();
+  // VMs the user pinned (compute.vms); a pin the spec rules reject (no such VM or node) is ignored here.
+  const pins = (spec.compute?.vms ?? []).filter((p) => vms.some((v) => v.name === p.name));
+  const nodePins = new Map(pins.flatMap((p) => (p.node ? [[p.name, p.node] as const] : [])));
+  const vmidPins = new Map(pins.flatMap((p) => (p.vmid !== undefined ? [[p.name, p.vmid] as const] : [])));
+  const placements = vms.length > 0 ? placeVms(vms, pveNodes, book, nodePins) : new Map<string, string>();
   const vmNames = vms.map((v) => v.name);
-  const vmids = allocateVmids(vmNames, book);
+  const vmids = allocateVmids(vmNames, book, vmidPins);
   const macs = allocateMacs(spec.site.name, vmNames, book);
 
   const staticPools = new Map(vlans.map((v) => [v.name, new RangePool(v, v.staticRange, 'static')]));

@@ -1,29 +1,7 @@
-// Site-wide internal rules that need the resolved Site: capacity of the Proxmox nodes, least privilege of flows.
+// Site-wide internal rules that need the resolved Site: least privilege of flows. (Memory per Proxmox VE node is
+// the located spec rule capacity/memory, src/site/compute-rules.ts.)
 import type { Diagnostic } from '../kernel/diagnostic.ts';
-import { HOST_RESERVED_GB } from './allocate.ts';
-import type { Host, Site } from './types.ts';
-
-/** VMs placed on a node must fit in its memory, after what the host keeps for itself. */
-export function capacityRule(site: Site): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const byNode = new Map<string, Host[]>();
-  for (const h of site.hosts) if (h.vm) byNode.set(h.vm.node, [...(byNode.get(h.vm.node) ?? []), h]);
-  for (const node of site.hosts.filter((h) => h.roles.includes('pve'))) {
-    const vms = byNode.get(node.name) ?? [];
-    const used = vms.reduce((s, v) => s + v.vm!.memoryGb, 0);
-    const total = node.memoryGb ?? 0;
-    if (total > 0 && used > total - HOST_RESERVED_GB) {
-      out.push({
-        code: 'capacity/memory',
-        severity: 'error',
-        message: `node ${node.name} has ${total} GB but its VMs need ${used} GB plus ${HOST_RESERVED_GB} GB for the host (${vms.map((v) => `${v.name} ${v.vm!.memoryGb}`).join(', ')})`,
-        location: { file: 'beelab.yaml' },
-        hint: 'add a compute node, give nodes more memory (nodes[].memoryGb), or shrink production.memoryGb / devops.memoryGb',
-      });
-    }
-  }
-  return out;
-}
+import type { Site } from './types.ts';
 
 /**
  * Least privilege: an infrastructure service consumed by a whole VLAN opens its ports to every device there,
@@ -56,5 +34,5 @@ export function vlanWideSourceRule(site: Site): Diagnostic[] {
 }
 
 export function siteRules(site: Site): Diagnostic[] {
-  return [...capacityRule(site), ...vlanWideSourceRule(site)];
+  return vlanWideSourceRule(site);
 }

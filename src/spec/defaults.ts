@@ -7,6 +7,11 @@ export const DEFAULTS = {
   firewall: { platform: 'opnsense', name: 'fw', wan: 'igc0', trunk: 'igc1' },
   storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: true },
   upsDriver: 'usbhid-ups',
+  /**
+   * memoryOvercommit: how far VM memory on a Proxmox VE node may exceed what the node has for VMs (1 = not at all).
+   * reservedGb is no spec field: the memory every node keeps for Proxmox VE itself and the ZFS ARC.
+   */
+  compute: { memoryOvercommit: 1, reservedGb: 8 },
   production: { version: 'v1.13.9', memoryGb: 8 },
   devops: { version: 'v1.34.2+k3s1', memoryGb: 8 },
   appPlacement: 'compose',

@@ -186,17 +186,19 @@ export const checkSshKey: Check<string> = (v) => {
 /** Which ZFS layouts a number of pool drives can build, with the minimum each needs. */
 export const LAYOUT_MIN_DRIVES = { single: 1, stripe: 1, mirror: 2, raidz1: 3, raidz2: 4 } as const;
 
+/** Whether a node's pool drives can make a layout; `node` names the node in the message (init: the primary). */
 export function checkLayoutDrives(
   layout: keyof typeof LAYOUT_MIN_DRIVES,
   drives: number,
+  node = 'the primary',
 ): string | undefined {
   if (layout === 'single' && drives !== 1) {
-    return `layout single takes exactly 1 pool drive, the primary has ${drives}: choose mirror, raidz1 or stripe`;
+    return `layout single takes exactly 1 pool drive, ${node} has ${drives}: choose mirror, raidz1 or stripe`;
   }
   const min = LAYOUT_MIN_DRIVES[layout];
-  if (drives < min) return `layout ${layout} needs at least ${min} pool drives, the primary has ${drives}`;
+  if (drives < min) return `layout ${layout} needs at least ${min} pool drives, ${node} has ${drives}`;
   if (layout === 'mirror' && drives % 2 !== 0) {
-    return `layout mirror pairs drives, the primary has ${drives}: add or remove one, or choose raidz1`;
+    return `layout mirror pairs drives, ${node} has ${drives}: add or remove one, or choose raidz1`;
   }
   return undefined;
 }

@@ -4,7 +4,6 @@ import { DEFAULTS } from './defaults.ts';
 import {
   type Check,
   checkDomain,
-  checkDriveId,
   checkIpv4,
   checkMac,
   checkNic,
@@ -49,9 +48,11 @@ const mac = checked(
   checkMac,
 ).describe('A unicast MAC address, lowercase, colon-separated.');
 
-const driveId = checked(z.string().min(1), checkDriveId).describe(
-  'A stable drive path such as /dev/disk/by-id/nvme-Samsung_SSD_990_PRO_2TB_S7KHNJ0W123456A.',
-);
+// Judged by the rule drive/unstable-id (src/spec/rules/hosts.ts), which says how to find the stable name.
+const driveId = z
+  .string()
+  .min(1)
+  .describe('A stable drive path such as /dev/disk/by-id/nvme-Samsung_SSD_990_PRO_2TB_S7KHNJ0W123456A.');
 
 export const TIERS = ['single', 'compact', 'reference'] as const;
 export const FIREWALL_PLATFORMS = ['opnsense', 'pfsense', 'vyos', 'linux'] as const;
@@ -210,6 +211,27 @@ const rackDevice = z
   })
   .describe('One item in the rack: a host of the site, or an item Beelab does not manage.');
 
+const vmPin = z
+  .strictObject({
+    name: z
+      .string()
+      .describe('A VM of the site, e.g. talos-cp1, k3s-s1, apps, monitor (see docs/inventory.md).'),
+    vmid: z
+      .number()
+      .int()
+      .min(100)
+      .max(999999999)
+      .optional()
+      .describe(
+        'Proxmox VM id to give it instead of the allocated one (100-999999999), e.g. to adopt a VM that exists. It must not be an id beelab.lock.yaml holds for another VM.',
+      ),
+    node: z
+      .string()
+      .optional()
+      .describe('Proxmox VE node (role primary or compute) to run it on instead of the one Beelab picks.'),
+  })
+  .describe('What you fix about one VM Beelab generates.');
+
 const retention = z.strictObject({
   daily: z.number().int().min(0).optional(),
   weekly: z.number().int().min(0).optional(),
@@ -338,6 +360,25 @@ export const specSchema = z
         memoryGb: z.number().int().positive().optional(),
       })
       .optional(),
+    compute: z
+      .strictObject({
+        memoryOvercommit: z
+          .number()
+          .positive()
+          .max(10)
+          .optional()
+          .describe(
+            `How much memory the VMs on a Proxmox VE node may be given, as a multiple of what the node has for VMs (its memoryGb less ${DEFAULTS.compute.reservedGb} GB kept for Proxmox VE and the ZFS ARC). 1 allows no over-commit; 1.5 gives VMs 50% more than the node has (ballooning and KSM must then make up for it); below 1 keeps headroom, e.g. 0.66 on three nodes leaves room to restart a failed node's VMs on the other two. Default: ${DEFAULTS.compute.memoryOvercommit}.`,
+          ),
+        vms: z
+          .array(vmPin)
+          .optional()
+          .describe(
+            'VMs whose Proxmox VM id or node you fix. Default: none; ids and nodes are allocated and locked.',
+          ),
+      })
+      .optional()
+      .describe('The Proxmox VE nodes as a pool of compute: over-commit, and VMs you pin.'),
     apps: z.array(app).optional().describe('Apps from the catalog. Default: from tier.'),
     ai: z
       .strictObject({

@@ -1,11 +1,13 @@
 // Rules over machines: node counts and roles, unique names, addresses, MACs and drives, storage layout.
+import { DEFAULTS } from '../defaults.ts';
+import { checkDriveId, checkLayoutDrives, LAYOUT_MIN_DRIVES } from '../fields.ts';
 import { pathText, type SpecPath } from '../locate.ts';
+import type { NodeSpec } from '../schema.ts';
 import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
-const POOL_MIN: Record<string, number> = { single: 1, stripe: 1, mirror: 2, raidz1: 3, raidz2: 4 };
-
-export function nodeRules({ spec }: RuleContext): Finding[] {
+export function nodeRules(ctx: RuleContext): Finding[] {
+  const { spec } = ctx;
   const out: Finding[] = [];
   const nodes = spec.nodes ?? [];
   if (nodes.length === 0) {
@@ -35,45 +37,85 @@ export function nodeRules({ spec }: RuleContext): Finding[] {
       hint: 'use role compute for the others',
     });
   }
-  const seenDrive = new Map<string, string>();
+  out.push(...driveFindings(nodes), ...poolLayoutFindings(ctx));
+  return out;
+}
+
+/**
+ * Drives by stable id, each in one place with one role: a kernel name (/dev/sda) changes between boots, and a
+ * drive listed twice would be wiped for a second purpose.
+ */
+function driveFindings(nodes: readonly NodeSpec[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Map<string, { where: string; node: number; role: string }>();
   nodes.forEach((n, i) => {
-    (n.drives ?? []).forEach((d, j) => {
+    (Array.isArray(n?.drives) ? n.drives : []).forEach((d, j) => {
+      if (typeof d?.id !== 'string') return;
       const where = `nodes[${i}].drives[${j}]`;
-      const prev = seenDrive.get(d.id);
-      if (prev)
-        out.push({
-          code: 'drive/duplicate',
-          path: ['nodes', i, 'drives', j, 'id'],
-          message: `${where}.id "${d.id}" is already used by ${prev}`,
-          hint: 'a drive can belong to one node and one role; check the by-id serial',
-        });
-      else seenDrive.set(d.id, where);
-      if (!d.id.startsWith('/dev/disk/by-id/')) {
+      const path: SpecPath = ['nodes', i, 'drives', j, 'id'];
+      const problem = checkDriveId(d.id);
+      if (problem) {
+        const byId = d.id.startsWith('/dev/disk/by-id/');
         out.push({
           code: 'drive/unstable-id',
-          severity: 'warning',
-          path: ['nodes', i, 'drives', j, 'id'],
-          message: `${where}.id "${d.id}" is not a /dev/disk/by-id path`,
-          hint: 'names like /dev/sda change between boots; use `ls -l /dev/disk/by-id/` to find the stable name',
+          path,
+          message: `${where}.id ${problem}`,
+          hint: byId
+            ? 'copy the name exactly as `ls -l /dev/disk/by-id/` lists it (letters, digits and . _ : + @ -)'
+            : `kernel names (/dev/sda, /dev/nvme0n1) change between boots and /dev/disk/by-path or by-uuid name a port or a filesystem, not the disk: run \`ls -l /dev/disk/by-id/\` on ${n.name ?? 'the node'} and write the ata-, nvme- or wwn- entry that links to this disk`,
+        });
+      }
+      const prev = seen.get(d.id);
+      if (!prev) {
+        seen.set(d.id, { where, node: i, role: d.role });
+        return;
+      }
+      if (prev.role !== d.role) {
+        out.push({
+          code: 'drive/two-roles',
+          path,
+          message: `${where}.id "${d.id}" is listed with role ${d.role}, and as ${prev.where} with role ${prev.role}: a drive has one role`,
+          hint:
+            prev.node === i
+              ? 'remove one of the two entries, or correct the by-id serial of the other drive'
+              : 'a drive sits in one node and has one role; check the by-id serials',
+        });
+      } else {
+        out.push({
+          code: 'drive/duplicate',
+          path,
+          message: `${where}.id "${d.id}" is already used by ${prev.where}`,
+          hint: 'a drive can belong to one node and one role; check the by-id serial',
         });
       }
     });
   });
-  const layoutName = spec.storage?.layout ?? 'mirror';
-  const primary = primaries[0];
-  if (primary) {
-    const [node, i] = primary;
-    const poolDrives = (node.drives ?? []).filter((d) => d.role === 'pool').length;
-    const need = POOL_MIN[layoutName] ?? 1;
-    if (node.drives && poolDrives < need) {
-      out.push({
-        code: 'storage/drives',
-        path: ['nodes', i, 'drives'],
-        message: `storage.layout "${layoutName}" needs ${need} pool drives on the primary ${node.name}, which has ${poolDrives}`,
-        hint: 'add drives with role pool, or choose a layout that fits (single, mirror, raidz1, raidz2)',
-      });
-    }
-  }
+  return out;
+}
+
+/**
+ * Every Proxmox VE node that has pool drives builds the pool in storage.layout, so the layout must be one its
+ * drives can make; the primary holds the pool the NFS export and the sync overlay serve, so it needs them.
+ */
+function poolLayoutFindings({ spec, written }: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const layout = spec.storage?.layout ?? DEFAULTS.storage.layout;
+  if (!(layout in LAYOUT_MIN_DRIVES)) return out;
+  (spec.nodes ?? []).forEach((n, i) => {
+    if (n?.role !== 'primary' && n?.role !== 'compute') return;
+    if (!Array.isArray(n.drives)) return;
+    const pool = n.drives.filter((d) => d?.role === 'pool').length;
+    if (pool === 0 && n.role !== 'primary') return;
+    const problem = checkLayoutDrives(layout, pool, n.name);
+    if (!problem) return;
+    const drivesPath: SpecPath = ['nodes', i, 'drives'];
+    out.push({
+      code: 'storage/drives',
+      path: written(drivesPath) || !written(['storage', 'layout']) ? drivesPath : ['storage', 'layout'],
+      message: `storage.layout "${layout}" on nodes[${i}] ${n.name}: ${problem}`,
+      hint: `every Proxmox VE node with pool drives builds the pool ${spec.storage?.pool ?? DEFAULTS.storage.pool} in storage.layout: add drives with role pool to ${n.name}, or choose a layout its drives can make (single: 1 drive, mirror: 2, 4, ..., raidz1: 3 or more, raidz2: 4 or more, stripe: any)`,
+    });
+  });
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import type { SpecLocator } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 import { withTierDefaults } from '../tiers.ts';
+import { computeRules } from './compute.ts';
 import { fieldRules } from './fields.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
 import { firewallNicRule, supernetRule, vlanRules } from './network.ts';
@@ -16,6 +17,7 @@ export const SPEC_RULES: SpecRule[] = [
   nodeRules,
   uniquenessRules,
   clusterRules,
+  computeRules,
   appRules,
   aiRules,
   referenceRules,
