@@ -16,8 +16,23 @@ export interface ProbeOutcome {
   problem?: string;
 }
 
-function judge(p: PlannedProbe, r: ProbeResult): ProbeOutcome {
+/**
+ * `machines`: addresses of booted machines. They answer TCP themselves, so a refusal from one means the
+ * packet reached it (the site firewall drops, it never rejects): reached for an allowed flow, a hole for a
+ * blocked one.
+ */
+function judge(p: PlannedProbe, r: ProbeResult, machines: ReadonlySet<string>): ProbeOutcome {
   const want = p.expect.action === 'pass';
+  const refusedByHost = p.proto === 'tcp' && r.error === 'ECONNREFUSED' && machines.has(p.dst);
+  if (refusedByHost)
+    return want
+      ? { probe: p, result: r, ok: true }
+      : {
+          probe: p,
+          result: r,
+          ok: false,
+          problem: `should be blocked (${p.expect.rule ?? 'default drop'}) but the machine refused it: it got through`,
+        };
   if (want && !r.connected)
     return { probe: p, result: r, ok: false, problem: `should connect (${p.expect.rule}) but ${r.error}` };
   if (!want && r.connected) {
@@ -41,6 +56,7 @@ function judge(p: PlannedProbe, r: ProbeResult): ProbeOutcome {
 export const RETRY_TIMEOUT_MS = 3000;
 
 async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number): Promise<ProbeOutcome[]> {
+  const machines = new Set(ctx.plan.machines.map((m) => m.address));
   const byNs = new Map<string, PlannedProbe[]>();
   for (const p of probes) byNs.set(p.netns, [...(byNs.get(p.netns) ?? []), p]);
   const outcomes = await Promise.all(
@@ -62,7 +78,7 @@ async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number
       );
       const byId = new Map(res.results.map((r) => [r.id, r]));
       return list.map((p) =>
-        judge(p, byId.get(p.id) ?? { id: p.id, connected: false, error: 'no result', ms: 0 }),
+        judge(p, byId.get(p.id) ?? { id: p.id, connected: false, error: 'no result', ms: 0 }, machines),
       );
     }),
   );

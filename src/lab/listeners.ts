@@ -95,8 +95,8 @@ export function labListeners(site: Site, router: LinuxRouter, vlans: LabVlan[]):
 
 /**
  * The listeners each agent binds, by namespace: a VLAN's agent takes its addresses, a machine's agent (in the
- * machine's namespace, beside its systemd) takes the machine's address, except tcp 22 where its real sshd
- * answers. The router and the internet keep theirs.
+ * machine's namespace, beside its systemd) takes the machine's UDP ports only: on TCP the machine answers
+ * itself (see check-matrix.ts: a refusal from a machine proves the packet reached it). The router and the internet keep theirs.
  */
 export function listenersByNamespace(
   vlans: LabVlan[],
@@ -113,7 +113,9 @@ export function listenersByNamespace(
     for (const ns of machineOf.values()) out.set(ns, []);
     for (const x of l.vlans.get(v.zone) ?? []) {
       const ns = machineOf.get(x.address);
-      if (ns && x.proto === CANARY.proto && x.port === CANARY.port) continue;
+      // A machine answers TCP itself: its real services accept (sshd, and whatever the roles install), a
+      // closed port refuses. A stub there would take the port from the service the roles start.
+      if (ns && x.proto === 'tcp') continue;
       out.get(ns ?? v.netns)!.push(x);
     }
   }

@@ -115,6 +115,9 @@ export function nspawnArgv(m: LabMachine, merged: string): string[] {
     '--boot',
     `--directory=${merged}`,
     `--network-namespace-path=/run/netns/${m.netns}`,
+    // The machine manages its own namespace's network (its nftables host firewall), as --private-network
+    // would allow; that namespace is the lab's, so nothing outside it changes.
+    '--capability=CAP_NET_ADMIN',
     `--machine=${m.machine}`,
     // Nothing from the host: no resolv.conf or timezone copied in, no journal linked out, no .nspawn files.
     '--resolv-conf=off',
@@ -249,14 +252,25 @@ async function bootOne(ctx: LabContext, m: LabMachine, o: BootOptions, lower: st
   return `${m.address},${m.host},${m.fqdn} ${key}`;
 }
 
+/** The pid of the container's init (systemd) under the systemd-nspawn process `pid`, once it runs. */
+export function containerInit(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The container init of a running machine (from its pid file), for `nsenter -t`. */
+export function machineInit(runDir: string, m: LabMachine): string | undefined {
+  const pid = Number(readFileSync(machinePaths(runDir, m).pid, 'utf8').trim());
+  return Number.isInteger(pid) ? containerInit(pid) : undefined;
+}
+
 /** Whether the container under nspawn `pid` still has /run/nologin (its own /run, seen through its init). */
 async function bootingUp(pid: number): Promise<boolean> {
-  let init: string | undefined;
-  try {
-    init = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
-  } catch {
-    return false;
-  }
+  if (!existsSync(`/proc/${pid}`)) return false;
+  const init = containerInit(pid);
   if (!init) return true;
   const r = await execa('nsenter', ['-t', init, '-m', '--', 'test', '-e', '/run/nologin'], { reject: false });
   return r.exitCode === 0;
