@@ -23,8 +23,11 @@ describe('rebuild', () => {
     for (const h of site.hosts) expect(steps.some((s) => s.hosts.includes(h.name))).toBe(true);
     // the appliance firewall: installed, then the generated config restored, before anything else
     expect(order.slice(0, 2)).toEqual(['rebuild/fw/install', 'network/firewall']);
-    // a VM after its Proxmox node
-    expect(order.indexOf('rebuild/talos-cp2/install')).toBeGreaterThan(order.indexOf('rebuild/pve2/install'));
+    // VMs are created by the physical layer's playbook, after their Proxmox nodes and the pool
+    expect(order).not.toContain('rebuild/talos-cp2/install');
+    expect(order.indexOf('physical/pve-vms')).toBeGreaterThan(order.indexOf('rebuild/pve2/install'));
+    expect(order.indexOf('physical/pve-vms')).toBeGreaterThan(order.indexOf('physical/pve-storage'));
+    expect(order.indexOf('physical/base')).toBeGreaterThan(order.indexOf('physical/pve-vms'));
     // manual steps say what to do, and most are verified
     const mac = steps.find((s) => s.id === 'rebuild/ai-head/install')!;
     expect(mac.run.kind).toBe('manual');
@@ -43,11 +46,12 @@ describe('rebuild', () => {
 
   it('one host: only its steps, and notes on what is assumed up', async () => {
     const { order, notes } = await rebuildOrder('reference', 'k3s-a1');
-    expect(order).toEqual(['rebuild/k3s-a1/install']);
+    expect(order).toEqual(['physical/pve-vms', 'physical/base']);
+    expect(notes).toContain('physical/pve-vms: physical/pve-storage is assumed done.');
     expect(notes).toContain('pve1 (the Proxmox node of k3s-a1) is assumed up.');
     expect(notes).toContain('The firewall fw is assumed up.');
     const fw = await rebuildOrder('single', 'fw');
-    expect(fw.order).toEqual(['rebuild/fw/install', 'network/firewall']);
+    expect(fw.order).toEqual(['rebuild/fw/install', 'network/firewall', 'physical/base']);
   });
 });
 
@@ -67,6 +71,9 @@ describe('rebuild with a layer step that provisions a host', () => {
     const ids = rebuildSteps(site, [...layerSteps, create]).steps.map((s) => s.id);
     expect(ids).toContain('proxmox/vm/monitor');
     expect(ids).not.toContain('rebuild/monitor/install');
-    expect(ids).toContain('rebuild/k3s-s1/install');
+    // physical/pve-vms provisions the other VMs; the machines it does not create keep their manual install
+    expect(ids).not.toContain('rebuild/k3s-s1/install');
+    expect(ids).toContain('rebuild/pbs1/install');
+    expect(ids).toContain('rebuild/pve1/install');
   });
 });

@@ -189,7 +189,12 @@ export function rebuildSteps(site: Site, layerSteps: readonly Step[], target?: s
       }
       const vmNode = hostsByName.get(h)?.vm?.node;
       if (vmNode) {
-        for (const o of all) if (o.hosts.includes(vmNode) && rank(o) <= phaseRank('storage')) after.add(o.id);
+        for (const o of all) {
+          if (!o.hosts.includes(vmNode) || rank(o) > phaseRank('storage')) continue;
+          // A firewall VM needs its node installed, nothing more: the node's configuration needs the network.
+          if (fwBase.has(h) && !isBoot(o)) continue;
+          after.add(o.id);
+        }
       }
     }
     if (!s.hosts.some((h) => fwBase.has(h))) for (const f of firewallSteps) if (f !== s.id) after.add(f);

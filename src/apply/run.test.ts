@@ -28,7 +28,11 @@ describe('beelab apply / rebuild (command logic)', () => {
     const dir = await renderedSite();
     const c = capture();
     await runApply(dir, { dryRun: true }, { stdout: c.out, stdinIsTTY: false });
-    expect(c.text()).toMatch(/^Plan: 8 of 8 steps to run/);
+    expect(c.text()).toMatch(/^Plan: 12 of 12 steps to run/);
+    // the physical layer's playbook, one tag group per step, with the project's ansible.cfg
+    expect(c.text()).toContain(
+      'env ANSIBLE_CONFIG=ansible/ansible.cfg ansible-playbook -i ansible/inventory.yml ansible/playbooks/physical.yml --tags base',
+    );
     expect(c.text()).toContain('| nft -c -f "$d/nftables.conf"');
     expect(c.text()).toContain(
       "$ bash -euo pipefail -c <this script>\n           | ansible -i ansible/inventory.yml 'layer_backup:&ssh' -m ansible.builtin.ping",

@@ -18,7 +18,7 @@ export type RebuildPhase = (typeof REBUILD_PHASES)[number];
 
 /**
  * What a step runs. Paths are relative to the site directory, which is every process's working directory.
- * - `ansible-playbook`: `ansible-playbook -i INVENTORY PLAYBOOK [--limit LIMIT]`
+ * - `ansible-playbook`: `[env ANSIBLE_CONFIG=CONFIG] ansible-playbook -i INVENTORY PLAYBOOK [--limit LIMIT] [--tags TAGS]`
  * - `shell`: a bash script (`bash -euo pipefail -c SCRIPT`)
  * - `talosctl`: `talosctl ARGS...`
  * - `http`: send a generated file (`file`) to a URL; the body of a step that uploads a config
@@ -26,7 +26,16 @@ export type RebuildPhase = (typeof REBUILD_PHASES)[number];
  *   `instructions` and waits on a terminal until the operator says it is done (it fails without one)
  */
 export type Executor =
-  | { kind: 'ansible-playbook'; playbook: string; limit?: string; inventory?: string }
+  | {
+      kind: 'ansible-playbook';
+      playbook: string;
+      limit?: string;
+      inventory?: string;
+      /** Only the plays and tasks with these tags (`--tags`). */
+      tags?: string[];
+      /** The project's ansible.cfg (roles_path, ...), passed as ANSIBLE_CONFIG. */
+      config?: string;
+    }
   | { kind: 'shell'; script: string }
   | { kind: 'talosctl'; args: string[] }
   | {
@@ -96,11 +105,13 @@ export function executorArgv(run: Executor): string[] | undefined {
   switch (run.kind) {
     case 'ansible-playbook':
       return [
+        ...(run.config ? ['env', `ANSIBLE_CONFIG=${run.config}`] : []),
         'ansible-playbook',
         '-i',
         run.inventory ?? DEFAULT_INVENTORY,
         run.playbook,
         ...(run.limit ? ['--limit', run.limit] : []),
+        ...(run.tags?.length ? ['--tags', run.tags.join(',')] : []),
       ];
     case 'shell':
       return ['bash', '-euo', 'pipefail', '-c', run.script];

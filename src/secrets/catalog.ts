@@ -74,6 +74,14 @@ export function siteSecrets(site: Site): SecretDef[] {
       usedBy: 'Grafana',
     });
   }
+  if (site.ups) {
+    out.push({
+      name: 'nut-monitor-password',
+      kind: 'password',
+      description: 'Password the NUT monitors log in to the UPS server with (upsd.users, upsmon.conf)',
+      usedBy: `Network UPS Tools on ${site.ups.host} and the machines it powers`,
+    });
+  }
   if (site.backup.primary) {
     out.push({
       name: 'pbs-encryption-key',

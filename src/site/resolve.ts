@@ -207,7 +207,7 @@ export function resolve(
   return { site, lock: book.result(), lockChanges: book.changes() };
 }
 
-/** Every required slice; `ups` is optional (a site without a UPS has none), and so is `rack` for now. */
+/** Every required slice; `ups` is optional (a site without a UPS has none). */
 const SLICE_KEYS = [
   'firewall',
   'storage',
@@ -217,4 +217,5 @@ const SLICE_KEYS = [
   'backup',
   'observability',
   'watchdogs',
+  'rack',
 ] as const satisfies readonly (keyof SiteSlices)[];

@@ -292,5 +292,5 @@ export interface Site {
   };
   watchdogs: Watchdog[];
   /** The rack map; contributed by the physical layer. */
-  rack?: Rack;
+  rack: Rack;
 }

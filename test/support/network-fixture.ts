@@ -178,6 +178,7 @@ export function fixtureSite(): Site {
     timezone: 'Europe/Berlin',
     tier: 'reference',
     admin: { sshKeys: [], ageRecipients: [] },
+    rack: { units: 6, items: [], placement: 'derived', needed: 0, elsewhere: [] },
     supernet: '10.20.0.0/16',
     firewall: { platform: 'opnsense', host: 'fw', wan: 'igc0', trunk: 'igc1', asVm: false },
     vlans,

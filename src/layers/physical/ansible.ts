@@ -43,8 +43,6 @@ export function cpuVendor(host: Host): 'intel' | 'amd' | 'unknown' {
   return 'unknown';
 }
 
-const FIREWALL_OS = new Set<Host['os']>(['opnsense', 'pfsense', 'vyos']);
-
 const header = (what: string) => `${GENERATED_NOTICE}\n\n${what}`;
 
 function pveNodes(site: Site): Host[] {
@@ -52,6 +50,14 @@ function pveNodes(site: Site): Host[] {
 }
 
 /** The PVE API options of one VM (`qm set` keys), checked against the Proxmox VE API schema by a test. */
+/**
+ * VMs the physical layer creates. A firewall VM is not one of them: everything here needs the network it
+ * provides (repositories, image downloads), so it is installed by hand first (the rebuild's manual step).
+ */
+export function createdVms(site: Site): Host[] {
+  return site.hosts.filter((h) => h.vm && h.name !== site.firewall.host);
+}
+
 export function vmOptions(site: Site, vm: Host): Record<string, string | number> {
   const vlan = site.vlans.find((v) => v.name === vm.vlan);
   if (!vm.vm || !vlan) throw new Error(`vmOptions: ${vm.name} is not a VM on a known VLAN`);
@@ -166,9 +172,8 @@ function pveGroupVars(site: Site): Record<string, unknown> {
 
 function pveHostVars(site: Site, node: Host, index: number): Record<string, unknown> {
   const pool = node.drives.filter((d) => d.role === 'pool').map((d) => d.id);
-  // A firewall VM boots its platform's installer (the network layer's manual step), not a cloud image.
-  const vms = site.hosts
-    .filter((h) => h.vm?.node === node.name && !FIREWALL_OS.has(h.os))
+  const vms = createdVms(site)
+    .filter((h) => h.vm?.node === node.name)
     .sort((a, b) => (a.vm?.vmid ?? 0) - (b.vm?.vmid ?? 0))
     .map((vm) => ({
       name: vm.name,
@@ -221,14 +226,19 @@ function playbook(site: Site): Play[] {
   const nodes = pveNodes(site);
   const plays: Play[] = [];
   if (nodes.length > 0) {
-    plays.push({ name: 'Proxmox VE nodes', hosts: 'pve', tags: ['proxmox'], roles: ['pve_host', 'chrony'] });
+    plays.push({
+      name: 'Proxmox VE nodes',
+      hosts: 'pve',
+      tags: ['proxmox', 'pve-nodes'],
+      roles: ['pve_host', 'chrony'],
+    });
     const qdevice = qdeviceHost(site);
     if (qdevice) {
       plays.push({
         name: 'QDevice for the two-node cluster',
         hosts: qdevice.name,
         become: true,
-        tags: ['proxmox'],
+        tags: ['proxmox', 'pve-cluster'],
         tasks: [
           {
             name: 'Install the corosync QNet daemon',
@@ -238,10 +248,15 @@ function playbook(site: Site): Play[] {
       });
     }
     if (nodes.length > 1)
-      plays.push({ name: 'Proxmox VE cluster', hosts: 'pve', tags: ['proxmox'], roles: ['pve_cluster'] });
+      plays.push({
+        name: 'Proxmox VE cluster',
+        hosts: 'pve',
+        tags: ['proxmox', 'pve-cluster'],
+        roles: ['pve_cluster'],
+      });
     plays.push(
-      { name: 'Proxmox VE storage', hosts: 'pve', tags: ['proxmox', 'storage'], roles: ['pve_storage'] },
-      { name: 'Proxmox VE guests', hosts: 'pve', tags: ['proxmox', 'vms'], roles: ['pve_vms'] },
+      { name: 'Proxmox VE storage', hosts: 'pve', tags: ['proxmox', 'pve-storage'], roles: ['pve_storage'] },
+      { name: 'Proxmox VE guests', hosts: 'pve', tags: ['proxmox', 'pve-vms'], roles: ['pve_vms'] },
     );
   }
   plays.push({

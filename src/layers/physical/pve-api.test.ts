@@ -141,7 +141,8 @@ describe.each(['reference', 'compact', 'single'] as const)('PVE API: %s', (name)
         expect(problems(vm.options, 'PUT /nodes/{node}/qemu/{vmid}/config'), vm.name).toEqual([]);
       }
     }
-    expect(count).toBe(site.hosts.filter((h) => h.vm).length);
+    // every VM but a firewall VM, which is installed by hand before anything else (see createdVms)
+    expect(count).toBe(site.hosts.filter((h) => h.vm && h.name !== site.firewall.host).length);
   });
 
   it('the migration setting is a valid PUT /cluster/options', () => {

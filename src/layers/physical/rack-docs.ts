@@ -15,11 +15,6 @@ const PLATFORM: Record<Site['firewall']['platform'], string> = {
   linux: 'Linux nftables',
 };
 
-function rackOf(site: Site): Rack {
-  if (!site.rack) throw new Error('rack docs: the Site has no rack (the physical layer contributes it)');
-  return site.rack;
-}
-
 /** What a host does, in a few words. */
 export function roleText(site: Site, h: Host): string {
   const parts: string[] = [];
@@ -103,7 +98,7 @@ function pinBlock(site: Site, rack: Rack): string {
 }
 
 export function renderRackMd(site: Site): string {
-  const rack = rackOf(site);
+  const rack = site.rack;
   const hosts = new Map(site.hosts.map((h) => [h.name, h]));
   const units = byUnit(rack);
   const rows: string[][] = [];
@@ -274,7 +269,7 @@ function hostLines(site: Site, it: RackItem, x: number, top: number, width: numb
 }
 
 export function renderRackSvg(site: Site): string {
-  const rack = rackOf(site);
+  const rack = site.rack;
   const hosts = new Map(site.hosts.map((h) => [h.name, h]));
   const elsewhere = rack.elsewhere.map((n) => hosts.get(n)).filter((h): h is Host => h !== undefined);
   const width = MARGIN * 2 + RAIL * 2 + INNER;

@@ -99,6 +99,19 @@ async function onMachine(host: string, cmd: string) {
   return execa('nsenter', ['-t', init, '-a', 'sh', '-c', cmd], { reject: false });
 }
 
+/** The units the base role starts, from each machine's journal: what a failed run needs to be understood. */
+async function journals(): Promise<string> {
+  const out: string[] = [];
+  for (const h of MACHINES) {
+    const j = await onMachine(
+      h,
+      'journalctl --no-pager -n 40 -u nftables -u prometheus-node-exporter -u ssh',
+    );
+    out.push(`--- ${h}\n${j.stdout}${j.stderr}`);
+  }
+  return out.join('\n');
+}
+
 const NUT_PLAY = `---
 - name: NUT client on a lab machine
   hosts: apps
@@ -111,10 +124,10 @@ describe.skipIf(!run)('physical roles on lab machines (root)', () => {
   it('the base and chrony roles apply, then a second run changes nothing', { timeout: 600_000 }, async () => {
     const args = ['playbooks/physical.yml', '--tags', 'base', '--limit', MACHINES.join(',')];
     const first = await playbook(args);
-    expect(first.exitCode, first.all).toBe(0);
+    expect(first.exitCode, `${first.all}\n${await journals()}`).toBe(0);
     for (const h of MACHINES) expect(recap(first.all ?? '')[h]?.changed, h).toBeGreaterThan(3);
     const second = await playbook(args);
-    expect(second.exitCode, second.all).toBe(0);
+    expect(second.exitCode, `${second.all}\n${await journals()}`).toBe(0);
     for (const h of MACHINES) {
       expect(recap(second.all ?? '')[h], second.all).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
     }

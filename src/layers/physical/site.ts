@@ -9,6 +9,7 @@ import {
 import type { Drive, Host, HostRole, Service } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
 import type { NodeRole } from '../../spec/schema.ts';
+import { rackSlice } from './rack.ts';
 
 /** Inventory roles, layers and OS of each node role. */
 const NODE_ROLES: Record<NodeRole, { roles: HostRole[]; layers: string[]; os: Host['os'] }> = {
@@ -128,9 +129,11 @@ export const physicalSite: SiteContribution = {
     return out;
   },
 
-  slice({ spec, withRole }) {
+  slice(ctx) {
+    const { spec, withRole } = ctx;
     const primary = withRole('pve_primary')[0];
     return {
+      ...rackSlice(ctx),
       storage: {
         pool: spec.storage?.pool ?? DEFAULTS.storage.pool,
         layout: spec.storage?.layout ?? DEFAULTS.storage.layout,
