@@ -4,7 +4,7 @@ import type { RouterInterfaces } from '../linux/ifnames.ts';
 import { PRIVATE_SET } from '../linux/nftables.ts';
 import { WAN } from '../policy/compile.ts';
 import { FIREWALL, INTERNET, type RuleProtocol } from '../policy/types.ts';
-import { addrKey, canonicalOrder, type PolicyTuple } from './tuples.ts';
+import { addrKey, canonicalOrder, type PolicyTuple, perPort } from './tuples.ts';
 
 interface Chain {
   name: string;
@@ -152,18 +152,19 @@ function parseRule(rule: string, sets: Map<string, string[]>): RuleMatch | undef
 }
 
 function toTuples(from: string, to: string, m: RuleMatch): PolicyTuple[] {
-  const base = {
-    from,
-    src: addrKey(m.src),
-    to,
-    dst: addrKey(m.dst),
-    protocol: m.protocol,
-    icmpType: m.icmpType,
-    action: m.action,
-    log: m.log,
-  };
-  if (m.ports.length === 0) return [{ ...base, port: null }];
-  return [...m.ports].sort((x, y) => x - y).map((port) => ({ ...base, port }));
+  return perPort(
+    {
+      from,
+      src: addrKey(m.src),
+      to,
+      dst: addrKey(m.dst),
+      protocol: m.protocol,
+      icmpType: m.icmpType,
+      action: m.action,
+      log: m.log,
+    },
+    [...m.ports].sort((x, y) => x - y),
+  );
 }
 
 /** zone of each `iifname "X" jump <chain>` in a base chain. */

@@ -1,7 +1,7 @@
 // Reads an OPNsense config.xml back into normalized tuples: what the firewall would actually enforce.
-import { PRIVATE_NETS } from '../policy/types.ts';
+import { ConfigAliases } from './config-aliases.ts';
 import { readInterfaces, zoneOfAddresses } from './config-interfaces.ts';
-import { addrKey, type PolicyTuple } from './tuples.ts';
+import { addrKey, type PolicyTuple, perPort } from './tuples.ts';
 import { attr, children, field, type Node, parseXml } from './xml.ts';
 
 function path(node: Node | undefined, ...names: string[]): Node | undefined {
@@ -25,22 +25,9 @@ export function parseOpnsense(xml: string, zoneByTag: ReadonlyMap<number, string
   const root = parseXml(xml).opnsense?.[0];
   if (!root) throw new Error('opnsense: no <opnsense> root');
   const ifs = readInterfaces(root, zoneByTag, 'opnsense');
-  const aliases = new Map<string, { type: string; content: string[] }>();
-  for (const a of children(path(root, 'OPNsense', 'Firewall', 'Alias', 'aliases') ?? '', 'alias')) {
-    aliases.set(field(a, 'name'), {
-      type: field(a, 'type'),
-      content: field(a, 'content').split('\n').filter(Boolean),
-    });
-  }
-  const hostAlias = (name: string) => {
-    const a = aliases.get(name);
-    if (a?.type !== 'host') throw new Error(`opnsense: ${name} is not a host alias`);
-    return a.content;
-  };
-  const isPrivateAlias = (name: string) => {
-    const a = aliases.get(name);
-    return a?.type === 'network' && [...a.content].sort().join() === [...PRIVATE_NETS].sort().join();
-  };
+  const aliases = new ConfigAliases('opnsense');
+  for (const a of children(path(root, 'OPNsense', 'Firewall', 'Alias', 'aliases') ?? '', 'alias'))
+    aliases.add(field(a, 'name'), field(a, 'type'), field(a, 'content').split('\n').filter(Boolean));
 
   const rules = children(path(root, 'OPNsense', 'Firewall', 'Filter', 'rules') ?? '', 'rule')
     .filter((r) => field(r, 'enabled') === '1')
@@ -57,47 +44,41 @@ export function parseOpnsense(xml: string, zoneByTag: ReadonlyMap<number, string
     const from = ifs.get(ifKeys[0]!)?.zone;
     if (!from) throw new Error(`opnsense: rule on unknown interface ${ifKeys[0]}`);
     const srcNet = field(r, 'source_net');
-    const src = srcNet === 'any' ? '*' : addrKey(hostAlias(srcNet));
+    const src = srcNet === 'any' ? '*' : addrKey(aliases.hosts(srcNet));
     const dstNet = field(r, 'destination_net');
     const not = field(r, 'destination_not') === '1';
     let to: string;
     let dst = '*';
     if (not) {
-      if (!isPrivateAlias(dstNet))
+      if (!aliases.isPrivateRanges(dstNet))
         throw new Error(`opnsense: negated destination ${dstNet} is not the private ranges`);
       to = 'internet';
     } else if (dstNet === '(self)') to = 'firewall';
     else if (dstNet === 'any') to = 'any';
     else if (ifs.has(dstNet)) to = ifs.get(dstNet)!.zone;
     else {
-      const addrs = hostAlias(dstNet);
+      const addrs = aliases.hosts(dstNet);
       to = zoneOfAddresses(ifs, addrs, 'opnsense');
       dst = addrKey(addrs);
     }
     const protocol = PROTOCOLS[field(r, 'protocol')];
     if (!protocol) throw new Error(`opnsense: protocol ${field(r, 'protocol')} has no tuple form`);
     const icmp = field(r, 'icmptype');
-    const portText = field(r, 'destination_port');
-    const ports: (number | null)[] =
-      portText === ''
-        ? [null]
-        : /^\d+$/.test(portText)
-          ? [Number(portText)]
-          : (aliases.get(portText)?.content.map(Number) ?? []);
-    if (ports.length === 0) throw new Error(`opnsense: port alias ${portText} is empty or missing`);
-    for (const port of ports) {
-      out.push({
-        from,
-        src,
-        to,
-        dst,
-        protocol,
-        port,
-        icmpType: protocol === 'icmp' && icmp === 'echoreq' ? 'echo-request' : null,
-        action: field(r, 'action') === 'pass' ? 'pass' : 'block',
-        log: field(r, 'log') === '1',
-      });
-    }
+    out.push(
+      ...perPort(
+        {
+          from,
+          src,
+          to,
+          dst,
+          protocol,
+          icmpType: protocol === 'icmp' && icmp === 'echoreq' ? 'echo-request' : null,
+          action: field(r, 'action') === 'pass' ? 'pass' : 'block',
+          log: field(r, 'log') === '1',
+        },
+        aliases.ports(field(r, 'destination_port')),
+      ),
+    );
   }
   return out;
 }

@@ -34,18 +34,25 @@ export function ruleTuples(
   rule: PolicyRule,
   setAddresses: (name: string) => readonly string[],
 ): PolicyTuple[] {
-  const base = {
-    from: rule.from,
-    src: rule.fromAddrs ? addrKey(setAddresses(rule.fromAddrs)) : '*',
-    to: rule.to,
-    dst: rule.toAddrs ? addrKey(setAddresses(rule.toAddrs)) : '*',
-    protocol: rule.protocol,
-    icmpType: rule.protocol === 'icmp' ? (rule.icmpType ?? null) : null,
-    action: rule.action,
-    log: rule.log,
-  };
-  if (rule.ports.length === 0) return [{ ...base, port: null }];
-  return rule.ports.map((port) => ({ ...base, port }));
+  return perPort(
+    {
+      from: rule.from,
+      src: rule.fromAddrs ? addrKey(setAddresses(rule.fromAddrs)) : '*',
+      to: rule.to,
+      dst: rule.toAddrs ? addrKey(setAddresses(rule.toAddrs)) : '*',
+      protocol: rule.protocol,
+      icmpType: rule.protocol === 'icmp' ? (rule.icmpType ?? null) : null,
+      action: rule.action,
+      log: rule.log,
+    },
+    rule.ports,
+  );
+}
+
+/** A rule as tuples, one per destination port; no ports (every port, or none applies) is one tuple with port null. */
+export function perPort(rule: Omit<PolicyTuple, 'port'>, ports: readonly (number | null)[]): PolicyTuple[] {
+  if (ports.length === 0) return [{ ...rule, port: null }];
+  return ports.map((port) => ({ ...rule, port }));
 }
 
 /** The tuples the policy stands for, in evaluation order. */

@@ -1,5 +1,5 @@
 // Reads VyOS `set` commands back into normalized tuples (input and forward chains per zone, in rule order).
-import { addrKey, type PolicyTuple } from './tuples.ts';
+import { addrKey, type PolicyTuple, perPort } from './tuples.ts';
 
 /** Splits one `set` line into words, honouring single quotes. */
 export function words(line: string): string[] {
@@ -106,20 +106,21 @@ export function parseVyos(text: string, zoneByTag: ReadonlyMap<number, string>):
         const srcGroup = r('source group address-group');
         const protocol = (r('protocol') ?? 'any') as PolicyTuple['protocol'];
         const portText = r('destination port');
-        const ports = portText ? portText.split(',').map(Number) : [null];
-        for (const port of ports) {
-          out.push({
-            from: zone,
-            src: srcGroup ? addrKey(group('address-group', srcGroup)) : '*',
-            to,
-            dst,
-            protocol,
-            port,
-            icmpType: protocol === 'icmp' ? (r('icmp type-name') ?? null) : null,
-            action: r('action') === 'accept' ? 'pass' : 'block',
-            log: c.has(`${prefix} rule ${n} log`),
-          });
-        }
+        out.push(
+          ...perPort(
+            {
+              from: zone,
+              src: srcGroup ? addrKey(group('address-group', srcGroup)) : '*',
+              to,
+              dst,
+              protocol,
+              icmpType: protocol === 'icmp' ? (r('icmp type-name') ?? null) : null,
+              action: r('action') === 'accept' ? 'pass' : 'block',
+              log: c.has(`${prefix} rule ${n} log`),
+            },
+            portText ? portText.split(',').map(Number) : [],
+          ),
+        );
       }
       tail.push({
         from: zone,
