@@ -8,7 +8,7 @@ import {
   tcp,
   vmRequest,
 } from '../../site/contribution.ts';
-import type { Service } from '../../site/types.ts';
+import type { Endpoint, Service } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
 
 export const NODE_EXPORTER_PORT = 9100;
@@ -72,42 +72,28 @@ export const observabilitySite: SiteContribution = {
     const out: Ordered<Service>[] = [];
     const mon = withRole('prometheus');
     if (mon.length > 0) {
+      const web = { hosts: mon, consumer: mgmt };
       out.push(
-        service(50, {
+        monitorService(50, web, {
           name: 'prometheus',
-          kind: 'infra',
-          layer: 'observability',
           description: 'Metrics and alert rules',
-          hosts: mon,
-          ports: [tcp('http', 9090)],
-          consumers: [mgmt],
-          health: { port: 'http', path: '/-/healthy' },
-          metrics: { port: 'http', path: '/metrics' },
-          volumes: ['/var/lib/prometheus'],
+          port: 9090,
+          healthPath: '/-/healthy',
+          volume: '/var/lib/prometheus',
         }),
-        service(51, {
+        monitorService(51, web, {
           name: 'alertmanager',
-          kind: 'infra',
-          layer: 'observability',
           description: 'Alert routing to the alert channels',
-          hosts: mon,
-          ports: [tcp('http', 9093)],
-          consumers: [mgmt],
-          health: { port: 'http', path: '/-/healthy' },
-          metrics: { port: 'http', path: '/metrics' },
-          volumes: ['/var/lib/prometheus/alertmanager'],
+          port: 9093,
+          healthPath: '/-/healthy',
+          volume: '/var/lib/prometheus/alertmanager',
         }),
-        service(52, {
+        monitorService(52, web, {
           name: 'grafana',
-          kind: 'infra',
-          layer: 'observability',
           description: 'Dashboards',
-          hosts: mon,
-          ports: [tcp('http', 3000)],
-          consumers: [mgmt],
-          health: { port: 'http', path: '/api/health' },
-          metrics: { port: 'http', path: '/metrics' },
-          volumes: ['/var/lib/grafana'],
+          port: 3000,
+          healthPath: '/api/health',
+          volume: '/var/lib/grafana',
           fqdn: `grafana.${domain}`,
         }),
       );
@@ -163,3 +149,27 @@ export const observabilitySite: SiteContribution = {
     };
   },
 };
+
+/**
+ * One web service of the monitor VM (Prometheus, Alertmanager, Grafana): one HTTP port for the management
+ * VLAN, its health path, its own /metrics and its data directory.
+ */
+function monitorService(
+  order: number,
+  on: { hosts: string[]; consumer: Endpoint },
+  s: { name: string; description: string; port: number; healthPath: string; volume: string; fqdn?: string },
+): Ordered<Service> {
+  return service(order, {
+    name: s.name,
+    kind: 'infra',
+    layer: 'observability',
+    description: s.description,
+    hosts: on.hosts,
+    ports: [tcp('http', s.port)],
+    consumers: [on.consumer],
+    health: { port: 'http', path: s.healthPath },
+    metrics: { port: 'http', path: '/metrics' },
+    volumes: [s.volume],
+    ...(s.fqdn ? { fqdn: s.fqdn } : {}),
+  });
+}
