@@ -215,16 +215,8 @@ export const gatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((cfg, ctx) => {
-    const seen = new Set<string>();
+    flagRepeats(ctx, ['backends'], cfg.backends, 'name', (name) => `duplicate backend name "${name}"`);
     cfg.backends.forEach((b, i) => {
-      if (seen.has(b.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['backends', i, 'name'],
-          message: `duplicate backend name "${b.name}"`,
-        });
-      }
-      seen.add(b.name);
       if (!b.discover && b.models.length === 0) {
         ctx.addIssue({
           code: 'custom',
@@ -233,17 +225,7 @@ export const gatewayConfigSchema = z
         });
       }
     });
-    const hashes = new Set<string>();
-    cfg.auth.keys.forEach((k, i) => {
-      if (hashes.has(k.hash)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['auth', 'keys', i, 'hash'],
-          message: 'the same key hash is listed twice',
-        });
-      }
-      hashes.add(k.hash);
-    });
+    flagRepeats(ctx, ['auth', 'keys'], cfg.auth.keys, 'hash', 'the same key hash is listed twice');
     const admin = cfg.admin;
     if (admin.listen === 'main' && admin.keys.length === 0) {
       ctx.addIssue({
@@ -265,17 +247,7 @@ export const gatewayConfigSchema = z
         message: `the admin listener needs its own port (listen.port is ${cfg.listen.port}); use "main" to share it`,
       });
     }
-    const adminHashes = new Set<string>();
-    admin.keys.forEach((k, i) => {
-      if (adminHashes.has(k.hash)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['admin', 'keys', i, 'hash'],
-          message: 'the same admin key hash is listed twice',
-        });
-      }
-      adminHashes.add(k.hash);
-    });
+    flagRepeats(ctx, ['admin', 'keys'], admin.keys, 'hash', 'the same admin key hash is listed twice');
     if (cfg.auth.required && cfg.auth.keys.length === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -284,6 +256,28 @@ export const gatewayConfigSchema = z
       });
     }
   });
+
+/** An issue at `[...list, i, field]` for each entry whose `field` an earlier entry of the list already had. */
+function flagRepeats<F extends string>(
+  ctx: z.RefinementCtx,
+  list: readonly string[],
+  entries: readonly Record<F, string>[],
+  field: F,
+  message: string | ((value: string) => string),
+): void {
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const value = entry[field];
+    if (seen.has(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...list, i, field],
+        message: typeof message === 'string' ? message : message(value),
+      });
+    }
+    seen.add(value);
+  });
+}
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';

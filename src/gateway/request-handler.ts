@@ -92,21 +92,31 @@ export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Han
     res.end(body);
   };
 
+  /**
+   * The key of `store` the request presents (Authorization: Bearer, or x-api-key); undefined after answering
+   * 401 with `wrong` (a key we do not know) or `missing` (none presented).
+   */
+  const presentedKey = <K extends { hash: string }>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    store: KeyStore<K>,
+    refusal: { wrong: string; missing: string },
+  ): K | undefined => {
+    const header = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined);
+    const key = store.lookup(header);
+    if (!key)
+      refuse(res, 401, 'authentication_error', 'invalid_api_key', header ? refusal.wrong : refusal.missing);
+    return key;
+  };
+
   const authenticate = (req: IncomingMessage, res: ServerResponse): KeyConfig | null | undefined => {
     if (!authRequired) return undefined;
-    const header = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined);
-    const key = keys.lookup(header);
-    if (!key) {
-      refuse(
-        res,
-        401,
-        'authentication_error',
-        'invalid_api_key',
-        header ? 'Incorrect API key provided.' : 'Missing API key: send "Authorization: Bearer <key>".',
-      );
-      return null;
-    }
-    return key;
+    return (
+      presentedKey(req, res, keys, {
+        wrong: 'Incorrect API key provided.',
+        missing: 'Missing API key: send "Authorization: Bearer <key>".',
+      }) ?? null
+    );
   };
 
   const proxy = (
@@ -232,18 +242,11 @@ export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Han
   /** Admin keys, when listed, guard /status and /metrics; false when refused (already answered). */
   const adminAllowed = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (adminKeys.size === 0) return true;
-    const header = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined);
-    if (adminKeys.lookup(header)) return true;
-    refuse(
-      res,
-      401,
-      'authentication_error',
-      'invalid_api_key',
-      header
-        ? 'Incorrect admin key provided.'
-        : 'This endpoint needs an admin key: send "Authorization: Bearer <key>".',
-    );
-    return false;
+    const key = presentedKey(req, res, adminKeys, {
+      wrong: 'Incorrect admin key provided.',
+      missing: 'This endpoint needs an admin key: send "Authorization: Bearer <key>".',
+    });
+    return key !== undefined;
   };
 
   /** Splits off the query; answers 414 for an over-long URL (undefined then). */
@@ -265,14 +268,40 @@ export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Han
     return q >= 0 ? url.slice(0, q) : url;
   };
 
-  const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
+  /** 404 for a path no route has, 405 for a method the path does not take. */
+  const noRoute = (req: IncomingMessage, res: ServerResponse, path: string, status: 404 | 405 = 404) =>
     refuse(
       res,
-      404,
+      status,
       'invalid_request_error',
-      'not_found',
+      status === 405 ? 'method_not_allowed' : 'not_found',
       `No route for ${req.method} ${path.slice(0, 256)}.`,
     );
+
+  /**
+   * The operations routes both listeners serve: health and readiness, and /metrics and /status behind the
+   * admin keys where `admin` (the admin listener, or the API listener with `admin.listen: main`).
+   */
+  const operations = (req: IncomingMessage, res: ServerResponse, path: string, admin: boolean) => {
+    switch (path) {
+      case '/healthz':
+        sendJson(res, 200, '{"status":"ok"}');
+        return;
+      case '/readyz':
+        sendReady(res);
+        return;
+      case '/metrics':
+        if (!admin) noRoute(req, res, path);
+        else if (adminAllowed(req, res)) sendMetrics(res);
+        return;
+      case '/status':
+        if (!admin) noRoute(req, res, path);
+        else if (adminAllowed(req, res)) sendStatus(res);
+        return;
+      default:
+        noRoute(req, res, path);
+    }
+  };
 
   const api: Handler = (req, res) => {
     const path = pathOf(req, res);
@@ -307,77 +336,32 @@ export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Han
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const known = ROUTES.has(path) || GET_ROUTES.has(path);
-      refuse(
-        res,
-        known ? 405 : 404,
-        'invalid_request_error',
-        known ? 'method_not_allowed' : 'not_found',
-        `No route for ${req.method} ${path.slice(0, 256)}.`,
-      );
+      noRoute(req, res, path, ROUTES.has(path) || GET_ROUTES.has(path) ? 405 : 404);
       req.resume();
       return;
     }
-    switch (path) {
-      case '/v1/models': {
-        const key = authenticate(req, res);
-        if (key === null) return;
-        sendJson(
-          res,
-          200,
-          modelList(router, key ? keyModels.get(key) : undefined, Math.floor(state.startedAt / 1000)),
-        );
-        return;
-      }
-      case '/healthz':
-        sendJson(res, 200, '{"status":"ok"}');
-        return;
-      case '/readyz':
-        sendReady(res);
-        return;
-      case '/metrics':
-        if (!adminOnMain) notFound(req, res, path);
-        else if (adminAllowed(req, res)) sendMetrics(res);
-        return;
-      case '/status':
-        if (!adminOnMain) notFound(req, res, path);
-        else if (adminAllowed(req, res)) sendStatus(res);
-        return;
-      default:
-        notFound(req, res, path);
+    if (path === '/v1/models') {
+      const key = authenticate(req, res);
+      if (key === null) return;
+      sendJson(
+        res,
+        200,
+        modelList(router, key ? keyModels.get(key) : undefined, Math.floor(state.startedAt / 1000)),
+      );
+      return;
     }
+    operations(req, res, path, adminOnMain);
   };
 
   const admin: Handler = (req, res) => {
     const path = pathOf(req, res);
     if (path === undefined) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      refuse(
-        res,
-        405,
-        'invalid_request_error',
-        'method_not_allowed',
-        `No route for ${req.method} ${path.slice(0, 256)}.`,
-      );
+      noRoute(req, res, path, 405);
       req.resume();
       return;
     }
-    switch (path) {
-      case '/healthz':
-        sendJson(res, 200, '{"status":"ok"}');
-        return;
-      case '/readyz':
-        sendReady(res);
-        return;
-      case '/metrics':
-        if (adminAllowed(req, res)) sendMetrics(res);
-        return;
-      case '/status':
-        if (adminAllowed(req, res)) sendStatus(res);
-        return;
-      default:
-        notFound(req, res, path);
-    }
+    operations(req, res, path, true);
   };
 
   return { api, admin };
