@@ -1,9 +1,9 @@
 // One way to read a YAML file into a typed value: positions kept, every problem reported at once as
 // `FILE:LINE:COL: key.path: message (got "value")`, in one UserError.
-import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isNode, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { readText } from './read-text.ts';
 import { readYaml } from './read-yaml.ts';
 import { closest, keysAt } from './suggest.ts';
 
@@ -131,16 +131,13 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
 /** Reads and parses a file; an unreadable file is a UserError naming it, with `hint` lines under it. */
 export async function readYamlSource(file: string, hint: readonly string[] = []): Promise<YamlSource> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`,
-      [...hint],
-    );
-  }
+  const text = await readText(
+    file,
+    (code, err) =>
+      new UserError(`cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`, [
+        ...hint,
+      ]),
+  );
   return parseYamlSource(text, file);
 }
 

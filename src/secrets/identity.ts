@@ -1,9 +1,9 @@
 // The age identity (private key) that decrypts secrets/: never in the repository, read from the operator's machine.
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { identityToRecipient } from 'age-encryption';
 import { UserError } from '../errors.ts';
+import { readText } from '../kernel/read-text.ts';
 
 export const IDENTITY_ENV = 'BEELAB_AGE_IDENTITY';
 
@@ -23,20 +23,18 @@ export interface LoadedIdentity {
 /** Reads an identity file as written by `age-keygen`; a missing or empty one is a UserError naming it. */
 export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promise<LoadedIdentity> {
   const file = identityPath(env);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `no age identity: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
-      [
-        `  Secrets are decrypted with your age private key, read from $${IDENTITY_ENV} or ~/.config/beelab/age.key.`,
-        '  hint: point BEELAB_AGE_IDENTITY at your key file (from the recovery kit), or create a key with',
-        '        `age-keygen -o ~/.config/beelab/age.key` and add its public key to site.admin.ageRecipients',
-      ],
-    );
-  }
+  const text = await readText(
+    file,
+    (code) =>
+      new UserError(
+        `no age identity: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
+        [
+          `  Secrets are decrypted with your age private key, read from $${IDENTITY_ENV} or ~/.config/beelab/age.key.`,
+          '  hint: point BEELAB_AGE_IDENTITY at your key file (from the recovery kit), or create a key with',
+          '        `age-keygen -o ~/.config/beelab/age.key` and add its public key to site.admin.ageRecipients',
+        ],
+      ),
+  );
   const keys = text
     .split('\n')
     .map((l) => l.trim())
