@@ -3,7 +3,7 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { dedupe, parseGoYamlErrors } from './go-yaml-output.ts';
-import { tail } from './util.ts';
+import { unexplainedFailure } from './util.ts';
 
 const CODE = 'amtool';
 const CONFIG = /(^|\/)alertmanager\.ya?ml$/;
@@ -21,15 +21,7 @@ export const amtool: Validator = {
         ...parseGoYamlErrors(ctx.dir, file, r.stdout, CODE),
         ...parseGoYamlErrors(ctx.dir, file, r.stderr, CODE),
       ];
-      out.push(...found);
-      if (r.exitCode !== 0 && found.length === 0) {
-        out.push({
-          code: CODE,
-          severity: 'error',
-          message: `amtool check-config exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
-          location: { file },
-        });
-      }
+      out.push(...found, ...unexplainedFailure(CODE, 'amtool check-config', r, found, file));
     }
     return dedupe(out);
   },

@@ -7,7 +7,7 @@ import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { locateYamlPath } from '../yaml-locate.ts';
 import { type AnsibleMessage, parseAnsibleStderr } from './ansible-output.ts';
-import { dirname, tail } from './util.ts';
+import { dirname, tail, unexplainedFailure } from './util.ts';
 
 const INVENTORY = /(^|\/)inventory(\.ya?ml|\.ini)?$/;
 const CODE = 'ansible-inventory';
@@ -28,9 +28,7 @@ export const ansibleInventory: Validator = {
       const found = inventoryDiagnostics(ctx.dir, file, parseAnsibleStderr(ctx.dir, r.stderr));
       out.push(...found);
       if (r.exitCode !== 0) {
-        if (!found.some((d) => d.severity === 'error')) {
-          out.push(error(file, `ansible-inventory exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`));
-        }
+        out.push(...unexplainedFailure(CODE, 'ansible-inventory', r, found, file));
         continue;
       }
       out.push(...checkListing(file, r.stdout, yaml ? ctx.read(file) : undefined));

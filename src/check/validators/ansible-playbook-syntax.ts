@@ -7,7 +7,7 @@ import { runTool } from '../exec.ts';
 import type { FileSource, Validator } from '../validator.ts';
 import { ansibleEnv } from './ansible-inventory.ts';
 import { ansibleDiagnostics, parseAnsibleStderr } from './ansible-output.ts';
-import { dirname, tail } from './util.ts';
+import { dirname, unexplainedFailure } from './util.ts';
 
 const CODE = 'ansible-playbook';
 const YAML_FILE = /\.ya?ml$/;
@@ -35,15 +35,7 @@ export const ansiblePlaybookSyntax: Validator = {
       // Without a real inventory every host pattern is unmatched; that says nothing about the playbook.
       if (!inventory)
         found = found.filter((d) => !d.message.startsWith('Could not match supplied host pattern'));
-      out.push(...found);
-      if (r.exitCode !== 0 && !found.some((d) => d.severity === 'error')) {
-        out.push({
-          code: CODE,
-          severity: 'error',
-          message: `ansible-playbook --syntax-check exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
-          location: { file },
-        });
-      }
+      out.push(...found, ...unexplainedFailure(CODE, 'ansible-playbook --syntax-check', r, found, file));
     }
     return out;
   },

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
-import { tail } from './util.ts';
+import { unexplainedFailure } from './util.ts';
 
 const CODE = 'dnsmasq';
 const CONFIG = /(^|\/)dnsmasq\.d\/[^/]+\.conf$|(^|\/)dnsmasq\.conf$/;
@@ -30,15 +30,7 @@ export const dnsmasq: Validator = {
       // --conf-file alone: only this file is read, never /etc/dnsmasq.conf.
       const r = await runTool(ctx, ['--test', `--conf-file=${ctx.dir}/${file}`]);
       const found = parseDnsmasqErrors(file, `${r.stderr}\n${r.stdout}`);
-      out.push(...found);
-      if (r.exitCode !== 0 && found.length === 0) {
-        out.push({
-          code: CODE,
-          severity: 'error',
-          message: `dnsmasq --test exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
-          location: { file },
-        });
-      }
+      out.push(...found, ...unexplainedFailure(CODE, 'dnsmasq --test', r, found, file));
     }
     return out;
   },

@@ -3,7 +3,7 @@ import type { Diagnostic, Location } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator, ValidatorContext } from '../validator.ts';
 import { locateYamlPath } from '../yaml-locate.ts';
-import { basename, dirname, tail } from './util.ts';
+import { basename, dirname, unexplainedFailure } from './util.ts';
 
 const CODE = 'docker-compose';
 const COMPOSE = /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
@@ -21,15 +21,7 @@ export const dockerCompose: Validator = {
       const args = [...group.flatMap((f) => ['-f', f]), 'config', '-q'];
       const r = await runTool(ctx, args);
       const found = parseComposeOutput(ctx, group, r.stderr);
-      out.push(...found);
-      if (r.exitCode !== 0 && !found.some((d) => d.severity === 'error')) {
-        out.push({
-          code: CODE,
-          severity: 'error',
-          message: `docker-compose config exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
-          location: { file: group[0]! },
-        });
-      }
+      out.push(...found, ...unexplainedFailure(CODE, 'docker-compose config', r, found, group[0]!));
     }
     return out;
   },

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool, siteRelative } from '../exec.ts';
 import type { Validator } from '../validator.ts';
-import { tail } from './util.ts';
+import { unexplainedFailure } from './util.ts';
 
 const CODE = 'nft';
 const RULESET = /(^|\/)nftables\.conf$|\.nft$/;
@@ -41,16 +41,8 @@ export const nft: Validator = {
       const { command, args } = nftCheckArgv(`${ctx.dir}/${file}`, root);
       const r = await runTool(ctx, args, command ? { command } : {});
       const found = parseNftErrors(ctx.dir, r.stderr);
-      out.push(...found);
-      if (r.exitCode !== 0 && found.length === 0) {
-        out.push({
-          code: CODE,
-          severity: 'error',
-          message: `nft -c -f exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
-          location: { file },
-          hint: root ? undefined : 'nft -c needs root or unprivileged user namespaces (unshare -rn)',
-        });
-      }
+      const hint = root ? undefined : 'nft -c needs root or unprivileged user namespaces (unshare -rn)';
+      out.push(...found, ...unexplainedFailure(CODE, 'nft -c -f', r, found, file, hint));
     }
     return out;
   },

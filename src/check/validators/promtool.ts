@@ -3,7 +3,7 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { dedupe, parseGoYamlErrors } from './go-yaml-output.ts';
-import { tail } from './util.ts';
+import { unexplainedFailure } from './util.ts';
 
 const CODE = 'promtool';
 const CONFIG = /(^|\/)prometheus\.ya?ml$/;
@@ -25,15 +25,10 @@ export const promtool: Validator = {
         ...parseGoYamlErrors(ctx.dir, file, r.stderr, CODE),
         ...parseGoYamlErrors(ctx.dir, file, r.stdout, CODE),
       ];
-      out.push(...found);
-      if (r.exitCode !== 0 && found.length === 0) {
-        out.push({
-          code: CODE,
-          severity: 'error',
-          message: `promtool ${args.slice(0, 2).join(' ')} exited ${r.exitCode}: ${tail(r.stderr || r.stdout)}`,
-          location: { file },
-        });
-      }
+      out.push(
+        ...found,
+        ...unexplainedFailure(CODE, `promtool ${args.slice(0, 2).join(' ')}`, r, found, file),
+      );
     }
     // A rule file is checked on its own and again through the config that loads it.
     return dedupe(out);
