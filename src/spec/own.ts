@@ -19,15 +19,20 @@ export const endpointSchema = z
 
 const portNumber = z.number().int().min(1).max(65535);
 
-/** Free text that reaches firewall rule descriptions, nftables comments and doc tables: one line, printable. */
-const oneLine = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine(
-    (v) => ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
-    'must be one line of text (no line breaks or control characters)',
-  );
+/** Free text of at most `max` characters for generated files and tables: one printable line. */
+export function oneLineText(max: number) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine(
+      (v) => ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+      'must be one line of text (no line breaks or control characters)',
+    );
+}
+
+/** Free text that reaches firewall rule descriptions, nftables comments and doc tables. */
+const oneLine = oneLineText(200);
 
 const ownPort = z.strictObject({
   name: ownName.describe('What the port is for, e.g. game or smb.'),

@@ -12,7 +12,7 @@ import {
   checkSshKey,
   checkTimezone,
 } from './fields.ts';
-import { deviceSchema, ownFlowSchema, ownServiceSchema } from './own.ts';
+import { deviceSchema, oneLineText, ownFlowSchema, ownServiceSchema } from './own.ts';
 
 /**
  * A string judged by one of the field checks that init's prompts use too (a refinement: the JSON Schema keeps its
@@ -168,15 +168,8 @@ const watchdog = z.strictObject({
   address: ipv4.optional(),
 });
 
-/** Free text for a map or a table: one printable line. */
-const label = z
-  .string()
-  .min(1)
-  .max(60)
-  .refine(
-    (v) => ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
-    'must be one line of text (no line breaks or control characters)',
-  );
+/** Free text for a map or a table. */
+const label = oneLineText(60);
 
 const rackDevice = z
   .strictObject({

@@ -13,49 +13,36 @@ export interface WrittenHost {
 
 /** Every host entry the spec has, in file order: firewall, nodes, AI nodes, watchdogs, devices. */
 export function writtenHosts(spec: Spec): WrittenHost[] {
-  const out: WrittenHost[] = [];
   const fw = spec.network?.firewall;
-  out.push({
-    name: fw?.name ?? 'fw',
-    path: ['network', 'firewall'],
-    macPath: ['network', 'firewall', 'mac'],
-    ...(fw?.mac ? { mac: fw.mac } : {}),
-  });
-  for (const [i, n] of (spec.nodes ?? []).entries()) {
-    out.push({
-      name: n.name,
-      path: ['nodes', i],
-      macPath: ['nodes', i, 'nic', 'mac'],
-      ...(n.address ? { address: n.address } : {}),
-      ...(n.nic?.mac ? { mac: n.nic.mac } : {}),
-    });
-  }
-  for (const [i, n] of (spec.ai?.nodes ?? []).entries()) {
-    out.push({
-      name: n.name,
-      path: ['ai', 'nodes', i],
-      macPath: ['ai', 'nodes', i, 'mac'],
-      ...(n.address ? { address: n.address } : {}),
-      ...(n.mac ? { mac: n.mac } : {}),
-    });
-  }
-  for (const [i, w] of (spec.watchdogs ?? []).entries()) {
-    out.push({
-      name: w.name,
-      path: ['watchdogs', i],
-      macPath: ['watchdogs', i, 'mac'],
-      ...(w.address ? { address: w.address } : {}),
-      ...(w.mac ? { mac: w.mac } : {}),
-    });
-  }
-  for (const [i, d] of (spec.devices ?? []).entries()) {
-    out.push({
-      name: d.name,
-      path: ['devices', i],
-      macPath: ['devices', i, 'mac'],
-      ...(d.address ? { address: d.address } : {}),
-      ...(d.mac ? { mac: d.mac } : {}),
-    });
-  }
-  return out;
+  return [
+    {
+      name: fw?.name ?? 'fw',
+      path: ['network', 'firewall'],
+      macPath: ['network', 'firewall', 'mac'],
+      ...(fw?.mac ? { mac: fw.mac } : {}),
+    },
+    ...listed(
+      ['nodes'],
+      (spec.nodes ?? []).map((n) => ({ name: n.name, address: n.address, mac: n.nic?.mac })),
+      ['nic', 'mac'],
+    ),
+    ...listed(['ai', 'nodes'], spec.ai?.nodes),
+    ...listed(['watchdogs'], spec.watchdogs),
+    ...listed(['devices'], spec.devices),
+  ];
+}
+
+/** The hosts of one list in the spec, each at `[...list, i]` with its MAC at `[...list, i, ...macKey]`. */
+function listed(
+  list: SpecPath,
+  entries: readonly { name: string; address?: string | undefined; mac?: string | undefined }[] | undefined,
+  macKey: SpecPath = ['mac'],
+): WrittenHost[] {
+  return (entries ?? []).map((e, i) => ({
+    name: e.name,
+    path: [...list, i],
+    macPath: [...list, i, ...macKey],
+    ...(e.address ? { address: e.address } : {}),
+    ...(e.mac ? { mac: e.mac } : {}),
+  }));
 }
