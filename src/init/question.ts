@@ -44,3 +44,25 @@ export type AnyQuestion = { [K in AnswerId]: Question<K> }[AnswerId];
 
 /** Identity with inference, so each entry of the list is checked against its own answer type. */
 export const question = <K extends AnswerId>(q: Question<K>): Question<K> => q;
+
+/** The options of a select question whose values are their own names. */
+export const named =
+  <V extends string>(values: readonly V[]) =>
+  (): Choice<V>[] =>
+    values.map((value) => ({ value, name: value }));
+
+/** The sections of the spec that are maps of keys (site, network, production, storage, ...). */
+type Section = {
+  [S in keyof Spec]-?: NonNullable<Spec[S]> extends readonly unknown[]
+    ? never
+    : NonNullable<Spec[S]> extends object
+      ? S
+      : never;
+}[keyof Spec];
+
+/** An `apply` that writes the answer to one key of a spec section, keeping the section's other keys. */
+export function setKey<S extends Section, K extends keyof NonNullable<Spec[S]>>(section: S, key: K) {
+  return (spec: Spec, value: NonNullable<Spec[S]>[K]): void => {
+    spec[section] = { ...spec[section], [key]: value } as Spec[S];
+  };
+}

@@ -7,7 +7,7 @@ import { SYNC_OVERLAYS } from '../spec/schema.ts';
 import { formatAlert, parseAlert } from './alert-target.ts';
 import { setAiNodes } from './derive-ai.ts';
 import { backupHosts, setBackup } from './derive-backup.ts';
-import { type AnyQuestion, question } from './question.ts';
+import { type AnyQuestion, question, setKey } from './question.ts';
 import { duplicate } from './questions-site.ts';
 
 /** Sync overlays are catalog apps too, but they are chosen with fileSync; the list offers one only if already there. */
@@ -29,9 +29,7 @@ export const SERVICE_QUESTIONS: AnyQuestion[] = [
       const n = s.production?.controlPlanes ?? 3;
       return n >= 5 ? 5 : n >= 3 ? 3 : 1;
     },
-    apply: (s, v) => {
-      s.production = { ...s.production, controlPlanes: v };
-    },
+    apply: setKey('production', 'controlPlanes'),
   }),
   question({
     id: 'workers',
@@ -41,9 +39,7 @@ export const SERVICE_QUESTIONS: AnyQuestion[] = [
     min: 0,
     max: 64,
     fromSpec: (s) => s.production?.workers ?? 0,
-    apply: (s, v) => {
-      s.production = { ...s.production, workers: v };
-    },
+    apply: setKey('production', 'workers'),
   }),
   question({
     id: 'devopsWorkers',
@@ -53,9 +49,7 @@ export const SERVICE_QUESTIONS: AnyQuestion[] = [
     min: 0,
     max: 32,
     fromSpec: (s) => s.devops?.agents ?? 0,
-    apply: (s, v) => {
-      s.devops = { ...s.devops, agents: v };
-    },
+    apply: setKey('devops', 'agents'),
   }),
   question({
     id: 'apps',

@@ -13,7 +13,7 @@ import {
 import { FIREWALL_PLATFORMS, POOL_LAYOUTS, SYNC_OVERLAYS, TIERS } from '../spec/schema.ts';
 import { setSupernet } from './derive-network.ts';
 import { drivesOf, primaryNode, setComputeNodes, setPrimaryDrives, setPrimaryNic } from './derive-nodes.ts';
-import { type AnyQuestion, question } from './question.ts';
+import { type AnyQuestion, named, question, setKey } from './question.ts';
 
 const TIER_HELP = {
   single: 'one Proxmox VE node, Linux firewall, two VLANs, single-node clusters, no AI mesh',
@@ -49,9 +49,7 @@ export const SITE_QUESTIONS: AnyQuestion[] = [
     kind: 'input',
     fromSpec: (s) => s.site.name,
     validate: checkDnsName,
-    apply: (s, v) => {
-      s.site.name = v;
-    },
+    apply: setKey('site', 'name'),
   }),
   question({
     id: 'domain',
@@ -60,9 +58,7 @@ export const SITE_QUESTIONS: AnyQuestion[] = [
     kind: 'input',
     fromSpec: (s) => s.site.domain,
     validate: checkDomain,
-    apply: (s, v) => {
-      s.site.domain = v;
-    },
+    apply: setKey('site', 'domain'),
   }),
   question({
     id: 'supernet',
@@ -78,7 +74,7 @@ export const SITE_QUESTIONS: AnyQuestion[] = [
     prompt: 'Firewall platform',
     help: 'OPNsense is the reference; the policy compiles to every platform. linux = nftables + dnsmasq on a Debian box.',
     kind: 'select',
-    choices: () => FIREWALL_PLATFORMS.map((p) => ({ value: p, name: p })),
+    choices: named(FIREWALL_PLATFORMS),
     fromSpec: (s) => s.network?.firewall?.platform ?? 'opnsense',
     apply: (s, v) => {
       s.network ??= {};
@@ -142,22 +138,18 @@ export const SITE_QUESTIONS: AnyQuestion[] = [
     prompt: 'Storage pool layout',
     help: 'ZFS layout of the pool drives: mirror (pairs), raidz1 (3+), raidz2 (4+), single or stripe (no redundancy).',
     kind: 'select',
-    choices: () => POOL_LAYOUTS.map((l) => ({ value: l, name: l })),
+    choices: named(POOL_LAYOUTS),
     fromSpec: (s) => s.storage?.layout ?? 'mirror',
     validate: (v, a) => checkLayoutDrives(v, a.poolDrives.length),
-    apply: (s, v) => {
-      s.storage = { ...s.storage, layout: v };
-    },
+    apply: setKey('storage', 'layout'),
   }),
   question({
     id: 'fileSync',
     prompt: 'File sync on the pool',
     help: 'A sync service (desktop and phone clients) on top of the storage pool, or none.',
     kind: 'select',
-    choices: () => SYNC_OVERLAYS.map((o) => ({ value: o, name: o })),
+    choices: named(SYNC_OVERLAYS),
     fromSpec: (s) => s.storage?.sync ?? 'none',
-    apply: (s, v) => {
-      s.storage = { ...s.storage, sync: v };
-    },
+    apply: setKey('storage', 'sync'),
   }),
 ];
