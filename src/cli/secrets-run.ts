@@ -7,19 +7,29 @@ import { generateSecret, siteSecrets } from '../secrets/catalog.ts';
 import { loadIdentity } from '../secrets/identity.ts';
 import { RECOVERY_KIT_PATH, renderRecoveryKit } from '../secrets/recovery-kit.ts';
 import { SecretStore } from '../secrets/store.ts';
+import type { Site } from '../site/types.ts';
 
 type Out = { write(s: string): unknown };
+
+/** The Site of a site directory and its secret store. */
+async function openSite(dir: string): Promise<{ site: Site; store: SecretStore }> {
+  const { site } = await loadProject(dir);
+  return { site, store: SecretStore.open(dir) };
+}
+
+/** Whether a secret encrypted to `a` is encrypted to exactly the recipients `b` (in any order). */
+function sameRecipients(a: readonly string[], b: readonly string[]): boolean {
+  return [...a].sort().join(',') === [...b].sort().join(',');
+}
 
 export async function secretsList(
   dir: string,
   opts: { json?: boolean },
   out: Out = process.stdout,
 ): Promise<void> {
-  const project = await loadProject(dir);
-  const store = SecretStore.open(dir);
-  const needed = new Map(siteSecrets(project.site).map((d) => [d.name, d]));
+  const { site, store } = await openSite(dir);
+  const needed = new Map(siteSecrets(site).map((d) => [d.name, d]));
   const listed = store.list();
-  const want = [...project.site.admin.ageRecipients].sort().join(',');
   const rows = [
     ...listed.map((s) => ({
       name: s.name,
@@ -28,7 +38,7 @@ export async function secretsList(
       generation: s.entry?.generation,
       created: s.entry?.created,
       rotated: s.entry?.rotated,
-      recipientsCurrent: s.entry ? [...s.entry.recipients].sort().join(',') === want : undefined,
+      recipientsCurrent: s.entry ? sameRecipients(s.entry.recipients, site.admin.ageRecipients) : undefined,
       description: s.entry?.description ?? needed.get(s.name)?.description ?? '',
     })),
     ...[...needed.values()]
@@ -64,17 +74,16 @@ export async function secretsShow(dir: string, name: string, out: Out = process.
 }
 
 export async function secretsRotate(dir: string, name: string, out: Out = process.stdout): Promise<void> {
-  const project = await loadProject(dir);
-  const store = SecretStore.open(dir);
-  const def = siteSecrets(project.site).find((d) => d.name === name);
+  const { site, store } = await openSite(dir);
+  const def = siteSecrets(site).find((d) => d.name === name);
   const entry = store.entry(name);
   if (!def && !entry && !store.has(name)) {
     throw new UserError(`no secret ${name} in this site`, [
-      `  known: ${[...new Set([...siteSecrets(project.site).map((d) => d.name), ...store.list().map((s) => s.name)])].join(', ') || 'none'}`,
+      `  known: ${[...new Set([...siteSecrets(site).map((d) => d.name), ...store.list().map((s) => s.name)])].join(', ') || 'none'}`,
     ]);
   }
   const kind = entry?.kind ?? def?.kind ?? 'token';
-  const gen = await store.rotate(name, generateSecret(kind), project.site.admin.ageRecipients, def);
+  const gen = await store.rotate(name, generateSecret(kind), site.admin.ageRecipients, def);
   out.write(
     `Rotated ${name} (generation ${gen}); the old value is kept in secrets/rotated/${name}.${gen - 1}.age.\nThe steps that use it re-run on the next \`beelab apply\`. Commit secrets/.\n`,
   );
@@ -85,16 +94,14 @@ export async function secretsRecipients(
   opts: { update?: boolean },
   out: Out = process.stdout,
 ): Promise<void> {
-  const project = await loadProject(dir);
-  const store = SecretStore.open(dir);
-  const want = project.site.admin.ageRecipients;
+  const { site, store } = await openSite(dir);
+  const want = site.admin.ageRecipients;
   out.write(
     `site.admin.ageRecipients (${want.length}):\n${want.map((r) => `  ${r}\n`).join('') || '  none\n'}`,
   );
-  const wantKey = [...want].sort().join(',');
   const stale = store
     .list()
-    .filter((s) => s.present && (!s.entry || [...s.entry.recipients].sort().join(',') !== wantKey));
+    .filter((s) => s.present && (!s.entry || !sameRecipients(s.entry.recipients, want)));
   if (stale.length === 0) {
     out.write('Every secret is encrypted to exactly these recipients.\n');
     return;
@@ -114,8 +121,8 @@ export async function secretsRecoveryKit(
   opts: { stdout?: boolean },
   out: Out = process.stdout,
 ): Promise<void> {
-  const project = await loadProject(dir);
-  const text = renderRecoveryKit(project.site, SecretStore.open(dir).list());
+  const { site, store } = await openSite(dir);
+  const text = renderRecoveryKit(site, store.list());
   if (opts.stdout) {
     out.write(text);
     return;
