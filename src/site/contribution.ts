@@ -111,3 +111,19 @@ export function vmRequest(
 ): Ordered<HostRequest> {
   return { name, kind: 'vm', roles, layers, vlan, os, drives: [], vm: { ...size, group }, order };
 }
+
+/** `count` VMs of one placement group, named `<group>1`, `<group>2`, ...: a cluster's control planes or workers. */
+export function vmSeries(
+  count: number,
+  order: number,
+  group: string,
+  vlan: string,
+  roles: HostRole[],
+  layers: string[],
+  os: Host['os'],
+  size: { cores: number; memoryGb: number; diskGb: number },
+): Ordered<HostRequest>[] {
+  return Array.from({ length: count }, (_, i) =>
+    vmRequest(order, `${group}${i + 1}`, vlan, roles, layers, os, size, group),
+  );
+}

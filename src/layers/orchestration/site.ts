@@ -1,14 +1,14 @@
 // The orchestration layer's part of the Site: the Talos and k3s clusters (VMs, API VIPs, ingress VIPs,
 // load-balancer pools), the apps VM with the reverse proxy, and every app from the catalog.
 import { findApp } from '../../catalog/apps.ts';
-import type { VipRequest } from '../../site/contribution.ts';
 import {
-  type HostRequest,
   type Ordered,
   type SiteContribution,
   service,
   tcp,
+  type VipRequest,
   vmRequest,
+  vmSeries,
 } from '../../site/contribution.ts';
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
@@ -18,68 +18,51 @@ export const orchestrationSite: SiteContribution = {
     if (!hypervisors) return [];
     const servers = vlanFor('servers');
     const devops = vlanFor('devops');
-    const out: Ordered<HostRequest>[] = [];
     const prod = spec.production ?? {};
     const talosMem = prod.memoryGb ?? DEFAULTS.production.memoryGb;
-    for (let i = 1; i <= (prod.controlPlanes ?? 0); i++) {
-      out.push(
-        vmRequest(
-          30,
-          `talos-cp${i}`,
-          servers,
-          ['talos', 'talos_controlplane'],
-          ['orchestration'],
-          'talos',
-          { cores: 4, memoryGb: talosMem, diskGb: 100 },
-          'talos-cp',
-        ),
-      );
-    }
-    for (let i = 1; i <= (prod.workers ?? 0); i++) {
-      out.push(
-        vmRequest(
-          31,
-          `talos-w${i}`,
-          servers,
-          ['talos', 'talos_worker'],
-          ['orchestration'],
-          'talos',
-          { cores: 4, memoryGb: talosMem, diskGb: 200 },
-          'talos-w',
-        ),
-      );
-    }
     const dev = spec.devops ?? {};
     const k3sMem = dev.memoryGb ?? DEFAULTS.devops.memoryGb;
-    for (let i = 1; i <= (dev.servers ?? 0); i++) {
-      out.push(
-        vmRequest(
-          32,
-          `k3s-s${i}`,
-          devops,
-          ['k3s', 'k3s_server'],
-          ['devops', 'orchestration'],
-          'debian',
-          { cores: 4, memoryGb: k3sMem, diskGb: 64 },
-          'k3s-s',
-        ),
-      );
-    }
-    for (let i = 1; i <= (dev.agents ?? 0); i++) {
-      out.push(
-        vmRequest(
-          33,
-          `k3s-a${i}`,
-          devops,
-          ['k3s', 'k3s_agent'],
-          ['devops', 'orchestration'],
-          'debian',
-          { cores: 4, memoryGb: k3sMem, diskGb: 100 },
-          'k3s-a',
-        ),
-      );
-    }
-    out.push(
+    return [
+      ...vmSeries(
+        prod.controlPlanes ?? 0,
+        30,
+        'talos-cp',
+        servers,
+        ['talos', 'talos_controlplane'],
+        ['orchestration'],
+        'talos',
+        { cores: 4, memoryGb: talosMem, diskGb: 100 },
+      ),
+      ...vmSeries(
+        prod.workers ?? 0,
+        31,
+        'talos-w',
+        servers,
+        ['talos', 'talos_worker'],
+        ['orchestration'],
+        'talos',
+        { cores: 4, memoryGb: talosMem, diskGb: 200 },
+      ),
+      ...vmSeries(
+        dev.servers ?? 0,
+        32,
+        'k3s-s',
+        devops,
+        ['k3s', 'k3s_server'],
+        ['devops', 'orchestration'],
+        'debian',
+        { cores: 4, memoryGb: k3sMem, diskGb: 64 },
+      ),
+      ...vmSeries(
+        dev.agents ?? 0,
+        33,
+        'k3s-a',
+        devops,
+        ['k3s', 'k3s_agent'],
+        ['devops', 'orchestration'],
+        'debian',
+        { cores: 4, memoryGb: k3sMem, diskGb: 100 },
+      ),
       vmRequest(
         34,
         'apps',
@@ -90,8 +73,7 @@ export const orchestrationSite: SiteContribution = {
         { cores: 6, memoryGb: 16, diskGb: 200 },
         'apps',
       ),
-    );
-    return out;
+    ];
   },
 
   vips({ spec, vlanFor, hasRole }) {
