@@ -1,6 +1,7 @@
 // Allocates addresses, VM ids, MACs and VM placements; locked values win, new ones take the lowest free.
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
+import { MinHeap } from '../kernel/min-heap.ts';
 import { intToIp, ipToInt } from '../net/ipam.ts';
 import { DEFAULTS } from '../spec/defaults.ts';
 import type { HostRequest } from './contribution.ts';
@@ -187,24 +188,19 @@ export function placeVms(
   }
   // Consecutive VMs of one group (talos-w1..w250) are placed from a heap of nodes ordered by how many
   // of the group they run, then by free memory, then by node order: O(log n) per VM instead of a scan.
-  let heap: NodeHeap | undefined;
+  let heap: MinHeap<HeapNode> | undefined;
   let heapGroup: string | undefined;
   for (const v of vms) {
     if (out.has(v.name)) continue;
     const group = v.vm!.group;
     if (!heap || heapGroup !== group) {
       const g = groups.get(group);
-      heap = new NodeHeap(
-        nodes.map((n, i) => ({
-          name: n.name,
-          index: i,
-          count: g?.get(n.name) ?? 0,
-          free: free.get(n.name)!,
-        })),
-      );
+      heap = new MinHeap(placementOrder);
+      for (const [i, n] of nodes.entries())
+        heap.push({ name: n.name, index: i, count: g?.get(n.name) ?? 0, free: free.get(n.name)! });
       heapGroup = group;
     }
-    const best = heap.pop();
+    const best = heap.pop()!;
     place(v, best.name);
     heap.push({ ...best, count: best.count + 1, free: free.get(best.name)! });
   }
@@ -219,50 +215,9 @@ interface HeapNode {
   free: number;
 }
 
-/** A binary min-heap of nodes: fewest VMs of the group first, then most free memory, then node order. */
-class NodeHeap {
-  readonly #items: HeapNode[] = [];
-
-  constructor(items: HeapNode[]) {
-    for (const it of items) this.push(it);
-  }
-
-  static #before(a: HeapNode, b: HeapNode): boolean {
-    if (a.count !== b.count) return a.count < b.count;
-    if (a.free !== b.free) return a.free > b.free;
-    return a.index < b.index;
-  }
-
-  push(item: HeapNode): void {
-    const h = this.#items;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!NodeHeap.#before(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): HeapNode {
-    const h = this.#items;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && NodeHeap.#before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && NodeHeap.#before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
+/** Fewest VMs of the group first, then most free memory, then node order. */
+function placementOrder(a: HeapNode, b: HeapNode): number {
+  if (a.count !== b.count) return a.count < b.count ? -1 : 1;
+  if (a.free !== b.free) return a.free > b.free ? -1 : 1;
+  return a.index < b.index ? -1 : a.index > b.index ? 1 : 0;
 }
