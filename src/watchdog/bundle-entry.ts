@@ -1,7 +1,7 @@
 // Entry of the single-file Pi build: node beelab-watchdog.mjs --config FILE [--check] [--reset [target...]].
 import { parseArgs } from 'node:util';
 import { reportError } from '../errors.ts';
-import { runWatchdogCommand } from './run.ts';
+import { runWatchdog } from './run.ts';
 
 try {
   const { values, positionals } = parseArgs({
@@ -12,7 +12,7 @@ try {
     },
     allowPositionals: true,
   });
-  await runWatchdogCommand({
+  await runWatchdog({
     config: values.config,
     check: values.check,
     reset: values.reset ? positionals : undefined,

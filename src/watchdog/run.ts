@@ -48,6 +48,14 @@ export async function runWatchdogCommand(opts: WatchdogOptions): Promise<void> {
     );
     return;
   }
+  await runWatchdog(opts);
+}
+
+/**
+ * --check, --reset, or run: all the Pi bundle's entry calls, so the bundle carries neither the unit
+ * renderer nor the bundler.
+ */
+export async function runWatchdog(opts: Pick<WatchdogOptions, 'config' | 'check' | 'reset'>): Promise<void> {
   if (!opts.config)
     throw new UserError('--config FILE is required', [
       'Example: beelab watchdog --config /etc/beelab-watchdog/watchdog.yaml',

@@ -3,7 +3,7 @@
 import type { Clock } from '../kernel/clock.ts';
 import { humanDuration } from '../kernel/duration.ts';
 import { describeProbe } from '../probe/describe.ts';
-import { type ProbeRunner, runProbe as realProbe } from '../probe/run-probe.ts';
+import type { ProbeRunner } from '../probe/run-probe.ts';
 import type { AlertEvent, AlertSender } from './alerts.ts';
 import type { WatchdogConfig } from './config-schema.ts';
 import { createPowerDriver } from './drivers/create.ts';
@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import { flagCovers, inWindow } from './maintenance.ts';
 import { esc, WatchdogMetrics } from './metrics.ts';
 import { type CarrierReader, OwnLink, sysfsCarrier } from './own-link.ts';
+import { watchdogProbe } from './probe.ts';
 import { runRestart } from './restart.ts';
 import { withRetries } from './retry.ts';
 import {
@@ -65,7 +66,7 @@ export interface Watchdog {
 
 export function createWatchdog(config: WatchdogConfig, deps: WatchdogDeps): Watchdog {
   const targets = resolveTargets(config);
-  const probe = deps.probe ?? realProbe;
+  const probe = deps.probe ?? watchdogProbe;
   const metrics = deps.metrics ?? new WatchdogMetrics();
   const { clock, log } = deps;
   const states: Record<string, TargetState> = {};
