@@ -89,3 +89,35 @@ mrows.forEach((r, i) => {
 });
 const warm = mrows.filter((r) => r.kind === 'warm root').map((r) => r.up);
 if (warm.length > 0) process.stdout.write(`median warm lab up --machines ${s(median(warm))} s\n`);
+
+// Apply and the drill (issue 12): `lab up --machines`, the first `lab apply` (the router starts bare, the
+// roles install for real), a second one with nothing changed, then `lab drill host-dies HOST`; warm root.
+// BEELAB_BENCH_DRILL names the machine that dies (default apps); BEELAB_BENCH_APPLY=0 skips this part.
+if (process.env.BEELAB_BENCH_APPLY !== '0') {
+  delete extraEnv.BEELAB_LAB_CACHE;
+  const victim = process.env.BEELAB_BENCH_DRILL ?? 'apps';
+  const up = beelab('lab', 'up', dir, '--machines', machines);
+  const count = [...up.out.matchAll(/machine (\S+) up at/g)].length;
+  let first: ReturnType<typeof beelab> | undefined;
+  let second: ReturnType<typeof beelab> | undefined;
+  let drill: ReturnType<typeof beelab> | undefined;
+  try {
+    first = beelab('lab', 'apply', dir);
+    second = beelab('lab', 'apply', dir);
+    drill = beelab('lab', 'drill', 'host-dies', victim, dir);
+  } finally {
+    beelab('lab', 'down', dir);
+  }
+  const line = (out: string, re: RegExp) => out.split('\n').find((l) => re.test(l)) ?? '';
+  process.stdout.write(`\nlab apply and drill, ${count} machines, load ${loadavg()[0]!.toFixed(2)}\n`);
+  process.stdout.write(`lab up --machines          ${s(up.ms)} s\n`);
+  process.stdout.write(
+    `first lab apply            ${s(first.ms)} s  ${line(first.out, /^lab apply:.* ran,/)}\n`,
+  );
+  process.stdout.write(
+    `second lab apply           ${s(second.ms)} s  ${line(second.out, /^lab apply:.* ran,/)} (goal: 30 s)\n`,
+  );
+  process.stdout.write(
+    `drill host-dies ${victim.padEnd(10)} ${s(drill.ms)} s  ${line(drill.out, /^drill host-dies/)} (goal: 120 s)\n`,
+  );
+}

@@ -1,7 +1,8 @@
 // Runs a step graph with bounded parallelism in dependency order; a failure blocks only its dependants.
 import pLimit from 'p-limit';
+import { MinHeap } from '../kernel/min-heap.ts';
 import type { Step } from '../layers/step.ts';
-import { MinHeap, type StepGraph } from './graph.ts';
+import type { StepGraph } from './graph.ts';
 
 export interface ScheduleOptions {
   graph: StepGraph;

@@ -2,6 +2,7 @@
 import { ask } from './agent/client.ts';
 import type { ProbeResult } from './agent/protocol.ts';
 import type { LabContext } from './context.ts';
+import { type HostGuard, hostAdmits, hostGuards } from './host-guard.ts';
 import { LAB_WAN } from './names.ts';
 import { type PlannedProbe, planProbes } from './probes.ts';
 
@@ -52,6 +53,13 @@ function judge(p: PlannedProbe, r: ProbeResult, machines: ReadonlySet<string>): 
   return { probe: p, result: r, ok: true };
 }
 
+/** A probe the site passes to a machine whose host firewall does not admit it: expected blocked, by the host. */
+function behindHost(p: PlannedProbe, guards: ReadonlyMap<string, HostGuard>): PlannedProbe {
+  const g = guards.get(p.dst);
+  if (!g || p.expect.action !== 'pass' || hostAdmits(g, p)) return p;
+  return { ...p, expect: { action: 'block', rule: `host firewall of ${g.host} (no flow ends there)` } };
+}
+
 /** A second, slower try for allowed connections that failed: a loaded machine is not a closed port. */
 export const RETRY_TIMEOUT_MS = 3000;
 
@@ -70,6 +78,7 @@ async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number
         proto,
         port,
         timeoutMs: timeoutMs ?? t,
+        ...(proto === 'tcp' && machines.has(dst) ? { handshake: true } : {}),
       }));
       const res = await ask<'probe'>(
         socket,
@@ -90,7 +99,9 @@ async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number
  * probe that connected is never retried: one connection is proof of a hole.
  */
 export async function checkMatrix(ctx: LabContext): Promise<ProbeOutcome[]> {
-  const first = await runOn(ctx, planProbes(ctx.plan, ctx.router, ctx.listeners));
+  const guards = await hostGuards(ctx);
+  const probes = planProbes(ctx.plan, ctx.router, ctx.listeners).map((p) => behindHost(p, guards));
+  const first = await runOn(ctx, probes);
   const retry = first.filter((o) => !o.ok && !o.result.connected).map((o) => o.probe);
   const again = new Map((await runOn(ctx, retry, RETRY_TIMEOUT_MS)).map((o) => [o.probe.id, o]));
   return first.map((o) => again.get(o.probe.id) ?? o).sort((a, b) => a.probe.id - b.probe.id);

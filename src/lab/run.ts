@@ -283,3 +283,53 @@ export async function runLabAnsible(
   });
   if (r.exitCode !== 0) throw new ExitError(r.exitCode ?? 1);
 }
+
+/** The running lab of DIR with machines, or a clear error. */
+async function machineLab(dir: string): Promise<LabContext> {
+  const { site } = await loadProject(dir);
+  const running = await runningLab(dir);
+  if (!running || running.machines.length === 0) {
+    throw new UserError(`no lab of ${site.name} with machines is up`, [
+      `  hint: sudo beelab lab up ${dir} --machines`,
+    ]);
+  }
+  return reachable(labContext(site, running.id, running.mode, running.machines), dir);
+}
+
+export async function runLabApply(dir: string): Promise<void> {
+  preconditions([
+    ['ansible-playbook', 'apt-get install ansible'],
+    ['ssh', 'apt-get install openssh-client'],
+  ]);
+  const ctx = await machineLab(dir);
+  const { labApply } = await import('./apply.ts');
+  const r = await labApply(ctx, { log: write });
+  for (const [id, why] of r.notEmulated) write(`  not emulated: ${id}: ${why}`);
+  write(
+    `lab apply: ${r.ran.length} ran, ${r.upToDate.length} up to date, ${r.failed.length} failed, ${r.notEmulated.length} not emulated, ${(r.ms / 1000).toFixed(1)} s (logs: ${r.logs})`,
+  );
+  if (r.status !== 'done') throw new ExitError(1, `lab apply ${r.status}: see ${r.logs}`);
+}
+
+export async function runLabDrill(kind: string, host: string, dir: string): Promise<void> {
+  if (kind !== 'host-dies') {
+    throw new UserError(`unknown drill ${kind}`, ['  drills: host-dies HOST']);
+  }
+  preconditions([
+    ['ansible-playbook', 'apt-get install ansible'],
+    ['systemd-nspawn', 'apt-get install systemd-container'],
+  ]);
+  const ctx = await machineLab(dir);
+  const { hostDies } = await import('./drill.ts');
+  const d = await hostDies(ctx, host, { log: write });
+  const svc = d.services.map((s) => `${s.name}:${s.port} ${s.ok ? 'answers' : 'not listening'}`).join(', ');
+  write(
+    [
+      `drill host-dies ${host}: ${d.ok ? 'PASSED' : 'FAILED'} in ${d.totalS.toFixed(1)} s (machine boot ${d.bootS.toFixed(1)} s, rebuild steps ${(d.rebuild.ms / 1000).toFixed(1)} s, lab test ${(d.test.ms / 1000).toFixed(1)} s)`,
+      `  rebuild: ${d.rebuild.ran.join(', ') || 'nothing ran'}${d.rebuild.failed.length ? `; failed: ${d.rebuild.failed.join(', ')}` : ''}`,
+      `  ssh: ${d.sshOk ? 'answers' : 'no answer'}; services: ${svc || 'none'}`,
+      `  policy: ${d.test.ok ? 'holds' : 'BROKEN'} (${d.test.matrix.length} probes)`,
+    ].join('\n'),
+  );
+  if (!d.ok) throw new ExitError(1);
+}

@@ -80,6 +80,36 @@ Example:
     });
 
   lab
+    .command('apply')
+    .description(
+      "run the apply engine and the generated Ansible against the lab's machines (the router starts bare)",
+    )
+    .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .addHelpText(
+      'after',
+      '\nSteps on booted machines run for real; the firewall step installs the ruleset and dnsmasq on the\nrouter namespace; steps on hosts the lab cannot emulate (Proxmox VE, Talos, macOS) are listed, not run.\nA second apply with nothing changed runs nothing.\n\nExample:\n  sudo beelab lab up my-lab --machines && sudo beelab lab apply my-lab && sudo beelab lab test my-lab',
+    )
+    .action(async (dir: string) => {
+      const { runLabApply } = await import('../../lab/run.ts');
+      await runLabApply(dir);
+    });
+
+  lab
+    .command('drill')
+    .description('rehearse a failure against the lab, timed: host-dies HOST')
+    .argument('<kind>', 'the drill: host-dies')
+    .argument('<host>', 'the machine that dies')
+    .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .addHelpText(
+      'after',
+      '\nhost-dies: the machine is killed and its disk (its overlay) deleted, `rebuild HOST` runs through the\nengine against the lab, then it must answer SSH, its services respond and the policy matrix hold.\n\nExample:\n  sudo beelab lab drill host-dies apps my-lab',
+    )
+    .action(async (kind: string, host: string, dir: string) => {
+      const { runLabDrill } = await import('../../lab/run.ts');
+      await runLabDrill(kind, host, dir);
+    });
+
+  lab
     .command('down')
     .description("remove the site's lab, and leftovers of any lab run that died; without DIR every lab")
     .argument('[dir]', 'site directory holding beelab.yaml')

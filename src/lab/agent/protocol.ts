@@ -26,6 +26,11 @@ export interface Probe {
   /** null for icmp. */
   port: number | null;
   timeoutMs: number;
+  /**
+   * tcp to a lab machine: the handshake is the proof (its real services speak their own protocol, not
+   * the listeners' echo), so no source address comes back.
+   */
+  handshake?: boolean;
 }
 
 export interface ProbeResult {

@@ -277,6 +277,21 @@ async function bootingUp(pid: number): Promise<boolean> {
 }
 
 /** Boots every planned machine in parallel; known_hosts gets each one's key once its sshd answers with it. */
+/**
+ * Boots one machine again on the mounted shared root (after stopMachine): a fresh host key, so its
+ * known_hosts line is replaced. Returns the seconds until its sshd answered and boot finished.
+ */
+export async function rebootMachine(ctx: LabContext, host: string, o: BootOptions): Promise<number> {
+  const m = ctx.plan.machines.find((x) => x.host === host);
+  if (!m) throw new Error(`lab: ${host} is not a machine of lab ${ctx.plan.id}`);
+  const start = performance.now();
+  const line = await bootOne(ctx, m, o, lowerDir(ctx.dir));
+  const known = existsSync(o.keys.knownHosts) ? readFileSync(o.keys.knownHosts, 'utf8').split('\n') : [];
+  const others = known.filter((l) => l && !l.startsWith(`${m.address},`));
+  writeFileSync(o.keys.knownHosts, `${[...others, line].join('\n')}\n`);
+  return (performance.now() - start) / 1000;
+}
+
 export async function bootMachines(ctx: LabContext, o: BootOptions): Promise<void> {
   if (ctx.plan.machines.length === 0) return;
   o.signal?.throwIfAborted();

@@ -1,5 +1,5 @@
 // SSH keys of a lab run: the admin keys checked by ssh-keygen, a throwaway lab key, per-machine host keys, known_hosts.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../errors.ts';
@@ -65,7 +65,10 @@ export async function labKeys(runDir: string, adminKeys: string[], id: string): 
     };
   }
   const identity = join(dir, 'id_ed25519');
-  const pub = await keygen(identity, `beelab-lab-${id}`);
+  // A run keeps its key: a machine booted again later (the drill) takes the same one.
+  const pub = existsSync(`${identity}.pub`)
+    ? readFileSync(`${identity}.pub`, 'utf8').trim()
+    : await keygen(identity, `beelab-lab-${id}`);
   return { authorized: [pub], identity, knownHosts: join(dir, 'known_hosts'), source: 'lab' };
 }
 

@@ -108,7 +108,7 @@ describe('machine plan', () => {
     expect(none.namespaces.some((n) => /-m\d+$/.test(n))).toBe(false);
   });
 
-  it("agents: the machine's own namespace serves its ports except SSH (its sshd), probes from it start there", async () => {
+  it("agents: the machine's own namespace serves only its UDP ports (it answers TCP itself), probes from it start there", async () => {
     const site = await load('compact');
     const router = renderLinuxRouter(site);
     const plan = planLab(site, router, 'abc123', 'veth', selectMachines(site, ['monitor']).machines);
@@ -116,9 +116,9 @@ describe('machine plan', () => {
     const byNs = listenersByNamespace(plan.vlans, plan.names, listeners);
     const m = plan.machines[0]!;
     const v = plan.vlans.find((x) => x.zone === m.zone)!;
-    expect(byNs.get(m.netns)!.length).toBeGreaterThan(0);
-    expect(byNs.get(m.netns)!.every((l) => l.address === m.address)).toBe(true);
-    expect(byNs.get(m.netns)!.some((l) => l.proto === 'tcp' && l.port === 22)).toBe(false);
+    expect(byNs.get(m.netns)!.every((l) => l.address === m.address && l.proto === 'udp')).toBe(true);
+    // ... while the VLAN's agent still serves the TCP ports of the hosts that are not machines.
+    expect(byNs.get(v.netns)!.some((l) => l.proto === 'tcp')).toBe(true);
     expect(byNs.get(v.netns)!.some((l) => l.address === m.address)).toBe(false);
     // Prometheus on monitor is a policy source: its probes run from the machine's namespace.
     const probes = planProbes(plan, router, listeners).filter((p) => p.src === m.address);

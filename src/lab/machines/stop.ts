@@ -1,5 +1,5 @@
 // Stopping a run's machines and removing its mounts: by recorded pid and by mount point under the run directory only.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -84,6 +84,24 @@ export async function stopMachines(runDir: string): Promise<void> {
   const left = await waitGone(pids, 5000);
   for (const pid of left) kill(-pid, 'SIGKILL');
   await waitGone(left, 2000);
+}
+
+/**
+ * Stops one machine (its container, like stopMachines) and unmounts its overlay; `wipe` also deletes its
+ * upper layer: everything the machine ever wrote is gone, as when a disk dies.
+ */
+export async function stopMachine(machineDir: string, wipe: boolean): Promise<void> {
+  const f = join(machineDir, 'nspawn.pid');
+  const pid = existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : Number.NaN;
+  if (Number.isInteger(pid) && pid > 1 && alive(pid) && comm(pid) === 'systemd-nspawn') {
+    for (const child of childrenOf(pid)) kill(child, 'SIGKILL');
+    if ((await waitGone([pid], 5000)).length > 0) {
+      kill(-pid, 'SIGKILL');
+      await waitGone([pid], 2000);
+    }
+  }
+  await unmountUnder(machineDir);
+  if (wipe) for (const d of ['upper', 'work']) rmSync(join(machineDir, d), { recursive: true, force: true });
 }
 
 /** Mount points at or under `dir`, deepest first (from /proc/self/mountinfo, octal escapes decoded). */

@@ -1,6 +1,6 @@
 // What each Linux host's own nftables firewall admits: exactly the Site's flows that end on it, plus SSH from management.
 // The site firewall only sees traffic between VLANs; this covers traffic inside a VLAN too.
-import { sortAddresses } from '../../net/ipam.ts';
+import { inCidr, sortAddresses } from '../../net/ipam.ts';
 import type { Endpoint, Flow, Host, Protocol, Site } from '../../site/types.ts';
 
 /** Tailscale's CGNAT range: where tailnet clients come from. */
@@ -118,8 +118,9 @@ export function hostFirewall(site: Site, host: Host): HostAllow[] {
   );
 }
 
-/** Addresses in numeric order, then networks. */
+/** Addresses in numeric order, then networks; an address a listed network already holds is left out. */
 function sortSources(from: string[]): string[] {
   const nets = from.filter((a) => a.includes('/')).sort();
-  return [...sortAddresses(from.filter((a) => !a.includes('/'))), ...nets];
+  const alone = from.filter((a) => !a.includes('/') && !nets.some((n) => inCidr(a, n)));
+  return [...sortAddresses(alone), ...nets];
 }
