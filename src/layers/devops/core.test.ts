@@ -175,7 +175,8 @@ describe('docs', () => {
       'beelab.yaml',
       'beelab.lock.yaml',
       'overrides/',
-      'ansible-playbook -i ansible/inventory.yml',
+      'ansible-playbook site.yml',
+      'ansible-playbook playbooks/physical.yml --tags pve-nodes,pve-cluster,pve-storage',
       'talosctl -n 10.20.20.10',
       'kubectl',
       'docker compose',
@@ -184,9 +185,9 @@ describe('docs', () => {
       expect(readme).toContain(s);
     }
     const single = renderDevops(sites.single!, renderContext()).get('README.md')!.content;
-    // The single tier's firewall is a VM: its hypervisor comes first.
+    // The single tier's firewall is a VM: its hypervisor comes first, the playbooks after the network.
     expect(single).toMatch(
-      /1\. \*\*Physical\*\*[^\n]*\n2\. \*\*Network\*\* — create the firewall `fw` \(linux, a VM\)/,
+      /1\. \*\*Physical\*\*[^\n]*\n2\. \*\*Network\*\* — create the firewall `fw` \(linux, a VM\)[^\n]*\n3\. \*\*Physical, continued\*\* — `ansible-playbook/,
     );
     expect(readme).toMatch(
       /1\. \*\*Network\*\* — install the firewall `fw` \(opnsense\)[^\n]*\n2\. \*\*Physical\*\*/,

@@ -68,7 +68,7 @@ function withoutBeelab(site: Site): string {
   const lines = [
     '## Running it without Beelab',
     'The repository is plain infrastructure code; Beelab adds the single source of truth, the checks and the ordering. With the standard tools:',
-    `### Ansible\n\n\`${INVENTORY_PATH}\` lists every host by role (\`pve\`, \`pve_primary\`, \`pbs\`, \`talos_controlplane\`, \`k3s_server\`, \`watchdog\`, ...) and by layer (\`layer_physical\`, \`layer_network\`, ...). Hosts Ansible manages over SSH are in the group \`ssh\`; Talos, OPNsense/pfSense and smart plugs are in \`no_ssh\`, listed for reference only.\n\n\`\`\`sh\nansible-inventory -i ${INVENTORY_PATH} --graph\nansible -i ${INVENTORY_PATH} ssh -m ansible.builtin.ping\nansible-playbook -i ${INVENTORY_PATH} ansible/<playbook>.yml --limit pve\n\`\`\``,
+    `### Ansible\n\n\`${INVENTORY_PATH}\` lists every host by role (\`pve\`, \`pve_primary\`, \`pbs\`, \`talos_controlplane\`, \`k3s_server\`, \`watchdog\`, ...) and by layer (\`layer_physical\`, \`layer_network\`, ...). Hosts Ansible manages over SSH are in the group \`ssh\`; Talos, OPNsense/pfSense and smart plugs are in \`no_ssh\`, listed for reference only.\n\n\`\`\`sh\nansible-inventory -i ${INVENTORY_PATH} --graph\nansible -i ${INVENTORY_PATH} ssh -m ansible.builtin.ping\ncd ansible && ansible-galaxy collection install -r requirements.yml\nansible-playbook site.yml                                    # every layer, in order\nansible-playbook playbooks/physical.yml --tags base --limit apps   # one layer, one part, one host\n\`\`\`\n\nOr let \`beelab apply\` run the same playbooks step by step, in dependency order, with a journal.`,
   ];
   if (cp) {
     const endpoint = talosVip?.address ?? cp.address;
@@ -95,13 +95,19 @@ function rebuildOrder(site: Site): string {
   const fw = site.hosts.find((h) => h.name === site.firewall.host);
   const network = `**Network** — ${site.firewall.asVm ? 'create' : 'install'} the firewall ${code(site.firewall.host)} (${site.firewall.platform}${site.firewall.asVm ? ', a VM' : ''}) and load its generated configuration from \`network/\`; every VLAN, DHCP and DNS comes from it (gateway ${code(fw?.address)}).`;
   const pve = named(site, 'pve');
-  const physical =
-    pve.length > 0
-      ? `**Physical** — install Proxmox VE on ${list(pve)}; run the playbooks against \`pve\` to ${pve.length > 1 ? 'join the cluster, ' : ''}build the ZFS pool \`${site.storage.pool}\` (${site.storage.layout})${site.storage.nfs ? ', export NFS' : ''}${site.ups ? ' and set up the UPS' : ''}.`
-      : '';
-  // A firewall VM needs its hypervisor first; an appliance firewall comes first so the nodes get their network.
-  if (site.firewall.asVm) steps.push(...[physical, network].filter((s) => s !== ''));
-  else steps.push(...[network, physical].filter((s) => s !== ''));
+  const playbook = `\`ansible-playbook playbooks/physical.yml --tags pve-nodes,pve-cluster,pve-storage\` (from \`ansible/\`) to ${pve.length > 1 ? 'join the cluster, ' : ''}build the ZFS pool \`${site.storage.pool}\` (${site.storage.layout})${site.storage.nfs ? ' and export NFS' : ''}`;
+  // A firewall VM needs its hypervisor installed first, and the playbooks need the network it provides;
+  // an appliance firewall comes first so the nodes get their network.
+  if (pve.length > 0 && site.firewall.asVm) {
+    steps.push(
+      `**Physical** — install Proxmox VE on ${list(pve)} (the firewall VM runs on it).`,
+      network,
+      `**Physical, continued** — ${playbook}.`,
+    );
+  } else {
+    steps.push(network);
+    if (pve.length > 0) steps.push(`**Physical** — install Proxmox VE on ${list(pve)}; ${playbook}.`);
+  }
   const pbs = named(site, 'pbs');
   if (pbs.length > 0) {
     const how = pbs.every((h) => h.kind === 'vm')
@@ -111,10 +117,10 @@ function rebuildOrder(site: Site): string {
       `**Backup** — ${how}, before any VM holds data${site.backup.mirror ? `; ${code(site.backup.mirror)} pulls a mirror` : ''}.`,
     );
   }
-  const vms = site.hosts.filter((h) => h.kind === 'vm');
+  const vms = site.hosts.filter((h) => h.kind === 'vm' && h.name !== site.firewall.host);
   if (vms.length > 0) {
     steps.push(
-      `**VMs** — create the ${vms.length} VMs on their nodes (VM ids and MACs are in docs/inventory.md).`,
+      `**VMs** — \`--tags pve-vms\` creates the ${vms.length} VMs on their nodes from cloud-init templates (Talos from its ISO${site.firewall.asVm ? '; the firewall VM was installed by hand above' : ''}), then \`--tags base${site.ups ? ',ups' : ''}\` brings every Debian host to its baseline${site.ups ? ' and sets up the UPS' : ''} (VM ids and MACs are in docs/inventory.md).`,
     );
   }
   if (named(site, 'talos').length + named(site, 'k3s').length + named(site, 'docker').length > 0) {
