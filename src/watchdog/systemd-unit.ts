@@ -18,6 +18,12 @@ export interface UnitOptions {
 export const NODE_OPTIONS = '--max-old-space-size=32 --max-semi-space-size=1';
 /** V8 flags not allowed in NODE_OPTIONS: no optimising compiler, no background threads; a watchdog is not hot code. */
 export const NODE_FLAGS = '--lite-mode --single-threaded';
+/** The service's environment; the memory script runs the bundle with the same. */
+export const UNIT_ENVIRONMENT: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  NODE_OPTIONS,
+  UV_THREADPOOL_SIZE: '2',
+};
 
 export function renderSystemdUnit(opts: UnitOptions = {}): string {
   const node = opts.node ?? '/usr/bin/node';
@@ -43,7 +49,9 @@ export function renderSystemdUnit(opts: UnitOptions = {}): string {
         KillMode: 'mixed',
         TimeoutStopSec: 120,
         // A small heap keeps RSS near the Pi Zero budget; see docs/watchdog.md for the measured figure.
-        Environment: ['NODE_ENV=production', `"NODE_OPTIONS=${NODE_OPTIONS}"`, 'UV_THREADPOOL_SIZE=2'],
+        Environment: Object.entries(UNIT_ENVIRONMENT).map(([k, v]) =>
+          v.includes(' ') ? `"${k}=${v}"` : `${k}=${v}`,
+        ),
         DynamicUser: 'yes',
         SupplementaryGroups: chips.length > 0 ? 'gpio' : undefined,
         StateDirectory: 'beelab-watchdog',
