@@ -32,6 +32,9 @@ const MACHINE_TOOLS: [string, string][] = [
   ['ssh-keyscan', 'apt-get install openssh-client'],
   ['chroot', 'apt-get install coreutils'],
   ['mount', 'apt-get install mount'],
+  ['nsenter', 'apt-get install util-linux'],
+  // Indexes the root's apt repository of the roles' packages (machines/root.ts).
+  ['dpkg-scanpackages', 'apt-get install dpkg-dev'],
 ];
 
 function preconditions(extra: [string, string][] = []): void {
