@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, needTool, strictTools } from './support/tools.ts';
+import { canRunLab, LAB_TOOLS } from './support/tools.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/beelab.mjs', import.meta.url));
@@ -20,20 +20,7 @@ interface StatusResult {
   state: 'up' | 'warn' | 'down';
 }
 
-const canRun = (() => {
-  if (!isRoot()) {
-    if (strictTools)
-      throw new Error('the status-in-lab test needs root; BEELAB_STRICT_TOOLS=1 makes this a failure');
-    process.stderr.write('skip: status-in-lab test needs root (network namespaces)\n');
-    return false;
-  }
-  return (
-    needTool('ip', 'apt-get install iproute2') &&
-    needTool('nft', 'apt-get install nftables') &&
-    needTool('dnsmasq', 'apt-get install dnsmasq') &&
-    needTool('ping', 'apt-get install iputils-ping')
-  );
-})();
+const canRun = canRunLab('the status-in-lab test', [...LAB_TOOLS, ['ping', 'apt-get install iputils-ping']]);
 
 let dir: string;
 let labId: string;

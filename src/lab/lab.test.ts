@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isRoot, needTool, strictTools } from '../../test/support/tools.ts';
+import { canRunLab, LAB_TOOLS, needTool } from '../../test/support/tools.ts';
 import { loadProject } from '../project/load.ts';
 import { checkMatrix } from './check-matrix.ts';
 import { labDown } from './down.ts';
@@ -18,18 +18,11 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const example = (name: string) => `${repo}examples/${name}`;
 
 function canRun(): boolean {
-  if (!isRoot()) {
-    if (strictTools) throw new Error('the lab needs root; BEELAB_STRICT_TOOLS=1 makes this a failure');
-    process.stderr.write('skip: lab e2e needs root (network namespaces)\n');
-    return false;
-  }
-  return (
-    needTool('ip', 'apt-get install iproute2') &&
-    needTool('nft', 'apt-get install nftables') &&
-    needTool('dnsmasq', 'apt-get install dnsmasq') &&
-    needTool('busybox', 'apt-get install busybox') &&
-    needTool('ping', 'apt-get install iputils-ping')
-  );
+  return canRunLab('lab e2e', [
+    ...LAB_TOOLS,
+    ['busybox', 'apt-get install busybox'],
+    ['ping', 'apt-get install iputils-ping'],
+  ]);
 }
 
 async function upAndTest(dir: string) {

@@ -47,3 +47,34 @@ export function requireTool(ctx: TestContext, name: string, installHint: string)
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
+
+/** A tool and how to install it, for needTool. */
+export type ToolNeed = readonly [name: string, installHint: string];
+
+/** The tools every lab test needs: namespaces, the router's nftables and dnsmasq. */
+export const LAB_TOOLS: readonly ToolNeed[] = [
+  ['ip', 'apt-get install iproute2'],
+  ['nft', 'apt-get install nftables'],
+  ['dnsmasq', 'apt-get install dnsmasq'],
+];
+
+/** What booting lab machines adds. */
+export const MACHINE_TOOLS: readonly ToolNeed[] = [
+  ['systemd-nspawn', 'apt-get install systemd-container'],
+  ['debootstrap', 'apt-get install debootstrap'],
+  ['dpkg-scanpackages', 'apt-get install dpkg-dev'],
+  ['ansible-playbook', 'apt-get install ansible'],
+];
+
+/**
+ * Whether a test that builds a lab can run here: root and every tool. Without root it skips with a line
+ * on stderr, unless BEELAB_STRICT_TOOLS=1 makes that a failure (CI runs as root).
+ */
+export function canRunLab(what: string, tools: readonly ToolNeed[]): boolean {
+  if (!isRoot()) {
+    if (strictTools) throw new Error(`${what} needs root; BEELAB_STRICT_TOOLS=1 makes this a failure`);
+    process.stderr.write(`skip: ${what} needs root (network namespaces)\n`);
+    return false;
+  }
+  return tools.every(([t, hint]) => needTool(t, hint));
+}

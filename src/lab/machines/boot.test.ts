@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, needTool, strictTools } from '../../../test/support/tools.ts';
+import { canRunLab, LAB_TOOLS, MACHINE_TOOLS } from '../../../test/support/tools.ts';
 import { UserError } from '../../errors.ts';
 import { loadProject } from '../../project/load.ts';
 import type { Site } from '../../site/types.ts';
@@ -28,21 +28,13 @@ const compact = `${repo}examples/compact`;
 const MACHINES = ['k3s-s1', 'apps'];
 
 function canRun(): boolean {
-  if (!isRoot()) {
-    if (strictTools) throw new Error('lab machines need root; BEELAB_STRICT_TOOLS=1 makes this a failure');
-    process.stderr.write('skip: lab machines need root (namespaces, mounts, systemd-nspawn)\n');
-    return false;
-  }
-  return (
-    needTool('ip', 'apt-get install iproute2') &&
-    needTool('nft', 'apt-get install nftables') &&
-    needTool('dnsmasq', 'apt-get install dnsmasq') &&
-    needTool('busybox', 'apt-get install busybox') &&
-    needTool('systemd-nspawn', 'apt-get install systemd-container') &&
-    needTool('debootstrap', 'apt-get install debootstrap') &&
-    needTool('ssh-keyscan', 'apt-get install openssh-client') &&
-    needTool('ansible', 'apt-get install ansible')
-  );
+  return canRunLab('lab machines', [
+    ...LAB_TOOLS,
+    ...MACHINE_TOOLS,
+    ['busybox', 'apt-get install busybox'],
+    ['ssh-keyscan', 'apt-get install openssh-client'],
+    ['ansible', 'apt-get install ansible'],
+  ]);
 }
 
 /** Asserts that nothing of run `id` is left: namespaces, containers, mounts, nspawn's runtime files, files. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, needTool, strictTools } from '../../../test/support/tools.ts';
+import { canRunLab, LAB_TOOLS, MACHINE_TOOLS } from '../../../test/support/tools.ts';
 import { labApply } from '../../lab/apply.ts';
 import type { LabContext } from '../../lab/context.ts';
 import { labDown } from '../../lab/down.ts';
@@ -29,18 +29,7 @@ const compact = `${repo}examples/compact`;
 const MACHINES = ['apps', 'monitor'];
 
 function canRun(): boolean {
-  if (!isRoot()) {
-    if (strictTools) throw new Error('lab machines need root; BEELAB_STRICT_TOOLS=1 makes this a failure');
-    process.stderr.write('skip: lab machines need root (namespaces, mounts, systemd-nspawn)\n');
-    return false;
-  }
-  return (
-    needTool('ip', 'apt-get install iproute2') &&
-    needTool('systemd-nspawn', 'apt-get install systemd-container') &&
-    needTool('debootstrap', 'apt-get install debootstrap') &&
-    needTool('dpkg-scanpackages', 'apt-get install dpkg-dev') &&
-    needTool('ansible-playbook', 'apt-get install ansible')
-  );
+  return canRunLab('lab machines', [...LAB_TOOLS, ...MACHINE_TOOLS]);
 }
 
 const run = canRun();
