@@ -1,4 +1,5 @@
 // The registry of layers, in the order of the README's map; adding a layer is one folder and one line here.
+import type { Versions } from '../catalog/versions.ts';
 import type { Lock } from '../site/lock.ts';
 import { ownSite } from '../site/own.ts';
 import { type Resolved, resolve } from '../site/resolve.ts';
@@ -28,8 +29,8 @@ export const layers: readonly LayerModule[] = [
 export const siteContributions = [...layers.flatMap((l) => (l.site ? [l.site] : [])), ownSite];
 
 /** resolve() with every registered layer contributing its part of the Site. */
-export function resolveSite(spec: Spec, lock?: Lock): Resolved {
-  return resolve(spec, lock, siteContributions);
+export function resolveSite(spec: Spec, lock?: Lock, versions?: Versions): Resolved {
+  return resolve(spec, lock, siteContributions, versions);
 }
 
 /** What every renderer may know about the other layers. */

@@ -12,6 +12,7 @@ import type { Spec } from '../spec/schema.ts';
 import { MANIFEST_PATH } from '../tree/manifest.ts';
 import { LOCK_FILE, SPEC_FILE } from './files.ts';
 import { parseSiteSpec } from './spec.ts';
+import { loadVersions, VERSIONS_FILE } from './versions-file.ts';
 
 export interface Project {
   dir: string;
@@ -23,6 +24,10 @@ export interface Project {
   lockText?: string;
   /** Warnings from the spec rules (errors stop loading). */
   warnings: Diagnostic[];
+  /** versions.yaml as render should leave it (Beelab's defaults on the first render; added keys later). */
+  versionsText: string;
+  /** versions.yaml's text on disk, if any. */
+  versionsOnDisk?: string;
 }
 
 async function readOptional(path: string): Promise<string | undefined> {
@@ -107,7 +112,11 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
       [`  hint: restore it (git checkout ${LOCK_FILE}); to allocate anew on purpose, pass --new-lock`],
     );
   }
-  const { site, lock, lockChanges } = resolveSite(parsed.spec!, old);
+  // The versions catalog: errors in it (an image without a digest) stop loading like the spec's.
+  const versionsOnDisk = await readOptional(join(dir, VERSIONS_FILE));
+  const loadedVersions = loadVersions(versionsOnDisk);
+  assertValid(loadedVersions.diagnostics, VERSIONS_FILE);
+  const { site, lock, lockChanges } = resolveSite(parsed.spec!, old, loadedVersions.versions);
   // A value the lock held that this resolve moved is never silent: a host changed VLAN, or the lock was damaged.
   const moved: Diagnostic[] = lockChanges.map((c) => ({
     code: 'lock/changed',
@@ -122,7 +131,9 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
     site,
     lock,
     ...(lockText !== undefined ? { lockText } : {}),
-    warnings: [...parsed.diagnostics, ...moved],
+    warnings: [...parsed.diagnostics, ...loadedVersions.diagnostics, ...moved],
+    versionsText: loadedVersions.text,
+    ...(versionsOnDisk !== undefined ? { versionsOnDisk } : {}),
   };
 }
 

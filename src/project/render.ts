@@ -7,6 +7,7 @@ import { toYaml } from '../tree/serialize/index.ts';
 import type { WritePlan } from '../tree/write-plan.ts';
 import { planTree, type WriteResult, writeTree } from '../tree/writer.ts';
 import { LOCK_FILE } from './files.ts';
+import { VERSIONS_FILE } from './versions-file.ts';
 import { type LoadOptions, loadProject, type Project } from './load.ts';
 import { renderSite } from './render-site.ts';
 
@@ -37,11 +38,14 @@ export async function renderProject(dir: string, options: RenderOptions = {}): P
   const tree = renderSite(project.site);
   const lockText = serializeLock(project.lock);
   const lockChanged = lockText !== project.lockText;
+  const versionsChanged = project.versionsText !== project.versionsOnDisk;
   if (options.dryRun) {
     return { project, tree, plan: await planTree(dir, tree), lockChanged };
   }
   // The tree first: if a hand-edited file stops the write, the lock stays as it was too.
   const plan = await writeTree(dir, tree, { force: options.force ?? false });
   if (lockChanged) await writeFile(join(dir, LOCK_FILE), lockText);
+  // versions.yaml only ever gains keys here; a value in the file is the user's (or Renovate's).
+  if (versionsChanged) await writeFile(join(dir, VERSIONS_FILE), project.versionsText);
   return { project, tree, plan, lockChanged };
 }

@@ -1,4 +1,5 @@
 // What a layer contributes to the Site: its hosts and VMs, VIPs, pools, services and its slice of the Site.
+import type { Versions } from '../catalog/versions.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { Endpoint, Flow, Host, HostRole, LbPool, Port, Service, Site, Vlan } from './types.ts';
 
@@ -33,6 +34,8 @@ export interface PlanContext {
   vlanFor(purpose: Vlan['purpose']): string;
   /** True when the spec has a Proxmox VE node (role primary or compute): only then are VMs generated. */
   hypervisors: boolean;
+  /** The site's versions catalog (versions.yaml over Beelab's defaults). */
+  versions: Versions;
 }
 
 /** After hosts are known: VIPs and pools depend on which roles the site has. */

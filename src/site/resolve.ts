@@ -1,5 +1,6 @@
 // resolve(spec, lock, contributions) → Site: pure and deterministic; every allocation goes through the lock.
 // The layers say what the Site holds (src/layers/*/site.ts); this module only orders, allocates and assembles.
+import { BUILTIN_VERSIONS, type Versions } from '../catalog/versions.ts';
 import { UserError } from '../errors.ts';
 import { isPrivate, parseCidr } from '../net/ipam.ts';
 import { DEFAULTS } from '../spec/defaults.ts';
@@ -39,10 +40,11 @@ function byOrder<T>(items: Ordered<T>[]): T[] {
 }
 
 /** The first stage every later one builds on: tier defaults applied, VLANs carved. */
-export function planContext(spec: Spec, vlans: Vlan[]): PlanContext {
+export function planContext(spec: Spec, vlans: Vlan[], versions: Versions = BUILTIN_VERSIONS): PlanContext {
   return {
     spec,
     vlans,
+    versions,
     vlanFor: (purpose) => vlanFor(vlans, purpose),
     hypervisors: (spec.nodes ?? []).some((n) => n.role === 'primary' || n.role === 'compute'),
   };
@@ -57,6 +59,7 @@ export function resolve(
   input: Spec,
   oldLock: Lock | undefined,
   contributions: readonly SiteContribution[],
+  versions: Versions = BUILTIN_VERSIONS,
 ): Resolved {
   const spec = withTierDefaults(input);
   const book = new LockBook(oldLock);
@@ -72,7 +75,7 @@ export function resolve(
     throw new UserError('network.vlans is empty: a site needs at least a management VLAN');
   const vlans = resolveVlans(specVlans, supernet, book);
   const vlanByName = new Map(vlans.map((v) => [v.name, v]));
-  const ctx = planContext(spec, vlans);
+  const ctx = planContext(spec, vlans, versions);
 
   const requests = hostRequests(ctx, contributions);
   const hasRole = (role: HostRole) => requests.some((r) => r.roles.includes(role));
@@ -202,6 +205,7 @@ export function resolve(
     pools,
     services,
     flows,
+    versions,
     ...(slices as SiteSlices),
   };
   return { site, lock: book.result(), lockChanges: book.changes() };

@@ -1,4 +1,5 @@
 // The resolved Site: the explicit model every layer reads. Layers never read the raw Spec.
+import type { Versions } from '../catalog/versions.ts';
 import type {
   AiBackend,
   AiRole,
@@ -293,4 +294,6 @@ export interface Site {
   watchdogs: Watchdog[];
   /** The rack map; contributed by the physical layer. */
   rack: Rack;
+  /** Every pinned version (versions.yaml over Beelab's defaults); layers read versions only from here. */
+  versions: Versions;
 }

@@ -12,8 +12,8 @@ export const DEFAULTS = {
    * reservedGb is no spec field: the memory every node keeps for Proxmox VE itself and the ZFS ARC.
    */
   compute: { memoryOvercommit: 1, reservedGb: 8 },
-  production: { version: 'v1.13.9', memoryGb: 8 },
-  devops: { version: 'v1.34.2+k3s1', memoryGb: 8 },
+  production: { memoryGb: 8 },
+  devops: { memoryGb: 8 },
   appPlacement: 'compose',
   /** adminPort: the gateway's admin listener (/metrics, /status), reachable from management and Prometheus only. */
   ai: { gatewayPort: 4000, adminPort: 4001, backend: 'ollama' },

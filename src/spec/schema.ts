@@ -341,7 +341,7 @@ export const specSchema = z
           .optional()
           .describe('Talos control planes; odd for etcd quorum. Default: from tier.'),
         workers: z.number().int().min(0).optional(),
-        version: z.string().optional().describe(`Talos version. Default: ${DEFAULTS.production.version}.`),
+        version: z.string().optional().describe('Talos version. Default: the `talos` entry of versions.yaml.'),
         memoryGb: z.number().int().positive().optional().describe('Memory per Talos VM.'),
       })
       .optional(),
@@ -349,7 +349,7 @@ export const specSchema = z
       .strictObject({
         servers: z.number().int().min(0).optional().describe('k3s servers. Default: from tier.'),
         agents: z.number().int().min(0).optional(),
-        version: z.string().optional(),
+        version: z.string().optional().describe('k3s version. Default: the `k3s` entry of versions.yaml.'),
         memoryGb: z.number().int().positive().optional(),
       })
       .optional(),

@@ -1,4 +1,5 @@
 // A hand-built Site for the network layer's tests, shaped like the reference build (test helper, not product code).
+import { BUILTIN_VERSIONS } from '../../src/catalog/versions.ts';
 import type { Flow, Host, HostRole, Site, Vlan } from '../../src/site/types.ts';
 
 function vlan(
@@ -177,6 +178,7 @@ export function fixtureSite(): Site {
     domain: 'lab.example.com',
     timezone: 'Europe/Berlin',
     tier: 'reference',
+    versions: BUILTIN_VERSIONS,
     admin: { sshKeys: [], ageRecipients: [] },
     rack: { units: 6, items: [], placement: 'derived', needed: 0, elsewhere: [] },
     supernet: '10.20.0.0/16',

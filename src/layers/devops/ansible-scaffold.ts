@@ -1,21 +1,13 @@
 // The files that make ansible/ a project an Ansible user recognises: ansible.cfg, site.yml, requirements.yml, .ansible-lint.
 import { GENERATED_NOTICE, toIni } from '../../tree/serialize/index.ts';
 import { ansibleYaml } from '../ansible-roles.ts';
+import type { Versions } from '../../catalog/versions.ts';
 import type { RenderContext } from '../layer.ts';
 
 export const ANSIBLE_CFG_PATH = 'ansible/ansible.cfg';
 export const SITE_PLAYBOOK_PATH = 'ansible/site.yml';
 export const REQUIREMENTS_PATH = 'ansible/requirements.yml';
 export const ANSIBLE_LINT_PATH = '.ansible-lint';
-
-/**
- * Collections the roles use, pinned to the versions the generated content is checked against
- * (Debian 12's `ansible` package ships these).
- */
-export const COLLECTIONS = [
-  { name: 'ansible.posix', version: '1.5.4' },
-  { name: 'community.general', version: '6.6.2' },
-] as const;
 
 /**
  * ansible-lint rules the generated roles do not follow, each with its reason; everything else is held
@@ -59,9 +51,9 @@ export function renderSitePlaybook(ctx: RenderContext): string {
   );
 }
 
-export function renderRequirements(): string {
+export function renderRequirements(versions: Versions): string {
   return ansibleYaml(
-    { collections: COLLECTIONS.map((c) => ({ name: c.name, version: c.version })) },
+    { collections: Object.entries(versions.collections).map(([name, version]) => ({ name, version })) },
     `${GENERATED_NOTICE}\n\nansible-galaxy collection install -r requirements.yml`,
   );
 }

@@ -30,7 +30,7 @@ export function renderDevops(site: Site, ctx: RenderContext): FileTree {
     .add(SCHEMA_PATH, schemaText(), 'devops')
     .add(ANSIBLE_CFG_PATH, renderAnsibleCfg(), 'devops')
     .add(SITE_PLAYBOOK_PATH, renderSitePlaybook(ctx), 'devops')
-    .add(REQUIREMENTS_PATH, renderRequirements(), 'devops')
+    .add(REQUIREMENTS_PATH, renderRequirements(site.versions), 'devops')
     .add(ANSIBLE_LINT_PATH, renderAnsibleLint(), 'devops');
 }
 

@@ -171,18 +171,18 @@ export const orchestrationSite: SiteContribution = {
     return out;
   },
 
-  slice({ spec, withRole, vips, pools }) {
+  slice({ spec, withRole, vips, pools, versions }) {
     return {
       production: {
         controlPlanes: withRole('talos_controlplane'),
         workers: withRole('talos_worker'),
-        version: spec.production?.version ?? DEFAULTS.production.version,
+        version: spec.production?.version ?? versions.talos,
         ...(vips.some((v) => v.name === 'talos-api') ? { vip: 'talos-api' } : {}),
       },
       devops: {
         servers: withRole('k3s_server'),
         agents: withRole('k3s_agent'),
-        version: spec.devops?.version ?? DEFAULTS.devops.version,
+        version: spec.devops?.version ?? versions.k3s,
         ...(vips.some((v) => v.name === 'k3s-api') ? { vip: 'k3s-api' } : {}),
         ...(pools.some((p) => p.name === 'k3s-lb') ? { pool: 'k3s-lb' } : {}),
       },

@@ -162,9 +162,12 @@ function pveGroupVars(site: Site): Record<string, unknown> {
     pve_nfs_clients: [...nfsClients].sort(),
     pve_storage_entries: storageEntries(site, poolNodes, nfsOn ? primary : undefined),
     pve_cloud_images: Object.fromEntries(
-      Object.entries(CLOUD_IMAGES).map(([k, v]) => [k, { name: v.name, url: v.url, checksum: v.checksum }]),
+      Object.entries(CLOUD_IMAGES).map(([k, v]) => [
+        k,
+        { name: v.name, ...site.versions.cloudImages[k as keyof typeof CLOUD_IMAGES] },
+      ]),
     ),
-    pve_talos_iso: { url: talosIsoUrl(talosVersion), file: `talos-${talosVersion}-nocloud-amd64.iso` },
+    pve_talos_iso: { url: talosIsoUrl(site.versions, talosVersion), file: `talos-${talosVersion}-nocloud-amd64.iso` },
     // pvecm and migrations log in between nodes as root, by key only.
     base_permit_root_login: 'prohibit-password',
   };
