@@ -7,9 +7,9 @@ import { toYaml } from '../tree/serialize/index.ts';
 import type { WritePlan } from '../tree/write-plan.ts';
 import { planTree, type WriteResult, writeTree } from '../tree/writer.ts';
 import { LOCK_FILE } from './files.ts';
-import { VERSIONS_FILE } from './versions-file.ts';
 import { type LoadOptions, loadProject, type Project } from './load.ts';
 import { renderSite } from './render-site.ts';
+import { VERSIONS_FILE } from './versions-file.ts';
 
 export interface RenderOptions extends LoadOptions {
   /** Overwrite hand-edited generated files (each backed up first). */

@@ -31,7 +31,11 @@ const SCALARS: readonly Entry[] = [
   scalar('kubernetes', 'kubernetes', 'datasource=github-releases depName=kubernetes/kubernetes'),
   scalar('k3s', 'k3s', 'datasource=github-releases depName=k3s-io/k3s'),
   scalar('cilium', 'cilium', 'datasource=helm registryUrl=https://helm.cilium.io depName=cilium'),
-  scalar('metallb', 'metallb', 'datasource=helm registryUrl=https://metallb.github.io/metallb depName=metallb'),
+  scalar(
+    'metallb',
+    'metallb',
+    'datasource=helm registryUrl=https://metallb.github.io/metallb depName=metallb',
+  ),
   scalar('kubeVip', 'kube-vip', 'datasource=docker depName=ghcr.io/kube-vip/kube-vip'),
 ];
 const MAPS = ['cloud-images', 'collections', 'images'] as const;
@@ -40,7 +44,7 @@ const TOP_KEYS = [...SCALARS.map((s) => s.key), ...MAPS];
 const HEADER = [
   ' versions.yaml: every version this site pins, read by every layer at render time.',
   ' Edit a value (or let Renovate do it), then `beelab render`. Images are always tag@sha256:digest.',
-  ' Keys Beelab does not know are reported; a key you delete comes back with Beelab\'s default.',
+  " Keys Beelab does not know are reported; a key you delete comes back with Beelab's default.",
 ].join('\n');
 
 function clone(v: Versions): Versions {
@@ -92,8 +96,12 @@ export interface LoadedVersions {
 }
 
 /** Reads versions.yaml (undefined: not there yet) over Beelab's defaults; every problem is a located diagnostic. */
-export function loadVersions(text: string | undefined, defaults: Versions = BUILTIN_VERSIONS): LoadedVersions {
-  if (text === undefined) return { versions: clone(defaults), text: serializeVersions(defaults), diagnostics: [] };
+export function loadVersions(
+  text: string | undefined,
+  defaults: Versions = BUILTIN_VERSIONS,
+): LoadedVersions {
+  if (text === undefined)
+    return { versions: clone(defaults), text: serializeVersions(defaults), diagnostics: [] };
   const lineCounter = new LineCounter();
   // failsafe: every scalar is a string, so `1.20` stays "1.20" and never becomes 1.2.
   const doc = parseDocument(text, { lineCounter, schema: 'failsafe', prettyErrors: false });
@@ -181,7 +189,11 @@ export function loadVersions(text: string | undefined, defaults: Versions = BUIL
         }
         const url = isMap(value) ? value.get('url') : undefined;
         const checksum = isMap(value) ? value.get('checksum') : undefined;
-        if (typeof url !== 'string' || typeof checksum !== 'string' || !/^(sha256|sha512):[a-f0-9]+$/.test(checksum)) {
+        if (
+          typeof url !== 'string' ||
+          typeof checksum !== 'string' ||
+          !/^(sha256|sha512):[a-f0-9]+$/.test(checksum)
+        ) {
           diagnostics.push({
             code: 'versions/cloud-image',
             severity: 'error',

@@ -341,7 +341,10 @@ export const specSchema = z
           .optional()
           .describe('Talos control planes; odd for etcd quorum. Default: from tier.'),
         workers: z.number().int().min(0).optional(),
-        version: z.string().optional().describe('Talos version. Default: the `talos` entry of versions.yaml.'),
+        version: z
+          .string()
+          .optional()
+          .describe('Talos version. Default: the `talos` entry of versions.yaml.'),
         memoryGb: z.number().int().positive().optional().describe('Memory per Talos VM.'),
       })
       .optional(),

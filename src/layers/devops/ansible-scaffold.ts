@@ -1,7 +1,8 @@
 // The files that make ansible/ a project an Ansible user recognises: ansible.cfg, site.yml, requirements.yml, .ansible-lint.
+
+import type { Versions } from '../../catalog/versions.ts';
 import { GENERATED_NOTICE, toIni } from '../../tree/serialize/index.ts';
 import { ansibleYaml } from '../ansible-roles.ts';
-import type { Versions } from '../../catalog/versions.ts';
 import type { RenderContext } from '../layer.ts';
 
 export const ANSIBLE_CFG_PATH = 'ansible/ansible.cfg';

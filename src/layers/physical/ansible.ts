@@ -167,7 +167,10 @@ function pveGroupVars(site: Site): Record<string, unknown> {
         { name: v.name, ...site.versions.cloudImages[k as keyof typeof CLOUD_IMAGES] },
       ]),
     ),
-    pve_talos_iso: { url: talosIsoUrl(site.versions, talosVersion), file: `talos-${talosVersion}-nocloud-amd64.iso` },
+    pve_talos_iso: {
+      url: talosIsoUrl(site.versions, talosVersion),
+      file: `talos-${talosVersion}-nocloud-amd64.iso`,
+    },
     // pvecm and migrations log in between nodes as root, by key only.
     base_permit_root_login: 'prohibit-password',
   };
