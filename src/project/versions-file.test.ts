@@ -28,6 +28,17 @@ describe('versions.yaml', () => {
     expect(loadVersions(loaded.text).text).toBe(loaded.text);
   });
 
+  it('refuses a version that could reach a shell or URL, and an alias, without touching the file', () => {
+    const text = 'talos: "v1.13.9\\nrm -rf /"\nk3s: *x\ncollections:\n  ansible.posix: 1.5.4; id\n';
+    const loaded = loadVersions(text);
+    expect(loaded.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([
+      ['versions/value', 1],
+      ['versions/value', 2],
+      ['versions/value', 4],
+    ]);
+    expect(loaded.text).toBe(text);
+  });
+
   it('reads 1.20 as the string "1.20", not the number 1.2', () => {
     expect(loadVersions('cilium: 1.20\n').versions.cilium).toBe('1.20');
   });

@@ -8,6 +8,9 @@ import { closest } from '../kernel/suggest.ts';
 
 export const VERSIONS_FILE = 'versions.yaml';
 
+/** A version as tools take it on a command line or in a URL: no spaces, newlines or shell characters. */
+const VERSION_TEXT = /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,127}$/;
+
 /** One scalar of the catalog: its key in the file, where it lives in Versions, and what Renovate tracks. */
 interface Entry {
   key: string;
@@ -138,7 +141,7 @@ export function loadVersions(
     const where = at(isScalar(pair.key) ? pair.key.range?.[0] : undefined);
     const entry = SCALARS.find((s) => s.key === key);
     if (entry) {
-      if (!isScalar(pair.value) || String(pair.value.value).trim() === '') {
+      if (!isScalar(pair.value) || !VERSION_TEXT.test(String(pair.value.value).trim())) {
         diagnostics.push({
           code: 'versions/value',
           severity: 'error',
@@ -191,13 +194,14 @@ export function loadVersions(
         const checksum = isMap(value) ? value.get('checksum') : undefined;
         if (
           typeof url !== 'string' ||
+          !/^https:\/\/\S+$/.test(url) ||
           typeof checksum !== 'string' ||
           !/^(sha256|sha512):[a-f0-9]+$/.test(checksum)
         ) {
           diagnostics.push({
             code: 'versions/cloud-image',
             severity: 'error',
-            message: `cloud-images.${name} needs url and checksum (sha256:… or sha512:…)`,
+            message: `cloud-images.${name} needs an https url and a checksum (sha256:… or sha512:…)`,
             location: itemAt,
             hint: 'take both from the release directory, e.g. its SHA512SUMS',
           });
@@ -217,6 +221,16 @@ export function loadVersions(
         continue;
       }
       if (key === 'collections') {
+        if (!VERSION_TEXT.test(text)) {
+          diagnostics.push({
+            code: 'versions/value',
+            severity: 'error',
+            message: `collections.${name}: ${JSON.stringify(text)} is not a version`,
+            location: itemAt,
+            hint: 'e.g. 6.6.2',
+          });
+          continue;
+        }
         versions.collections[name] = text;
         continue;
       }
@@ -234,6 +248,8 @@ export function loadVersions(
       versions.images[name] = text;
     }
   }
+  // A file with errors is left exactly as it is: render stops on them, and rewriting it could lose more.
+  if (diagnostics.some((d) => d.severity === 'error')) return { versions, text, diagnostics };
   const added = fillMissing(doc as unknown as Document, defaults);
   return { versions, text: added ? doc.toString({ lineWidth: 0 }) : text, diagnostics };
 }
