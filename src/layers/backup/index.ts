@@ -1,13 +1,17 @@
-// Layer 6, the backup station: Proxmox Backup Server, its mirror and Clonezilla. Renders nothing yet (issue 16).
+// Layer 6, the backup station: Proxmox Backup Server with its mirror, the Proxmox VE backup job, Clonezilla.
 import type { LayerModule } from '../layer.ts';
+import { renderBackup } from './render.ts';
 import { backupSite } from './site.ts';
+import { backupValidators } from './validators.ts';
 
 export const backupLayer: LayerModule = {
   id: 'backup',
   layout: {
     title: '6 Backup station',
     paths: ['backup/'],
-    what: 'Proxmox Backup Server, mirror, retention, Clonezilla images',
+    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job',
   },
   site: backupSite,
+  render: renderBackup,
+  validators: backupValidators,
 };

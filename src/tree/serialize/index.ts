@@ -4,6 +4,8 @@ export { type HujsonOptions, toHujson } from './hujson.ts';
 export { type IniEntries, type IniOptions, type IniScalar, type IniSections, toIni } from './ini.ts';
 export { type JsonOptions, toJson } from './json.ts';
 export {
+  type ParsedSection,
+  parseSectionConfig,
   type Section,
   type SectionConfigOptions,
   type SectionValue,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSectionConfig } from './section-config.ts';
+import { parseSectionConfig, toSectionConfig } from './section-config.ts';
 
 /** The line rules of PVE::SectionConfig::parse_config (pve-common), with every value kept as a string. */
 function parsePve(text: string): { type: string; id: string; props: Record<string, string[]> }[] {
@@ -80,5 +80,50 @@ describe('toSectionConfig', () => {
   it('refuses a duplicate section id, which PVE would silently merge', () => {
     const s = { type: 'dir', id: 'x', props: {} };
     expect(() => toSectionConfig([s, { ...s, type: 'nfs' }])).toThrow('duplicate section id x');
+  });
+});
+
+describe('parseSectionConfig', () => {
+  it('reads back what toSectionConfig writes, with lines', () => {
+    const text = toSectionConfig(
+      [
+        { type: 'prune', id: 'a', props: { 'keep-daily': 7, store: 'main' } },
+        { type: 'matcher', id: 'm', props: { target: ['x', 'y'], comment: 'two words' } },
+      ],
+      { header: 'made here' },
+    );
+    const { sections, errors } = parseSectionConfig(text, { comments: true });
+    expect(errors).toEqual([]);
+    expect(sections).toEqual([
+      {
+        type: 'prune',
+        id: 'a',
+        line: 2,
+        props: [
+          { key: 'keep-daily', value: '7', line: 3 },
+          { key: 'store', value: 'main', line: 4 },
+        ],
+      },
+      {
+        type: 'matcher',
+        id: 'm',
+        line: 6,
+        props: [
+          { key: 'target', value: 'x', line: 7 },
+          { key: 'target', value: 'y', line: 8 },
+          { key: 'comment', value: 'two words', line: 9 },
+        ],
+      },
+    ]);
+  });
+
+  it('reports what PBS would refuse: a comment, a stray property, a bad header', () => {
+    const { errors } = parseSectionConfig('# hi\n\tkey v\nnot a header\nprune: a\n\tbare\n');
+    expect(errors).toEqual([
+      { line: 1, message: 'expected a section header "type: id", found "# hi"' },
+      { line: 2, message: 'a property outside of any section' },
+      { line: 3, message: 'expected a section header "type: id", found "not a header"' },
+      { line: 5, message: 'property without a value: bare' },
+    ]);
   });
 });

@@ -60,3 +60,48 @@ export function toSectionConfig(sections: readonly Section[], options: SectionCo
   }
   return out;
 }
+
+/** One parsed `type: id` block, with the line of every property (1-based). */
+export interface ParsedSection {
+  type: string;
+  id: string;
+  line: number;
+  props: { key: string; value: string; line: number }[];
+}
+
+/**
+ * Reads a section-config file the way PVE's and PBS's parsers do: a header `type: id` at column 0, then
+ * indented `key value` lines, a blank line ending the section; `#` lines only where `comments` (PVE) allows.
+ * Returns what parsed and every line it could not, instead of throwing.
+ */
+export function parseSectionConfig(
+  text: string,
+  options: { comments?: boolean } = {},
+): { sections: ParsedSection[]; errors: { line: number; message: string }[] } {
+  const sections: ParsedSection[] = [];
+  const errors: { line: number; message: string }[] = [];
+  let current: ParsedSection | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') {
+      current = undefined;
+      return;
+    }
+    if (options.comments && /^#/.test(raw)) return;
+    if (/^\s/.test(raw)) {
+      const m = /^\s+(\S+)\s+(\S.*?)\s*$/.exec(raw);
+      if (!current) errors.push({ line, message: 'a property outside of any section' });
+      else if (!m) errors.push({ line, message: `property without a value: ${raw.trim()}` });
+      else current.props.push({ key: m[1]!, value: m[2]!, line });
+      return;
+    }
+    const h = /^(\S+):\s+(\S+)\s*$/.exec(raw);
+    if (!h) {
+      errors.push({ line, message: `expected a section header "type: id", found ${JSON.stringify(raw)}` });
+      return;
+    }
+    current = { type: h[1]!, id: h[2]!, line, props: [] };
+    sections.push(current);
+  });
+  return { sections, errors };
+}

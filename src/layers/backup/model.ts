@@ -1,0 +1,146 @@
+// The backup station as one model: which Proxmox Backup Servers, their datastores and drives, the jobs and their
+// schedules, the users and tokens each client gets. Renderers, rules, steps and docs all read this.
+import type { Host, Site } from '../../site/types.ts';
+
+/** Job schedules Beelab sets on the backup servers (systemd calendar events, as PBS reads them). */
+export const PBS_SCHEDULES = {
+  /** Prune after the night's backups, before verification reads them. */
+  prune: '*-*-* 05:00',
+  /** Garbage collection after the prune, so pruned chunks go the same morning. */
+  gc: '*-*-* 05:30',
+  /** Verification last: reads every new snapshot once, then again after `reverifyDays`. */
+  verify: '*-*-* 06:00',
+  /** The mirror pulls once the primary's night is over. */
+  sync: '*-*-* 08:00',
+} as const;
+
+/** Re-verify a snapshot verified this many days ago (bit rot shows up between verifications). */
+export const REVERIFY_DAYS = 30;
+
+/** The datastore's name on every backup server, and the ZFS pool the backup drives form. */
+export const DATASTORE = 'main';
+export const BACKUP_POOL = 'backup';
+
+export interface PbsUser {
+  /** `pve@pbs`. */
+  userid: string;
+  /** Token name after `!`. */
+  token: string;
+  /** Role on the datastore (or its namespace). */
+  role: 'DatastoreBackup' | 'DatastoreReader';
+  /** ACL path, e.g. `/datastore/main/beelab`. */
+  path: string;
+  comment: string;
+  /** The secret (under secrets/) holding the token's value. */
+  secret: string;
+}
+
+export interface PbsServer {
+  host: Host;
+  role: 'primary' | 'mirror';
+  datastore: string;
+  /** Where the datastore lives: a dataset of the backup pool, or a directory on a VM's disk. */
+  path: string;
+  /** ZFS mirror of the backup drives (by id); absent when the server has fewer than two (a VM). */
+  pool?: { name: string; vdevs: string[] };
+  /** Usable capacity in GB for backups, when known from the drives or the VM's disk. */
+  capacityGb?: number;
+  users: PbsUser[];
+  /** Mirror only: the server it pulls from. */
+  pullsFrom?: string;
+}
+
+export interface BackupModel {
+  /** Namespace the Proxmox VE cluster's backups go to (one per source cluster). */
+  namespace: string;
+  primary: PbsServer;
+  mirror?: PbsServer;
+  /** The VMs the vzdump job backs up: every VM but the backup servers themselves. */
+  vms: Host[];
+  /** VM ids left out of the job (a backup server does not back itself up into itself). */
+  excluded: Host[];
+}
+
+/** The secret holding the PVE cluster's token on `server` (`pbs-pve-token-pbs1`). */
+export const pveTokenSecret = (server: string) => `pbs-pve-token-${server}`;
+/** The secret holding the mirror's sync token on the primary. */
+export const syncTokenSecret = (mirror: string) => `pbs-sync-token-${mirror}`;
+
+function mirrorVdevs(drives: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < drives.length; i += 2) out.push(`mirror ${drives[i]} ${drives[i + 1]}`);
+  return out;
+}
+
+function server(site: Site, host: Host, role: PbsServer['role'], ns: string, primary?: Host): PbsServer {
+  const drives = host.drives.filter((d) => d.role === 'backup');
+  const pooled = drives.length >= 2;
+  const sizes = drives.map((d) => d.sizeGb);
+  // A mirror of pairs holds half of the raw capacity; an odd drive out is left unused.
+  const capacityGb = pooled
+    ? sizes.every((s) => s !== undefined)
+      ? mirrorVdevs(drives.map((d) => d.id)).reduce(
+          (sum, _, i) => sum + Math.min(sizes[2 * i] ?? 0, sizes[2 * i + 1] ?? 0),
+          0,
+        )
+      : undefined
+    : host.vm?.diskGb;
+  const users: PbsUser[] = [
+    {
+      userid: 'pve@pbs',
+      token: site.name.slice(0, 15),
+      role: role === 'primary' ? 'DatastoreBackup' : 'DatastoreReader',
+      path: `/datastore/${DATASTORE}/${ns}`,
+      comment:
+        role === 'primary'
+          ? 'Proxmox VE cluster: writes its backups, reads them back'
+          : 'Proxmox VE cluster: restores from the mirror when the primary is gone',
+      secret: pveTokenSecret(host.name),
+    },
+  ];
+  return {
+    host,
+    role,
+    datastore: DATASTORE,
+    path: pooled ? `/${BACKUP_POOL}/${DATASTORE}` : `/srv/backup/${DATASTORE}`,
+    ...(pooled ? { pool: { name: BACKUP_POOL, vdevs: mirrorVdevs(drives.map((d) => d.id)) } } : {}),
+    ...(capacityGb !== undefined ? { capacityGb } : {}),
+    users,
+    ...(primary ? { pullsFrom: primary.name } : {}),
+  };
+}
+
+/** The backup model, or undefined when the Site has no backup server. */
+export function backupModel(site: Site): BackupModel | undefined {
+  const byName = (name: string | undefined) => site.hosts.find((h) => h.name === name);
+  const primaryHost = byName(site.backup.primary);
+  if (!primaryHost) return undefined;
+  const ns = site.name.slice(0, 15);
+  const primary = server(site, primaryHost, 'primary', ns);
+  const mirrorHost = byName(site.backup.mirror);
+  let mirror: PbsServer | undefined;
+  if (mirrorHost && mirrorHost.name !== primaryHost.name) {
+    mirror = server(site, mirrorHost, 'mirror', ns, primaryHost);
+    primary.users.push({
+      userid: 'sync@pbs',
+      token: mirrorHost.name,
+      role: 'DatastoreReader',
+      path: `/datastore/${DATASTORE}`,
+      comment: `${mirrorHost.name} pulls a copy of the whole datastore`,
+      secret: syncTokenSecret(mirrorHost.name),
+    });
+  }
+  const servers = new Set([primaryHost.name, mirrorHost?.name]);
+  const vms = site.hosts.filter((h) => h.vm);
+  return {
+    namespace: ns,
+    primary,
+    ...(mirror ? { mirror } : {}),
+    vms: vms.filter((h) => !servers.has(h.name)),
+    excluded: vms.filter((h) => servers.has(h.name)),
+  };
+}
+
+export function pbsServers(model: BackupModel): PbsServer[] {
+  return model.mirror ? [model.primary, model.mirror] : [model.primary];
+}

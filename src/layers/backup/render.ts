@@ -1,0 +1,20 @@
+// Everything the backup layer writes: each backup server's /etc/proxmox-backup files and the Proxmox VE side.
+import type { Site } from '../../site/types.ts';
+import { FileTree } from '../../tree/file-tree.ts';
+import { backupModel, pbsServers } from './model.ts';
+import { pbsDir, pbsFiles } from './pbs-config.ts';
+import { PVE_JOBS_PATH, PVE_STORAGE_PATH, pveJobsCfg, pveStorageCfg } from './pve-config.ts';
+
+export function renderBackup(site: Site): FileTree {
+  const tree = new FileTree();
+  const model = backupModel(site);
+  if (!model) return tree;
+  for (const s of pbsServers(model))
+    for (const [name, content] of Object.entries(pbsFiles(site, model, s)))
+      tree.add(`${pbsDir(s.host.name)}/${name}`, content, 'backup');
+  if (site.hosts.some((h) => h.roles.includes('pve'))) {
+    tree.add(PVE_STORAGE_PATH, pveStorageCfg(model), 'backup');
+    tree.add(PVE_JOBS_PATH, pveJobsCfg(site, model), 'backup');
+  }
+  return tree;
+}
