@@ -1,5 +1,6 @@
 // What a layer contributes to the Site: its hosts and VMs, VIPs, pools, services and its slice of the Site.
 import type { Versions } from '../catalog/versions.ts';
+import type { Finding, RuleContext } from '../spec/rules/rule.ts';
 import type { Spec } from '../spec/schema.ts';
 import type { Endpoint, Flow, Host, HostRole, LbPool, Port, Service, Site, Vlan } from './types.ts';
 
@@ -88,6 +89,11 @@ export interface SiteContribution {
   slice?(ctx: ResolvedContext & Pick<Site, 'vips' | 'pools' | 'services'>): Partial<SiteSlices>;
   /** Flows no service declares (the user's own `flows`); service flows are derived from consumers. */
   flows?(ctx: ResolvedContext & Pick<Site, 'vips' | 'services'>): Flow[];
+  /**
+   * Spec rules that know the layer, judged against the resolved Site (against the lock when loading a site
+   * directory) and located in beelab.yaml by their path, like every spec rule; never throws on input.
+   */
+  rules?(ctx: RuleContext, site: Site): Finding[];
 }
 
 export const tcp = (name: string, port: number): Port => ({ name, port, protocol: 'tcp' });

@@ -66,6 +66,10 @@ export function planRuleOptions(contributions: readonly SiteContribution[], lock
     function rack(ctx) {
       return rackRules(ctx, contributions, lock);
     },
+    function layerRules(ctx) {
+      const site = siteOf(contributions, ctx.spec, lock);
+      return site ? contributions.flatMap((c) => c.rules?.(ctx, site) ?? []) : [];
+    },
   ];
   return { plan: (spec) => specPlan(contributions, spec), extraRules: rules };
 }
