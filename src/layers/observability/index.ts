@@ -1,14 +1,36 @@
-// Layer 7, observability and recovery: Prometheus, Alertmanager, Grafana, exporters, the Pi watchdogs.
-// Renders nothing yet (issue 17).
+// Layer 7, observability and recovery: the composition of its parts (monitoring, watchdogs, runbooks).
+import type { Site } from '../../site/types.ts';
+import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
+import { OBSERVABILITY_PLAYBOOK, type Play, renderObservabilityPlaybook } from './playbook.ts';
 import { observabilitySite } from './site.ts';
+import { watchdogPlays } from './watchdogs/ansible.ts';
+import { renderWatchdogs } from './watchdogs/render.ts';
+import { watchdogSteps } from './watchdogs/steps.ts';
+import { watchdogConfigValidator } from './watchdogs/validator.ts';
+
+/** The playbook's plays, in order: the watchdogs last, so they never cycle a host still being installed. */
+function plays(site: Site): Play[] {
+  return [...watchdogPlays(site)];
+}
+
+function render(site: Site): FileTree {
+  const tree = new FileTree().merge(renderWatchdogs(site));
+  const all = plays(site);
+  if (all.length > 0) tree.add(OBSERVABILITY_PLAYBOOK, renderObservabilityPlaybook(all), 'observability');
+  return tree;
+}
 
 export const observabilityLayer: LayerModule = {
   id: 'observability',
   layout: {
     title: '7 Observability + recovery',
-    paths: ['monitoring/', 'watchdog/', 'runbooks/'],
-    what: 'Prometheus, Alertmanager, Grafana, Pi watchdogs, runbooks',
+    paths: ['monitoring/', 'watchdog/', 'docs/watchdog.md', 'docs/runbooks/'],
+    what: 'Prometheus, Alertmanager, Grafana, Pi watchdogs (config, unit, Ansible role), runbooks',
+    playbook: OBSERVABILITY_PLAYBOOK,
   },
   site: observabilitySite,
+  render,
+  validators: () => [watchdogConfigValidator],
+  steps: (site, files) => [...watchdogSteps(site, files)],
 };
