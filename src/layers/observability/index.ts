@@ -16,8 +16,19 @@ function plays(site: Site): Play[] {
 
 function render(site: Site): FileTree {
   const tree = new FileTree().merge(renderWatchdogs(site));
+  // ansible/site.yml imports the playbook whatever the site has, and Ansible refuses a playbook without plays.
   const all = plays(site);
-  if (all.length > 0) tree.add(OBSERVABILITY_PLAYBOOK, renderObservabilityPlaybook(all), 'observability');
+  const none: Play = {
+    name: 'Observability: nothing to install on this site',
+    hosts: 'localhost',
+    gather_facts: false,
+    tasks: [],
+  };
+  tree.add(
+    OBSERVABILITY_PLAYBOOK,
+    renderObservabilityPlaybook(all.length > 0 ? all : [none]),
+    'observability',
+  );
   return tree;
 }
 

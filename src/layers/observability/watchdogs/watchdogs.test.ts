@@ -90,10 +90,13 @@ describe('reference build: each Pi watchdog.yaml', () => {
     expect(md).toMatch(/\| `pbs2` \| `[\d.]+` \| none: a screen and keyboard/);
   });
 
-  it('a site without watchdogs renders none of it', () => {
+  it('a site without watchdogs renders none of it (a playbook with one empty play, which site.yml imports)', () => {
     const single = exampleSite('single');
     const tree = files(single);
-    expect(tree.entries().map(([p]) => p)).toEqual([]);
+    expect(tree.entries().map(([p]) => p)).toEqual([OBSERVABILITY_PLAYBOOK]);
+    expect(parse(tree.get(OBSERVABILITY_PLAYBOOK)!.content)).toEqual([
+      { name: 'Observability: nothing to install on this site', hosts: 'localhost', gather_facts: false, tasks: [] },
+    ]);
   });
 });
 
