@@ -95,7 +95,12 @@ describe('reference build: each Pi watchdog.yaml', () => {
     const tree = files(single);
     expect(tree.entries().map(([p]) => p)).toEqual([OBSERVABILITY_PLAYBOOK]);
     expect(parse(tree.get(OBSERVABILITY_PLAYBOOK)!.content)).toEqual([
-      { name: 'Observability: nothing to install on this site', hosts: 'localhost', gather_facts: false, tasks: [] },
+      {
+        name: 'Observability: nothing to install on this site',
+        hosts: 'localhost',
+        gather_facts: false,
+        tasks: [],
+      },
     ]);
   });
 });
