@@ -3,6 +3,7 @@ import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
 import { OBSERVABILITY_PLAYBOOK, type Play, renderObservabilityPlaybook } from './playbook.ts';
+import { renderRunbooks } from './runbooks/render.ts';
 import { observabilitySite } from './site.ts';
 import { watchdogPlays } from './watchdogs/ansible.ts';
 import { renderWatchdogs } from './watchdogs/render.ts';
@@ -15,7 +16,7 @@ function plays(site: Site): Play[] {
 }
 
 function render(site: Site): FileTree {
-  const tree = new FileTree().merge(renderWatchdogs(site));
+  const tree = new FileTree().merge(renderWatchdogs(site)).merge(renderRunbooks(site));
   // ansible/site.yml imports the playbook whatever the site has, and Ansible refuses a playbook without plays.
   const all = plays(site);
   const none: Play = {
@@ -36,7 +37,7 @@ export const observabilityLayer: LayerModule = {
   id: 'observability',
   layout: {
     title: '7 Observability + recovery',
-    paths: ['monitoring/', 'watchdog/', 'docs/watchdog.md', 'docs/runbooks/'],
+    paths: ['monitoring/', 'watchdog/', 'docs/watchdog.md', 'docs/runbooks/', 'docs/failure-modes.md'],
     what: 'Prometheus, Alertmanager, Grafana, Pi watchdogs (config, unit, Ansible role), runbooks',
     playbook: OBSERVABILITY_PLAYBOOK,
   },
