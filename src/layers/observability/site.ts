@@ -10,11 +10,14 @@ import {
 } from '../../site/contribution.ts';
 import type { Endpoint, Service } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
+import { watchdogRules } from './watchdogs/rules.ts';
 
 export const NODE_EXPORTER_PORT = 9100;
 export const WATCHDOG_METRICS_PORT = 9102;
 
 export const observabilitySite: SiteContribution = {
+  rules: watchdogRules,
+
   hosts({ spec, vlanFor, hypervisors }) {
     const mgmt = vlanFor('management');
     const out: Ordered<HostRequest>[] = [];

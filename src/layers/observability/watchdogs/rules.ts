@@ -2,13 +2,10 @@
 // ping through the firewall policy, and its relay device), must watch machines (a VM has no power of its own),
 // and one machine is power-cycled by one relay only: two watchdogs cutting its power independently would each
 // take the other's cycle for a new failure.
-import { contains, parseCidr } from '../net/ipam.ts';
-import type { Finding, RuleContext } from '../spec/rules/rule.ts';
-import type { Spec } from '../spec/schema.ts';
-import type { SiteContribution } from './contribution.ts';
-import type { Lock } from './lock.ts';
-import { siteOf } from './spec-site.ts';
-import type { Endpoint, Host, Site } from './types.ts';
+import { contains, parseCidr } from '../../../net/ipam.ts';
+import type { Endpoint, Host, Site } from '../../../site/types.ts';
+import type { Finding, RuleContext } from '../../../spec/rules/rule.ts';
+import type { Spec } from '../../../spec/schema.ts';
 
 type WatchdogSpec = NonNullable<Spec['watchdogs']>[number];
 
@@ -153,16 +150,9 @@ function reachFindings(site: Site, watchdogs: readonly WatchdogSpec[]): Finding[
   return out;
 }
 
-export function watchdogRules(
-  ctx: RuleContext,
-  contributions: readonly SiteContribution[],
-  lock: Lock | undefined,
-): Finding[] {
+/** The observability layer's spec rules over `watchdogs` (SiteContribution.rules), located in beelab.yaml. */
+export function watchdogRules(ctx: RuleContext, site: Site): Finding[] {
   const watchdogs = ctx.spec.watchdogs ?? [];
   if (watchdogs.length === 0) return [];
-  const out = relayFindings(watchdogs);
-  const vlanNames = new Set((ctx.spec.network?.vlans ?? []).map((v) => v.name));
-  if ((ctx.spec.devices ?? []).some((d) => !vlanNames.has(d.vlan))) return out;
-  const site = siteOf(contributions, ctx.spec, lock);
-  return site ? [...out, ...reachFindings(site, watchdogs)] : out;
+  return [...relayFindings(watchdogs), ...reachFindings(site, watchdogs)];
 }
