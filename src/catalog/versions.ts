@@ -2,6 +2,9 @@
 // repository holds them as versions.yaml (written on the first render, then owned by the user and Renovate),
 // and every layer reads the Site's copy (`site.versions`), never a constant of its own.
 
+/** The catalog's file in the site repository. */
+export const VERSIONS_FILE = 'versions.yaml';
+
 /** A cloud image a Proxmox template is built from, pinned by dated URL and checksum (`algo:hex`). */
 export interface PinnedImage {
   url: string;
@@ -55,7 +58,55 @@ export const BUILTIN_VERSIONS: Versions = {
   },
   // Debian 12's `ansible` package ships these; requirements.yml pins them for a controller elsewhere.
   collections: { 'ansible.posix': '1.5.4', 'community.general': '6.6.2' },
-  images: {},
+  // Each digest is the one public repositories pin for that tag (found through code search; the source is named
+  // beside it). owncloud and opencloud have none here yet: a site that chooses them adds the pinned reference to
+  // its versions.yaml (the check says so).
+  images: {
+    // immich-app/immich docker/docker-compose.yml at v2.3.1 pins the server, machine learning, postgres and valkey
+    // images with these digests (as copied into public NixOS and Kubernetes configurations).
+    immich:
+      'ghcr.io/immich-app/immich-server:v2.3.1@sha256:f8d06a32b1b2a81053d78e40bf8e35236b9faefb5c3903ce9ca8712c9ed78445',
+    'immich-machine-learning':
+      'ghcr.io/immich-app/immich-machine-learning:v2.3.1@sha256:379e31b8c75107b0af8141904baa8cc933d7454b88fdb204265ef11749d7d908',
+    'immich-postgres':
+      'ghcr.io/immich-app/postgres:14-vectorchord0.4.3-pgvectors0.2.0@sha256:bcf63357191b76a916ae5eb93464d65c07511da41e3bf7a8416db519b40b1c23',
+    'immich-valkey':
+      'ghcr.io/valkey-io/valkey:8.1.5@sha256:e6519c81133f55170dcaf1c7711dea0770dc756a7aef0cb919204c8d6e325776',
+    // Pinned the same in several public NixOS flakes (vaultwarden, paperless-ngx, uptime-kuma containers).
+    vaultwarden:
+      'docker.io/vaultwarden/server:1.34.3@sha256:84fd8a47f58d79a1ad824c27be0a9492750c0fa5216b35c749863093bfa3c3d7',
+    'paperless-ngx':
+      'ghcr.io/paperless-ngx/paperless-ngx:2.18.4@sha256:3421ebe06ed27662d014046cf5089e612de853aae0c676a2bc72f73b38080e57',
+    // The official postgres image as pinned by many public test suites and CI files.
+    'paperless-ngx-postgres':
+      'docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94',
+    'paperless-ngx-valkey':
+      'ghcr.io/valkey-io/valkey:8.1.5@sha256:e6519c81133f55170dcaf1c7711dea0770dc756a7aef0cb919204c8d6e325776',
+    // SchokiJoki/homeserver container-image-digests.md (jellyfin 10.11.2; home-assistant 2025.11.1).
+    jellyfin:
+      'docker.io/jellyfin/jellyfin:10.11.2@sha256:298fceb9fa1c526d1392fef62e99b903148527ed7cdb9845509bdb8c5959b366',
+    'home-assistant':
+      'ghcr.io/home-assistant/home-assistant:2025.11.1@sha256:c11dd7c74039223c43079d700aa559d6dc61e8e0b38a08d651f91d1bc550cff5',
+    'uptime-kuma':
+      'docker.io/louislam/uptime-kuma:2.0.2@sha256:4c364ef96aaddac7ec4c85f5e5f31c3394d35f631381ccbbf93f18fd26ac7cba',
+    // A public NixOS configuration's pullImage of code.forgejo.org/forgejo/forgejo (tag 13.0.2-rootless).
+    forgejo:
+      'code.forgejo.org/forgejo/forgejo:13.0.2-rootless@sha256:a704cc203d78a854e0887e08fcbd7a45f9bc2b5fd8551c88b914b044792c4b1b',
+    // Public NixOS configurations' pullImage of nextcloud (tag 32.0.3, the Apache variant).
+    nextcloud:
+      'docker.io/library/nextcloud:32.0.3@sha256:a9ef7ed15dbf3f9fcf6dc2a41a15af572fcc077f220640cabfe574a3ffbf5766',
+    'nextcloud-postgres':
+      'docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94',
+    'nextcloud-valkey':
+      'ghcr.io/valkey-io/valkey:8.1.5@sha256:e6519c81133f55170dcaf1c7711dea0770dc756a7aef0cb919204c8d6e325776',
+    // A public Seafile 13 CE compose guide pins seafile-mc and MariaDB with these digests.
+    seafile:
+      'docker.io/seafileltd/seafile-mc:13.0.25@sha256:90c1aaa08731116750cd7ce16cbc6afe0c26006433002d3c7215a5f4254ec244',
+    'seafile-mariadb':
+      'docker.io/library/mariadb:10.11.18@sha256:de61fed4a40d3842f3ee09944ba52792156cfd9adf489b2cc670fc6ded28df8d',
+    'seafile-valkey':
+      'ghcr.io/valkey-io/valkey:8.1.5@sha256:e6519c81133f55170dcaf1c7711dea0770dc756a7aef0cb919204c8d6e325776',
+  },
 };
 
 /** `registry/repo:tag@sha256:hex` split into its parts; undefined when it is not pinned that way. */

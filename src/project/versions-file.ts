@@ -2,11 +2,11 @@
 // the user's (and Renovate's) to edit; render reads it, adds keys a newer Beelab knows (keeping every comment
 // and value already there) and never changes a value that is in the file.
 import { Document, isMap, isScalar, LineCounter, parseDocument, type YAMLMap } from 'yaml';
-import { BUILTIN_VERSIONS, parseImageRef, type Versions } from '../catalog/versions.ts';
+import { BUILTIN_VERSIONS, parseImageRef, VERSIONS_FILE, type Versions } from '../catalog/versions.ts';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { closest } from '../kernel/suggest.ts';
 
-export const VERSIONS_FILE = 'versions.yaml';
+export { VERSIONS_FILE };
 
 /** A version as tools take it on a command line or in a URL: no spaces, newlines or shell characters. */
 const VERSION_TEXT = /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,127}$/;
