@@ -253,6 +253,27 @@ const cases: Case[] = [
     at: '8:vaultwardn',
   },
   {
+    name: 'two apps on one subdomain (the catalog gives both files.)',
+    yaml: `${BASE}apps: [seafile, owncloud]\n`,
+    code: 'app/subdomain-taken',
+    text: 'owncloud would be served at files.lab.example.com, which seafile already uses',
+    at: '8:owncloud]',
+  },
+  {
+    name: 'an app given the subdomain of another',
+    yaml: `${BASE}apps: [immich, { name: vaultwarden, subdomain: photos }]\n`,
+    code: 'app/subdomain-taken',
+    text: 'vaultwarden would be served at photos.lab.example.com, which immich already uses',
+    at: '8:photos }]',
+  },
+  {
+    name: "an app given a host's name",
+    yaml: `${BASE}apps: [{ name: immich, subdomain: apps }]\n`,
+    code: 'app/subdomain-host',
+    text: 'the DNS name of the host apps',
+    at: '8:apps }]',
+  },
+  {
     name: 'app listed twice',
     yaml: `${BASE}apps: [immich, immich]\n`,
     code: 'app/duplicate',

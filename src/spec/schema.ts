@@ -128,6 +128,13 @@ const app = z.union([
     name: z.string().describe('An app from the catalog, e.g. immich.'),
     on: z.enum(APP_PLACEMENTS).optional().describe(`Where it runs. Default: ${DEFAULTS.appPlacement}.`),
     version: z.string().optional().describe('Pin another version than the catalog default.'),
+    subdomain: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be one DNS label such as photos')
+      .optional()
+      .describe(
+        "The app's name under the site domain (https://<subdomain>.<domain>). Default: the catalog's, e.g. photos for immich.",
+      ),
   }),
 ]);
 

@@ -1,6 +1,7 @@
 // The orchestration layer's part of the Site: the Talos and k3s clusters (VMs, API VIPs, ingress VIPs,
 // load-balancer pools), the apps VM with the reverse proxy, and every app from the catalog.
 import { findApp } from '../../catalog/apps.ts';
+import { parseImageRef } from '../../catalog/versions.ts';
 import {
   type Ordered,
   type SiteContribution,
@@ -11,6 +12,7 @@ import {
   vmSeries,
 } from '../../site/contribution.ts';
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
+import { specApps } from '../../spec/apps-of.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
 
 export const orchestrationSite: SiteContribution = {
@@ -197,10 +199,8 @@ function appServices({
   vlanOf,
   mgmt,
   domain,
+  versions,
 }: Parameters<NonNullable<typeof orchestrationSite.services>>[0]): Ordered<Service>[] {
-  const entries = (spec.apps ?? []).map((a) => (typeof a === 'string' ? { name: a } : a));
-  const sync = spec.storage?.sync;
-  if (sync && sync !== 'none' && !entries.some((e) => e.name === sync)) entries.push({ name: sync });
   const proxyHost = withRole('reverse_proxy')[0];
   const clients: Endpoint[] = [mgmt];
   const clientVlan = vlanOf('clients');
@@ -208,10 +208,10 @@ function appServices({
     clients.push({ kind: 'vlan', vlan: clientVlan, because: 'people use the apps from their devices' });
   clients.push({ kind: 'tailnet' });
   const apps: Ordered<Service>[] = [];
-  for (const e of entries) {
+  for (const e of specApps(spec)) {
     const app = findApp(e.name);
     if (!app) continue; // reported by the unknown-app rule
-    const placement = ('on' in e && e.on) || DEFAULTS.appPlacement;
+    const placement = e.on ?? DEFAULTS.appPlacement;
     const hosts =
       placement === 'compose'
         ? proxyHost
@@ -220,6 +220,10 @@ function appServices({
         : placement === 'devops'
           ? ['k3s-ingress']
           : ['talos-ingress'];
+    // The app's own image, pinned by digest in the versions catalog (absent: the check reports it).
+    const image = versions.images[app.containers[0]!.image];
+    const tag = image ? parseImageRef(image)?.tag : undefined;
+    const version = e.version ?? tag;
     apps.push(
       service(100, {
         name: app.name,
@@ -228,11 +232,11 @@ function appServices({
         description: app.description,
         hosts,
         placement,
-        version: ('version' in e && e.version) || app.version,
-        image: app.image,
+        ...(version ? { version } : {}),
+        ...(image ? { image } : {}),
         ports: [...app.ports, tcp('https', 443)],
         consumers: clients,
-        fqdn: `${app.subdomain}.${domain}`,
+        fqdn: `${e.subdomain ?? app.subdomain}.${domain}`,
         volumes: app.volumes.map((v) => `/srv/apps/${app.name}/${v}`),
         health: {
           port: app.health.port,

@@ -8,7 +8,7 @@ import { fieldRules } from './fields.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
 import { firewallNicRule, supernetRule, vlanRules } from './network.ts';
 import type { SpecPlan, SpecRule, SpecRuleOptions } from './rule.ts';
-import { aiRules, appRules, clusterRules, referenceRules } from './services.ts';
+import { aiRules, appNameRules, appRules, clusterRules, referenceRules } from './services.ts';
 
 export const SPEC_RULES: SpecRule[] = [
   supernetRule,
@@ -19,6 +19,7 @@ export const SPEC_RULES: SpecRule[] = [
   clusterRules,
   computeRules,
   appRules,
+  appNameRules,
   aiRules,
   referenceRules,
   fieldRules,

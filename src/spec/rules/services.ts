@@ -1,6 +1,7 @@
 // Rules over what runs: clusters, apps, AI mesh, backups, watchdogs, UPS, alerts.
-import { APP_CATALOG } from '../../catalog/apps.ts';
+import { APP_CATALOG, findApp } from '../../catalog/apps.ts';
 import { closest } from '../../kernel/suggest.ts';
+import { specApps } from '../apps-of.ts';
 import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
 
@@ -81,6 +82,42 @@ export function appRules({ spec, written }: RuleContext): Finding[] {
         });
     }
   });
+  return out;
+}
+
+/**
+ * Every app is served as https://<subdomain>.<domain>: two apps on one name, or an app on a host's name, would
+ * make the proxy and DNS serve one of them under the other's name.
+ */
+export function appNameRules({ spec, plan }: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const taken = new Map<string, string>();
+  const hosts = new Set(plan?.hostNames ?? []);
+  for (const e of specApps(spec)) {
+    const app = findApp(e.name);
+    if (!app) continue;
+    const sub = e.subdomain ?? app.subdomain;
+    const path = e.subdomain ? [...e.path.slice(0, 2), 'subdomain'] : e.path;
+    const fix = `give one of them its own name: { name: ${e.name}, subdomain: <another name> }`;
+    const first = taken.get(sub);
+    if (first) {
+      out.push({
+        code: 'app/subdomain-taken',
+        path,
+        message: `${e.name} would be served at ${sub}.${spec.site.domain}, which ${first} already uses`,
+        hint: e.path[0] === 'storage' ? `choose another storage.sync, or ${fix}` : fix,
+      });
+      continue;
+    }
+    taken.set(sub, e.name);
+    if (hosts.has(sub))
+      out.push({
+        code: 'app/subdomain-host',
+        path,
+        message: `${e.name} would be served at ${sub}.${spec.site.domain}, the DNS name of the host ${sub}`,
+        hint: fix,
+      });
+  }
   return out;
 }
 
