@@ -19,7 +19,7 @@ export const dockerCompose: Validator = {
     const out: Diagnostic[] = [];
     for (const group of projects(ctx.files)) {
       const args = [...group.flatMap((f) => ['-f', f]), 'config', '-q'];
-      const r = await runTool(ctx, args);
+      const r = await runTool(ctx, args, { env: deployTimeVariables(ctx, group) });
       const found = parseComposeOutput(ctx, group, r.stderr);
       out.push(...found, ...unexplainedFailure(CODE, 'docker-compose config', r, found, group[0]!));
     }
@@ -39,6 +39,29 @@ export function projects(files: string[]): string[][] {
   }
   for (const f of files) if (!BASE.test(basename(f)) && !consumed.has(f)) groups.push([f]);
   return groups;
+}
+
+/** `${NAME:?why}` or `${NAME?why}`: a variable the project declares it gets at deploy time. */
+const REQUIRED_VAR = /\$\{(\w+):?\?/g;
+
+/**
+ * Stand-ins for the variables a project requires (`${NAME:?…}`) when no `.env` is beside it: they hold secrets
+ * that are written there at deploy time (Beelab's apps: by `beelab apply`), so compose would refuse the file
+ * for their absence alone. Variables with no `?` are still reported when unset.
+ */
+export function deployTimeVariables(
+  ctx: Pick<ValidatorContext, 'read'>,
+  group: string[],
+): Record<string, string> {
+  const dir = dirname(group[0]!);
+  const envFile = dir === '' || dir === '.' ? '.env' : `${dir}/.env`;
+  // An empty or unreadable .env reads as '': as good as none.
+  if (ctx.read(envFile) !== '') return {};
+  const out: Record<string, string> = {};
+  for (const file of group)
+    for (const m of ctx.read(file).matchAll(REQUIRED_VAR))
+      if (process.env[m[1]!] === undefined) out[m[1]!] = 'set-at-deploy-time';
+  return out;
 }
 
 const INVALID_FILE = /^The Compose file '(.+)' is invalid because:$/;
