@@ -1,5 +1,9 @@
-// Layer 4, orchestration: the Talos and k3s clusters and the apps. Renders nothing yet (issue 14).
+// Layer 4, orchestration: the Talos and k3s clusters and the apps. Each part (compose/, ...) renders its own
+// files, rules and steps; this module only puts them together.
+import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
+import { renderCompose } from './compose/render.ts';
+import { composeRules } from './compose/rules.ts';
 import { orchestrationSite } from './site.ts';
 
 export const orchestrationLayer: LayerModule = {
@@ -10,4 +14,6 @@ export const orchestrationLayer: LayerModule = {
     what: 'production Talos cluster, DevOps k3s cluster, Docker Compose apps',
   },
   site: orchestrationSite,
+  render: (site) => new FileTree().merge(renderCompose(site)),
+  rules: (site) => [...composeRules(site)],
 };
