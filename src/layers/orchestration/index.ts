@@ -2,6 +2,7 @@
 // files, rules and steps; this module only puts them together.
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
+import { renderCaddy } from './caddy/render.ts';
 import { renderCompose } from './compose/render.ts';
 import { composeRules } from './compose/rules.ts';
 import { orchestrationSite } from './site.ts';
@@ -14,6 +15,6 @@ export const orchestrationLayer: LayerModule = {
     what: 'production Talos cluster, DevOps k3s cluster, Docker Compose apps',
   },
   site: orchestrationSite,
-  render: (site) => new FileTree().merge(renderCompose(site)),
+  render: (site) => new FileTree().merge(renderCompose(site)).merge(renderCaddy(site)),
   rules: (site) => [...composeRules(site)],
 };
