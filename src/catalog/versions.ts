@@ -106,6 +106,16 @@ export const BUILTIN_VERSIONS: Versions = {
       'docker.io/library/mariadb:10.11.18@sha256:de61fed4a40d3842f3ee09944ba52792156cfd9adf489b2cc670fc6ded28df8d',
     'seafile-valkey':
       'ghcr.io/valkey-io/valkey:8.1.5@sha256:e6519c81133f55170dcaf1c7711dea0770dc756a7aef0cb919204c8d6e325776',
+    // The Wazuh 4.12.0 single-node deployment (wazuh-docker): digests as recorded from running containers in the
+    // APTL project's public lab asset records (image, tag and digest side by side), the certs generator as pinned there.
+    'wazuh-manager':
+      'docker.io/wazuh/wazuh-manager:4.12.0@sha256:dea2fa1e6d5062147b6a85b241f5f501c5f1ba4b817d12bda06f7870a89ad561',
+    'wazuh-indexer':
+      'docker.io/wazuh/wazuh-indexer:4.12.0@sha256:3691b3b27658695aad0c6879b412a001caf233ebbc1a5ba15647053aa03a2299',
+    'wazuh-dashboard':
+      'docker.io/wazuh/wazuh-dashboard:4.12.0@sha256:8f5b50fde67a0b1c4d2321aa26b12bbc5cef21269cf4f6225746f0b946458bd7',
+    'wazuh-certs-generator':
+      'docker.io/wazuh/wazuh-certs-generator:0.0.2@sha256:88c4b30ad9b8320ba29f0a891761ad8000866c15c844d27b04974f5cb427c8f0',
   },
 };
 

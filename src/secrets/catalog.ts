@@ -82,6 +82,30 @@ export function siteSecrets(site: Site): SecretDef[] {
       usedBy: `Network UPS Tools on ${site.ups.host} and the machines it powers`,
     });
   }
+  if (site.hosts.some((h) => h.roles.includes('wazuh_manager'))) {
+    const node = site.observability.securityNode ?? 'the security node';
+    out.push(
+      {
+        name: 'wazuh-enrollment-password',
+        kind: 'password',
+        description: 'Password every Wazuh agent enrolls with (authd.pass on the manager and the agents)',
+        usedBy: `Wazuh manager on ${node} and every agent`,
+      },
+      {
+        name: 'wazuh-indexer-password',
+        kind: 'password',
+        description:
+          "Password of the Wazuh indexer's admin and dashboard users (hashed into internal_users.yml)",
+        usedBy: `Wazuh indexer, manager and dashboard on ${node}`,
+      },
+      {
+        name: 'wazuh-api-password',
+        kind: 'password',
+        description: 'Password of the Wazuh API user wazuh-wui (the dashboard logs in with it)',
+        usedBy: `Wazuh API on ${node}`,
+      },
+    );
+  }
   if (site.backup.primary) {
     out.push({
       name: 'pbs-encryption-key',

@@ -102,6 +102,16 @@ export const securitySite: SiteContribution = {
           consumers: [mgmt],
           health: { port: 'api', path: '/', scheme: 'https', expect: 401 },
         }),
+        service(60, {
+          name: 'wazuh-dashboard',
+          kind: 'infra',
+          layer: 'security',
+          description: 'Wazuh dashboard (alerts, agents, file integrity): management only',
+          hosts: wazuh,
+          ports: [tcp('https', 443)],
+          consumers: [mgmt],
+          health: { port: 'https', path: '/', scheme: 'https' },
+        }),
       );
     }
     const honeypot = withRole('honeypot');
