@@ -13,6 +13,8 @@ import {
   renderSitePlaybook,
   SITE_PLAYBOOK_PATH,
 } from './ansible-scaffold.ts';
+import { ARCHITECTURE_SVG_PATH, renderArchitectureSvg } from './diagrams/architecture.ts';
+import { NETWORK_SVG_PATH, renderNetworkSvg } from './diagrams/network.ts';
 import { FLOWS_MD_PATH, renderFlowsMd } from './flows-md.ts';
 import { GROUP_VARS_ALL_PATH, renderGroupVarsAll } from './group-vars.ts';
 import { INVENTORY_MD_PATH, renderInventoryMd } from './inventory-md.ts';
@@ -25,6 +27,8 @@ export function renderDevops(site: Site, ctx: RenderContext): FileTree {
     .add('README.md', renderReadme(site, ctx), 'devops')
     .add(INVENTORY_MD_PATH, renderInventoryMd(site), 'devops')
     .add(FLOWS_MD_PATH, renderFlowsMd(site), 'devops')
+    .add(ARCHITECTURE_SVG_PATH, renderArchitectureSvg(site, ctx), 'devops')
+    .add(NETWORK_SVG_PATH, renderNetworkSvg(site), 'devops')
     .add(INVENTORY_PATH, renderInventory(site), 'devops')
     .add(GROUP_VARS_ALL_PATH, renderGroupVarsAll(site), 'devops')
     .add(SCHEMA_PATH, schemaText(), 'devops')

@@ -3,12 +3,13 @@
 import type { Host, Rack, RackItem, Site } from '../../site/types.ts';
 import { RACK_HEIGHTS } from '../../spec/schema.ts';
 import { code, doc, table } from '../markdown.ts';
+import { esc, svgText } from '../svg.ts';
 import { KIND_LABEL } from './rack.ts';
 
 export const RACK_MD_PATH = 'docs/rack.md';
 export const RACK_SVG_PATH = 'docs/rack.svg';
 
-const PLATFORM: Record<Site['firewall']['platform'], string> = {
+export const PLATFORM: Record<Site['firewall']['platform'], string> = {
   opnsense: 'OPNsense',
   pfsense: 'pfSense',
   vyos: 'VyOS',
@@ -170,8 +171,6 @@ const INNER = 760;
 const MARGIN = 16;
 const HEAD = 44;
 const LINE = 13;
-/** Average advance of a character at 11px in a sans-serif font (bold, titles), to decide when to squeeze a line. */
-const CHAR: Record<string, number> = { '': 6.4, muted: 6.4, u: 6, label: 7.2, title: 9.2 };
 const LABEL_WIDTH = 270;
 
 /** The colour class of an item: what it is for. */
@@ -227,24 +226,9 @@ text { font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Helveti
 }
 `;
 
-function esc(s: string | number): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
 /** A line of text; squeezed to `width` when it would run past it, so text never leaves its box. */
 function text(x: number, y: number, s: string, width: number, cls?: string, anchor?: 'end'): string {
-  const fit =
-    s.length * (CHAR[cls ?? ''] ?? 6.4) > width
-      ? ` textLength="${Math.floor(width)}" lengthAdjust="spacingAndGlyphs"`
-      : '';
-  const a = anchor ? ` text-anchor="${anchor}"` : '';
-  const c = cls ? ` class="${cls}"` : '';
-  return `<text x="${x}" y="${y}"${c}${a}${fit}>${esc(s)}</text>`;
+  return svgText(x, y, s, width, { ...(cls ? { cls } : {}), ...(anchor ? { anchor } : {}) });
 }
 
 /** The host lines of an item, in as many columns as its height needs. */
