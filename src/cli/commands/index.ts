@@ -10,6 +10,7 @@ import { defineRebuild } from './rebuild.ts';
 import { defineRender } from './render.ts';
 import { defineSecrets } from './secrets.ts';
 import { defineStatus } from './status.ts';
+import { defineUi } from './ui.ts';
 import { defineWatchdog } from './watchdog.ts';
 
 export type DefineCommand = (program: Command) => void;
@@ -26,4 +27,5 @@ export const commands: DefineCommand[] = [
   defineApply,
   defineRebuild,
   defineSecrets,
+  defineUi,
 ];

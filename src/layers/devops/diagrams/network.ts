@@ -114,7 +114,7 @@ const portText = (rule: PolicyRule) =>
       : `${rule.protocol}/${rule.ports.join(',')}`;
 
 /** The label lines of what passes from one zone to another: one line per service with its ports. */
-function flowLines(rules: PolicyRule[]): string[] {
+export function flowLines(rules: PolicyRule[]): string[] {
   const byService = new Map<string, Set<string>>();
   for (const rule of rules) {
     const name = rule.service ?? (rule.origin === 'baseline' ? 'management' : rule.origin);
