@@ -215,6 +215,17 @@ export interface AiNode {
   memoryGb?: number;
 }
 
+/** The tailnet policy's inputs (beelab.yaml ai.tailscale, defaults filled in). */
+export interface Tailscale {
+  /** Logins of group:admins. */
+  admins: string[];
+  /** Selectors that may call the gateway over the tailnet. */
+  clients: string[];
+  /** Tags beyond Beelab's own, with who may assign them. */
+  tagOwners: Record<string, string[]>;
+  subnetRouter?: { host: string; vlans: string[] };
+}
+
 export interface Watchdog {
   host: string;
   relay: RelayType;
@@ -277,7 +288,7 @@ export interface Site {
   ups?: { model?: string; driver: string; host: string };
   production: { controlPlanes: string[]; workers: string[]; version: string; vip?: string };
   devops: { servers: string[]; agents: string[]; version: string; vip?: string; pool?: string };
-  ai: { nodes: AiNode[]; gatewayPort: number; gatewayHost?: string; tailnet?: string };
+  ai: { nodes: AiNode[]; gatewayPort: number; gatewayHost?: string; tailnet?: string; tailscale: Tailscale };
   backup: {
     primary?: string;
     mirror?: string;

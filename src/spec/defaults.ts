@@ -16,7 +16,12 @@ export const DEFAULTS = {
   devops: { memoryGb: 8 },
   appPlacement: 'compose',
   /** adminPort: the gateway's admin listener (/metrics, /status), reachable from management and Prometheus only. */
-  ai: { gatewayPort: 4000, adminPort: 4001, backend: 'ollama' },
+  ai: {
+    gatewayPort: 4000,
+    adminPort: 4001,
+    backend: 'ollama',
+    tailnetClients: ['autogroup:member', 'tag:gateway-client'],
+  },
   backup: {
     retention: { daily: 7, weekly: 4, monthly: 6, yearly: 0 },
     /** systemd calendar event. */

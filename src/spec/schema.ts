@@ -156,6 +156,44 @@ const aiNode = z.strictObject({
   address: ipv4.optional(),
 });
 
+/** A tailnet policy selector: a tag, a group, autogroup:member or a login (user@example.com). */
+const tailnetSelector = z
+  .string()
+  .regex(
+    /^(tag:[a-z0-9][a-z0-9-]*|group:[a-z0-9][a-z0-9-]*|autogroup:member|[^@\s:]+@[^@\s:]+)$/,
+    'must be tag:NAME, group:NAME, autogroup:member or a login such as alice@example.com',
+  );
+
+const tailscale = z.strictObject({
+  admins: z
+    .array(z.string().email())
+    .optional()
+    .describe(
+      'Tailnet logins of the admins (group:admins in the policy): they own the tags and may SSH to the Macs. Default: site.admin.email.',
+    ),
+  clients: z
+    .array(tailnetSelector)
+    .optional()
+    .describe(
+      `Who on the tailnet may call the gateway. Default: ${DEFAULTS.ai.tailnetClients.join(', ')} (the users' own devices and devices tagged as clients).`,
+    ),
+  tagOwners: z
+    .record(z.string().regex(/^tag:[a-z0-9][a-z0-9-]*$/, 'must be tag:NAME'), z.array(tailnetSelector))
+    .optional()
+    .describe(
+      'Further tags for tailnet devices outside the site (a CI runner, a laptop fleet) and who may assign them, e.g. tag:ci: [group:admins]. Default: none.',
+    ),
+  subnetRouter: z
+    .strictObject({
+      host: z.string().describe('The host that advertises the routes: an AI node or another Linux host.'),
+      vlans: z.array(z.string()).min(1).describe('VLANs whose subnets it advertises to the tailnet.'),
+    })
+    .optional()
+    .describe(
+      'Subnet routes: tailnet clients reach the services in these VLANs (the apps) through this host. Default: none.',
+    ),
+});
+
 const watchdog = z.strictObject({
   name,
   hardware: z.enum(PI_MODELS).optional().describe(`Default: ${DEFAULTS.watchdog.hardware}.`),
@@ -393,7 +431,16 @@ export const specSchema = z
           .max(65535)
           .optional()
           .describe(`Port of the OpenAI-compatible gateway. Default: ${DEFAULTS.ai.gatewayPort}.`),
-        tailnet: z.string().optional().describe('Tailscale tailnet name.'),
+        tailnet: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]*\.ts\.net$/, 'must be a tailnet DNS name such as tail1234.ts.net')
+          .optional()
+          .describe(
+            'Tailscale tailnet DNS name (MagicDNS), e.g. tail1234.ts.net: the gateway reaches each Mac as <host>.<tailnet>. Default: none; the gateway reaches the Macs by their site DNS names.',
+          ),
+        tailscale: tailscale
+          .optional()
+          .describe('The tailnet policy: admins, gateway clients, extra tags, subnet routes.'),
       })
       .optional(),
     backup: z

@@ -1,6 +1,10 @@
-// Layer 5, the AI station: the Mac mesh, its model servers and the gateway. Renders nothing yet (issue 15).
+// Layer 5, the AI station: the Mac mesh on Tailscale, its model servers and the gateway configured from the Site.
+import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
 import { aiSite } from './site.ts';
+import { POLICY_PATH, renderPolicy, tailnetPolicy } from './tailscale-policy.ts';
+import { renderTailscaleReadme, TAILSCALE_README } from './tailscale-up.ts';
+import { tailscalePolicyValidator } from './validators.ts';
 
 export const aiLayer: LayerModule = {
   id: 'ai',
@@ -10,4 +14,18 @@ export const aiLayer: LayerModule = {
     what: 'AI mesh nodes, mesh VPN policy, OpenAI-compatible gateway',
   },
   site: aiSite,
+  render(site) {
+    const tree = new FileTree();
+    if (site.ai.nodes.length === 0) return tree;
+    const { tailnet } = tailnetPolicy(site);
+    return tree.add(POLICY_PATH, renderPolicy(site), 'ai').add(
+      TAILSCALE_README,
+      renderTailscaleReadme(
+        site,
+        tailnet.notCarried.map((n) => ({ id: n.flow.id, reason: n.reason })),
+      ),
+      'ai',
+    );
+  },
+  validators: () => [tailscalePolicyValidator],
 };

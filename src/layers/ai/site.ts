@@ -78,7 +78,8 @@ export const aiSite: SiteContribution = {
     if (gatewayHost) {
       const consumers: Endpoint[] = [mgmt, { kind: 'tailnet' }];
       // What calls the gateway: compose apps, CI jobs in the DevOps cluster, the production cluster's apps.
-      for (const role of ['docker', 'k3s', 'talos_worker'] as const)
+      // The agent runners' CI jobs call it over the tailnet.
+      for (const role of ['ai_agent', 'docker', 'k3s', 'talos_worker'] as const)
         if (withRole(role).length > 0) consumers.push({ kind: 'role', role });
       // Prometheus probes /readyz (the blackbox health check); metrics come from the admin listener.
       consumers.push(monitor);
@@ -114,6 +115,7 @@ export const aiSite: SiteContribution = {
 
   slice({ spec, withRole }) {
     const gatewayHost = gatewayHostOf(withRole);
+    const ts = spec.ai?.tailscale;
     return {
       ai: {
         nodes: (spec.ai?.nodes ?? []).map((n) => ({
@@ -126,6 +128,12 @@ export const aiSite: SiteContribution = {
         gatewayPort: spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort,
         ...(gatewayHost ? { gatewayHost } : {}),
         ...(spec.ai?.tailnet ? { tailnet: spec.ai.tailnet } : {}),
+        tailscale: {
+          admins: ts?.admins ?? (spec.site.admin?.email ? [spec.site.admin.email] : []),
+          clients: ts?.clients ?? [...DEFAULTS.ai.tailnetClients],
+          tagOwners: ts?.tagOwners ?? {},
+          ...(ts?.subnetRouter ? { subnetRouter: ts.subnetRouter } : {}),
+        },
       },
     };
   },
