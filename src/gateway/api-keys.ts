@@ -26,11 +26,15 @@ export function bearerToken(header: string): string {
 }
 
 /** Finds the configured key that matches a presented Authorization header. */
-export class KeyStore<K extends { hash: string } = KeyConfig> {
+export class KeyStore<K extends { hash?: string | undefined } = KeyConfig> {
   readonly #byHash = new Map<string, K>();
 
   constructor(keys: readonly K[]) {
-    for (const k of keys) this.#byHash.set(k.hash, k);
+    for (const k of keys) {
+      // A hashFile the loader did not resolve would silently lock its holder out: refuse to start instead.
+      if (k.hash === undefined) throw new Error('a key has no hash: load the config with loadGatewayConfig');
+      this.#byHash.set(k.hash, k);
+    }
   }
 
   get size(): number {

@@ -39,13 +39,23 @@ const backendSchema = z.strictObject({
   discover: z.boolean().default(true),
 });
 
+/** The form of a key hash: what `beelab gateway hash-key` prints. */
+export const KEY_HASH = /^sha256:[0-9a-f]{64}$/;
+
+const keyHash = z.string().regex(KEY_HASH, {
+  error: 'hash must be "sha256:" plus 64 lowercase hex digits; produce it with `beelab gateway hash-key`',
+});
+
 const keySchema = z.strictObject({
   /** Who the key belongs to; appears in logs and the usage log instead of the key. */
   name: z.string().min(1),
   /** "sha256:<64 hex>" from `beelab gateway hash-key`. */
-  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, {
-    error: 'hash must be "sha256:" plus 64 lowercase hex digits; produce it with `beelab gateway hash-key`',
-  }),
+  hash: keyHash.optional(),
+  /**
+   * Instead of `hash`: a file holding the "sha256:..." line (relative to this config's directory), so the
+   * config can be generated and committed while the key lives elsewhere. Read when the gateway starts.
+   */
+  hashFile: z.string().min(1).optional(),
   /** Models (or aliases) this key may use; omitted means all. */
   models: z.array(z.string().min(1)).optional(),
   /** Requests per minute. */
@@ -65,7 +75,7 @@ const adminKeySchema = z.strictObject({
   /** Who holds the admin key (Prometheus, an operator); never logged with the key. */
   name: z.string().min(1),
   /** "sha256:<64 hex>" from `beelab gateway hash-key`. */
-  hash: keySchema.shape.hash,
+  hash: keyHash,
 });
 
 export const gatewayConfigSchema = z
@@ -225,6 +235,17 @@ export const gatewayConfigSchema = z
         });
       }
     });
+    cfg.auth.keys.forEach((k, i) => {
+      if ((k.hash === undefined) === (k.hashFile === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth', 'keys', i, k.hash === undefined ? 'hash' : 'hashFile'],
+          message:
+            k.hash === undefined
+              ? 'give the key a hash (or a hashFile holding it); produce it with `beelab gateway hash-key`'
+              : 'give either hash or hashFile, not both',
+        });
+    });
     flagRepeats(ctx, ['auth', 'keys'], cfg.auth.keys, 'hash', 'the same key hash is listed twice');
     const admin = cfg.admin;
     if (admin.listen === 'main' && admin.keys.length === 0) {
@@ -261,13 +282,14 @@ export const gatewayConfigSchema = z
 function flagRepeats<F extends string>(
   ctx: z.RefinementCtx,
   list: readonly string[],
-  entries: readonly Record<F, string>[],
+  entries: readonly Partial<Record<F, string>>[],
   field: F,
   message: string | ((value: string) => string),
 ): void {
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
     const value = entry[field];
+    if (value === undefined) return;
     if (seen.has(value)) {
       ctx.addIssue({
         code: 'custom',

@@ -114,3 +114,53 @@ describe('gateway config', () => {
     );
   });
 });
+
+describe('hashFile', () => {
+  it('reads the hash from a file beside the config; a missing or malformed file is located', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { hashKey } = await import('./api-keys.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'beelab-gw-hashfile-'));
+    try {
+      const cfg = base.replace(
+        '  required: false\n',
+        '  keys:\n    - { name: ci, hashFile: keys/ci.sha256 }\n    - { name: ops, hashFile: ops.sha256 }\n',
+      );
+      writeFileSync(join(dir, 'gw.yaml'), cfg);
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(join(dir, 'keys'));
+      writeFileSync(join(dir, 'keys/ci.sha256'), `${hashKey('sk-ci')}\n`);
+      writeFileSync(join(dir, 'ops.sha256'), 'sha256:nothex\n');
+      const err = await loadGatewayConfig(join(dir, 'gw.yaml')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).details.join('\n')).toMatch(
+        /gw\.yaml:8:30: auth\.keys\[1\]\.hashFile: the file does not hold "sha256:"/,
+      );
+      writeFileSync(join(dir, 'ops.sha256'), hashKey('sk-ops'));
+      const c = await loadGatewayConfig(join(dir, 'gw.yaml'));
+      expect(c.auth.keys.map((k) => k.hash)).toEqual([hashKey('sk-ci'), hashKey('sk-ops')]);
+      rmSync(join(dir, 'keys/ci.sha256'));
+      const gone = await loadGatewayConfig(join(dir, 'gw.yaml')).catch((e: unknown) => e);
+      expect((gone as UserError).details.join('\n')).toContain(
+        'auth.keys[0].hashFile: cannot read the key hash (no such file)',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('needs exactly one of hash and hashFile', () => {
+    expect(problems(base.replace('  required: false\n', '  keys: [{ name: k }]\n'))).toContain(
+      'give the key a hash (or a hashFile holding it)',
+    );
+    expect(
+      problems(
+        base.replace(
+          '  required: false\n',
+          `  keys: [{ name: k, hash: "sha256:${'a'.repeat(64)}", hashFile: k.sha256 }]\n`,
+        ),
+      ),
+    ).toContain('give either hash or hashFile, not both');
+  });
+});

@@ -96,7 +96,7 @@ export function createRequestHandler(d: HandlerDeps): { api: Handler; admin: Han
    * The key of `store` the request presents (Authorization: Bearer, or x-api-key); undefined after answering
    * 401 with `wrong` (a key we do not know) or `missing` (none presented).
    */
-  const presentedKey = <K extends { hash: string }>(
+  const presentedKey = <K extends { hash?: string | undefined }>(
     req: IncomingMessage,
     res: ServerResponse,
     store: KeyStore<K>,
