@@ -66,6 +66,14 @@ export function siteSecrets(site: Site): SecretDef[] {
       usedBy: `gateway on ${site.ai.gatewayHost ?? 'the AI head node'}`,
     });
   }
+  for (const k of site.ai.gatewayHost ? site.ai.keys : []) {
+    out.push({
+      name: `gateway-key-${k.name}`,
+      kind: 'api-key',
+      description: `API key "${k.name}" of the AI gateway, for ${k.holder}`,
+      usedBy: `${k.holder}; its hash is installed on ${site.ai.gatewayHost}`,
+    });
+  }
   if (site.hosts.some((h) => h.roles.includes('grafana'))) {
     out.push({
       name: 'grafana-admin-password',

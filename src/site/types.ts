@@ -215,6 +215,17 @@ export interface AiNode {
   memoryGb?: number;
 }
 
+/** An API key of the gateway; its plaintext is the secret `gateway-key-<name>`. */
+export interface GatewayKey {
+  name: string;
+  /** Who holds it. */
+  holder: string;
+  models?: string[];
+  rpm?: number;
+  tpm?: number;
+  budget?: { tokens: number; period: 'day' | 'month' };
+}
+
 /** The tailnet policy's inputs (beelab.yaml ai.tailscale, defaults filled in). */
 export interface Tailscale {
   /** Logins of group:admins. */
@@ -288,7 +299,17 @@ export interface Site {
   ups?: { model?: string; driver: string; host: string };
   production: { controlPlanes: string[]; workers: string[]; version: string; vip?: string };
   devops: { servers: string[]; agents: string[]; version: string; vip?: string; pool?: string };
-  ai: { nodes: AiNode[]; gatewayPort: number; gatewayHost?: string; tailnet?: string; tailscale: Tailscale };
+  ai: {
+    nodes: AiNode[];
+    gatewayPort: number;
+    gatewayHost?: string;
+    tailnet?: string;
+    tailscale: Tailscale;
+    /** Which gateway fronts the mesh. */
+    gateway: 'beelab' | 'litellm';
+    /** The gateway's API keys: the ones Beelab makes for the site's consumers, then beelab.yaml ai.keys. */
+    keys: GatewayKey[];
+  };
   backup: {
     primary?: string;
     mirror?: string;

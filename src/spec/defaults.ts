@@ -20,6 +20,7 @@ export const DEFAULTS = {
     gatewayPort: 4000,
     adminPort: 4001,
     backend: 'ollama',
+    gateway: 'beelab',
     tailnetClients: ['autogroup:member', 'tag:gateway-client'],
   },
   backup: {

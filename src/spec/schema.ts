@@ -62,6 +62,7 @@ export const POOL_LAYOUTS = ['single', 'mirror', 'raidz1', 'raidz2', 'stripe'] a
 export const SYNC_OVERLAYS = ['seafile', 'owncloud', 'opencloud', 'none'] as const;
 export const AI_ROLES = ['head', 'secondary', 'agent'] as const;
 export const AI_BACKENDS = ['ollama', 'llamacpp', 'mlx', 'vllm', 'lmstudio'] as const;
+export const AI_GATEWAYS = ['beelab', 'litellm'] as const;
 export const ALERT_TYPES = ['email', 'ntfy', 'webhook', 'matrix'] as const;
 export const RELAY_TYPES = ['gpio', 'shelly-gen1', 'shelly-gen2', 'tasmota', 'pikvm', 'command'] as const;
 export const PI_MODELS = ['pi-zero-2w', 'pi3', 'pi4', 'pi5'] as const;
@@ -154,6 +155,20 @@ const aiNode = z.strictObject({
   models: z.array(z.string()).optional().describe('Models this node serves, e.g. qwen3:32b.'),
   mac: mac.optional(),
   address: ipv4.optional(),
+});
+
+const gatewayKey = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lowercase letters, digits and -, starting with a letter')
+    .describe('Who holds the key (a team, an app); its plaintext is the secret gateway-key-<name>.'),
+  models: z.array(z.string().min(1)).optional().describe('Models or aliases it may use. Default: all.'),
+  rpm: z.number().int().positive().optional().describe('Requests per minute. Default: no limit.'),
+  tpm: z.number().int().positive().optional().describe('Tokens per minute. Default: no limit.'),
+  budget: z
+    .strictObject({ tokens: z.number().int().positive(), period: z.enum(['day', 'month']) })
+    .optional()
+    .describe("Token budget per UTC day or month (Beelab's gateway only). Default: none."),
 });
 
 /** A tailnet policy selector: a tag, a group, autogroup:member or a login (user@example.com). */
@@ -437,6 +452,18 @@ export const specSchema = z
           .optional()
           .describe(
             'Tailscale tailnet DNS name (MagicDNS), e.g. tail1234.ts.net: the gateway reaches each Mac as <host>.<tailnet>. Default: none; the gateway reaches the Macs by their site DNS names.',
+          ),
+        gateway: z
+          .enum(AI_GATEWAYS)
+          .optional()
+          .describe(
+            `The OpenAI-compatible gateway in front of the mesh: beelab (its own, ai/gateway/gateway.yaml) or litellm (ai/gateway/litellm/config.yaml). Default: ${DEFAULTS.ai.gateway}.`,
+          ),
+        keys: z
+          .array(gatewayKey)
+          .optional()
+          .describe(
+            'API keys of the gateway beyond the ones Beelab makes for the site (agents, apps, clusters, operators, the smoke test). Default: none.',
           ),
         tailscale: tailscale
           .optional()

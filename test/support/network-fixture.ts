@@ -214,7 +214,13 @@ export function fixtureSite(): Site {
     storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: true, host: 'pve1' },
     production: { controlPlanes: [], workers: [], version: 'v1.13.9' },
     devops: { servers: ['k3s1'], agents: [], version: 'v1.33.5+k3s1', vip: 'k3s-api' },
-    ai: { nodes: [], gatewayPort: 4000, tailscale: { admins: [], clients: [], tagOwners: {} } },
+    ai: {
+      nodes: [],
+      gatewayPort: 4000,
+      tailscale: { admins: [], clients: [], tagOwners: {} },
+      gateway: 'beelab',
+      keys: [],
+    },
     backup: {
       primary: 'pbs',
       retention: { daily: 7, weekly: 4, monthly: 6, yearly: 1 },

@@ -1,10 +1,16 @@
 // Layer 5, the AI station: the Mac mesh on Tailscale, its model servers and the gateway configured from the Site.
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
+import {
+  GATEWAY_CONFIG_PATH,
+  LITELLM_CONFIG_PATH,
+  renderGatewayConfig,
+  renderLitellmConfig,
+} from './gateway-config.ts';
 import { aiSite } from './site.ts';
 import { POLICY_PATH, renderPolicy, tailnetPolicy } from './tailscale-policy.ts';
 import { renderTailscaleReadme, TAILSCALE_README } from './tailscale-up.ts';
-import { tailscalePolicyValidator } from './validators.ts';
+import { gatewayConfigValidator, tailscalePolicyValidator } from './validators.ts';
 
 export const aiLayer: LayerModule = {
   id: 'ai',
@@ -18,6 +24,10 @@ export const aiLayer: LayerModule = {
     const tree = new FileTree();
     if (site.ai.nodes.length === 0) return tree;
     const { tailnet } = tailnetPolicy(site);
+    if (site.ai.gatewayHost) {
+      if (site.ai.gateway === 'litellm') tree.add(LITELLM_CONFIG_PATH, renderLitellmConfig(site), 'ai');
+      else tree.add(GATEWAY_CONFIG_PATH, renderGatewayConfig(site), 'ai');
+    }
     return tree.add(POLICY_PATH, renderPolicy(site), 'ai').add(
       TAILSCALE_README,
       renderTailscaleReadme(
@@ -27,5 +37,5 @@ export const aiLayer: LayerModule = {
       'ai',
     );
   },
-  validators: () => [tailscalePolicyValidator],
+  validators: () => [tailscalePolicyValidator, gatewayConfigValidator],
 };

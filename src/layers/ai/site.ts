@@ -6,18 +6,12 @@ import {
   service,
   tcp,
 } from '../../site/contribution.ts';
-import type { Endpoint, Service } from '../../site/types.ts';
+import type { Endpoint, GatewayKey, HostRole, Service } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
-import { AI_BACKENDS, type AiBackend } from '../../spec/schema.ts';
+import { BACKEND_PORTS } from '../../spec/ai-models.ts';
+import { AI_BACKENDS, type AiBackend, type Spec } from '../../spec/schema.ts';
 
-/** Default listen port of each model server kind. */
-export const BACKEND_PORTS: Record<AiBackend, number> = {
-  ollama: 11434,
-  llamacpp: 8080,
-  mlx: 8081,
-  vllm: 8000,
-  lmstudio: 1234,
-};
+export { BACKEND_PORTS };
 
 /** Health path of each model server kind (llama.cpp answers 503 while a model loads). */
 export const BACKEND_HEALTH: Record<AiBackend, string> = {
@@ -32,6 +26,35 @@ export const BACKEND_HEALTH: Record<AiBackend, string> = {
 function gatewayHostOf(withRole: (role: 'ai_head' | 'ai_secondary') => string[]): string | undefined {
   return withRole('ai_head')[0] ?? withRole('ai_secondary')[0];
 }
+
+/** The keys Beelab makes for the site's consumers of the gateway, then the user's (ai.keys). */
+function gatewayKeys(spec: Spec, withRole: (role: HostRole) => string[]): GatewayKey[] {
+  const out: GatewayKey[] = [];
+  const nodes = spec.ai?.nodes ?? [];
+  if (nodes.length === 0) return out;
+  const consumers: [HostRole, string, string][] = [
+    ['ai_agent', 'agents', 'CI jobs of the agent runners'],
+    ['docker', 'apps', 'the compose apps'],
+    ['k3s', 'devops', 'the DevOps cluster'],
+    ['talos_worker', 'production', 'the production cluster'],
+  ];
+  for (const [role, name, holder] of consumers) if (withRole(role).length > 0) out.push({ name, holder });
+  out.push({ name: 'operators', holder: 'the admins, over the tailnet' });
+  // apply's last check: one completion through the gateway; a tight limit keeps a leaked copy harmless.
+  const bySize = [...nodes].sort((a, b) => (a.hardware?.memoryGb ?? 0) - (b.hardware?.memoryGb ?? 0));
+  const first = bySize.flatMap((n) => n.models ?? [])[0];
+  out.push({
+    name: SMOKE_KEY,
+    holder: 'beelab apply (the smoke test)',
+    rpm: 10,
+    ...(first ? { models: [first] } : {}),
+  });
+  for (const k of spec.ai?.keys ?? []) out.push({ ...k, holder: k.name });
+  return out;
+}
+
+/** The key apply verifies the gateway with. */
+export const SMOKE_KEY = 'smoke-test';
 
 export const aiSite: SiteContribution = {
   hosts({ spec, vlanFor }) {
@@ -128,6 +151,8 @@ export const aiSite: SiteContribution = {
         gatewayPort: spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort,
         ...(gatewayHost ? { gatewayHost } : {}),
         ...(spec.ai?.tailnet ? { tailnet: spec.ai.tailnet } : {}),
+        gateway: spec.ai?.gateway ?? DEFAULTS.ai.gateway,
+        keys: gatewayKeys(spec, withRole),
         tailscale: {
           admins: ts?.admins ?? (spec.site.admin?.email ? [spec.site.admin.email] : []),
           clients: ts?.clients ?? [...DEFAULTS.ai.tailnetClients],

@@ -1,7 +1,10 @@
 // The AI layer's validators for `beelab check`: the tailnet policy parses as HuJSON and passes its own tests.
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import type { Validator } from '../../check/validator.ts';
+import { UserError } from '../../errors.ts';
+import { parseGatewayConfig } from '../../gateway/load-config.ts';
 import type { Diagnostic } from '../../kernel/diagnostic.ts';
+import { GATEWAY_CONFIG_PATH } from './gateway-config.ts';
 import { runPolicyTests, type TailnetPolicy } from './tailscale-eval.ts';
 import { POLICY_PATH } from './tailscale-policy.ts';
 
@@ -44,6 +47,33 @@ export const tailscalePolicyValidator: Validator = {
           location: { file },
           hint: 'the grants and the tests disagree: fix the grants, or re-render if the file was edited',
         });
+    }
+    return out;
+  },
+};
+
+/** The gateway's own loader over the rendered gateway.yaml: what `beelab gateway` would refuse, located. */
+export const gatewayConfigValidator: Validator = {
+  id: 'ai-gateway-config',
+  title: 'AI gateway config (its own loader)',
+  applies: (files) => files.filter((f) => f === GATEWAY_CONFIG_PATH),
+  async run(ctx) {
+    const out: Diagnostic[] = [];
+    for (const file of ctx.files) {
+      try {
+        parseGatewayConfig(ctx.read(file), file);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        for (const line of err.details.length ? err.details : [err.message]) {
+          const m = /^\s*(.+?):(\d+):(\d+): (.*)$/.exec(line);
+          out.push({
+            code: 'ai-gateway-config',
+            severity: 'error',
+            message: m ? m[4]! : line.trim(),
+            location: m ? { file, line: Number(m[2]), col: Number(m[3]) } : { file },
+          });
+        }
+      }
     }
     return out;
   },

@@ -1,5 +1,7 @@
 // Spec rules of the AI mesh's tailnet: every tag a client selector names has an owner, the subnet router exists.
 import { closest } from '../../kernel/suggest.ts';
+import { BACKEND_PORTS, GPU_MEMORY_SHARE, modelMemoryGb } from '../ai-models.ts';
+import { DEFAULTS } from '../defaults.ts';
 import { ADMINS_GROUP, AI_TAGS } from '../tailnet-tags.ts';
 import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
@@ -90,4 +92,87 @@ function unknownGroup(path: Finding['path'], group: string): Finding {
     message: `"${group}" is not a group of the tailnet policy: Beelab defines only group:admins`,
     hint: 'name group:admins, a tag or a login',
   };
+}
+
+/** The aliases the gateway config defines (layers/ai/gateway-config.ts meshAliases). */
+const ALIASES = ['default', 'small', 'embed'];
+
+/** The gateway: keys name models the mesh serves, ports do not clash, LiteLLM gets no Beelab-only feature, models fit. */
+export function gatewayRules({ spec }: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const nodes = spec.ai?.nodes ?? [];
+  if (nodes.length === 0) return out;
+  const served = [...new Set(nodes.flatMap((n) => n.models ?? []))];
+  const litellm = (spec.ai?.gateway ?? DEFAULTS.ai.gateway) === 'litellm';
+  const names = new Set<string>();
+  (spec.ai?.keys ?? []).forEach((k, i) => {
+    if (
+      names.has(k.name) ||
+      ['agents', 'apps', 'devops', 'production', 'operators', 'smoke-test'].includes(k.name)
+    )
+      out.push({
+        code: 'ai/duplicate-key',
+        path: ['ai', 'keys', i, 'name'],
+        message: `ai.keys[${i}].name "${k.name}" is taken (by an earlier key or one Beelab makes)`,
+        hint: 'give the key another name',
+      });
+    names.add(k.name);
+    (k.models ?? []).forEach((m, j) => {
+      if (!served.includes(m) && !ALIASES.includes(m)) {
+        const guess = closest(m, served);
+        out.push({
+          code: 'ai/unserved-model',
+          path: ['ai', 'keys', i, 'models', j],
+          message: `ai.keys[${i}].models[${j}] "${m}" is served by no node of the mesh`,
+          hint: guess
+            ? `did you mean \`${guess}\`? or add it to a node's models`
+            : "add it to a node's models, or use an alias (default, small, embed)",
+        });
+      }
+    });
+    if (litellm && k.budget)
+      out.push({
+        code: 'ai/litellm-budget',
+        path: ['ai', 'keys', i, 'budget'],
+        message: `ai.keys[${i}].budget: token budgets per key are a feature of Beelab's gateway only; LiteLLM budgets keys in money, through its database`,
+        hint: "use ai.gateway: beelab, or drop the budget and set one with LiteLLM's /key/generate",
+      });
+  });
+  const port = spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort;
+  nodes.forEach((n, i) => {
+    if (n.role !== 'head') return;
+    for (const b of n.backends ?? [DEFAULTS.ai.backend])
+      for (const [what, p] of [
+        ['gatewayPort', port],
+        ['admin port', DEFAULTS.ai.adminPort],
+      ] as const)
+        if (BACKEND_PORTS[b] === p)
+          out.push({
+            code: 'ai/port-clash',
+            path:
+              what === 'gatewayPort' && spec.ai?.gatewayPort !== undefined
+                ? ['ai', 'gatewayPort']
+                : ['ai', 'nodes', i, 'backends'],
+            message: `the gateway's ${what} ${p} is the port of ${b} on ${n.name}, which runs the gateway`,
+            hint: `pick another ai.gatewayPort (not ${Object.values(BACKEND_PORTS).join(', ')}), or move ${b} to another node`,
+          });
+  });
+  nodes.forEach((n, i) => {
+    const mem = n.hardware?.memoryGb;
+    if (!mem) return;
+    const sizes = (n.models ?? [])
+      .map((m) => [m, modelMemoryGb(m)] as const)
+      .filter(([, g]) => g !== undefined);
+    const need = sizes.reduce((a, [, g]) => a + g!, 0);
+    const room = Math.floor(mem * GPU_MEMORY_SHARE);
+    if (need > room)
+      out.push({
+        code: 'ai/models-too-big',
+        severity: 'warning',
+        path: ['ai', 'nodes', i, 'models'],
+        message: `ai.nodes[${i}] "${n.name}": its models need about ${Math.round(need)} GB (${sizes.map(([m, g]) => `${m} ~${g} GB`).join(', ')}) but ${mem} GB leaves about ${room} GB to the GPU`,
+        hint: 'move a model to a larger node, pick a smaller quantisation or size, or load them one at a time (OLLAMA_MAX_LOADED_MODELS=1)',
+      });
+  });
+  return out;
 }

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import type { SpecLocator } from '../locate.ts';
 import type { Spec } from '../schema.ts';
 import { withTierDefaults } from '../tiers.ts';
-import { tailscaleRules } from './ai.ts';
+import { gatewayRules, tailscaleRules } from './ai.ts';
 import { computeRules } from './compute.ts';
 import { fieldRules } from './fields.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
@@ -23,6 +23,7 @@ export const SPEC_RULES: SpecRule[] = [
   appNameRules,
   aiRules,
   tailscaleRules,
+  gatewayRules,
   referenceRules,
   fieldRules,
 ];
