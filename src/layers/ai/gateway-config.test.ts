@@ -141,7 +141,10 @@ describe('bad input, located, all at once', () => {
     const base = readFileSync(new URL('../../../examples/reference/beelab.yaml', import.meta.url), 'utf8');
     const yaml = base
       .replace('ai:\n  gatewayPort: 4000\n', 'ai:\n  gatewayPort: 11434\n')
-      .replace('      models:\n        - qwen3:8b\n      mac: 3c:a6:f6:60:00:03', '      models:\n        - qwen3:8b\n        - llama3.3:70b\n      mac: 3c:a6:f6:60:00:03');
+      .replace(
+        '      models:\n        - qwen3:8b\n      mac: 3c:a6:f6:60:00:03',
+        '      models:\n        - qwen3:8b\n        - llama3.3:70b\n      mac: 3c:a6:f6:60:00:03',
+      );
     const d = parseSiteSpec(yaml).diagnostics;
     expect(d.find((x) => x.code === 'ai/port-clash')?.message).toContain(
       'gatewayPort 11434 is the port of ollama on ai-head',

@@ -7,8 +7,8 @@ import {
   tcp,
 } from '../../site/contribution.ts';
 import type { Endpoint, GatewayKey, HostRole, Service } from '../../site/types.ts';
-import { DEFAULTS } from '../../spec/defaults.ts';
 import { BACKEND_PORTS } from '../../spec/ai-models.ts';
+import { DEFAULTS } from '../../spec/defaults.ts';
 import { AI_BACKENDS, type AiBackend, type Spec } from '../../spec/schema.ts';
 
 export { BACKEND_PORTS };
