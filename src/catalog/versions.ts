@@ -35,6 +35,36 @@ export interface Versions {
   images: Record<string, string>;
 }
 
+/** The single-valued entries of the catalog (everything but the maps). */
+export type ScalarVersion = Exclude<keyof Versions, 'cloudImages' | 'collections' | 'images'>;
+
+/** Where Renovate looks a version up: its datasource, package and (for Helm) the chart repository. */
+export interface VersionSource {
+  datasource: string;
+  depName: string;
+  registryUrl?: string;
+}
+
+/** Each scalar's key in versions.yaml and its upstream (none: not tracked, e.g. the schematic id). */
+export const VERSION_SOURCES: Record<ScalarVersion, { key: string; source?: VersionSource }> = {
+  talos: { key: 'talos', source: { datasource: 'github-releases', depName: 'siderolabs/talos' } },
+  talosSchematic: { key: 'talos-schematic' },
+  kubernetes: {
+    key: 'kubernetes',
+    source: { datasource: 'github-releases', depName: 'kubernetes/kubernetes' },
+  },
+  k3s: { key: 'k3s', source: { datasource: 'github-releases', depName: 'k3s-io/k3s' } },
+  cilium: {
+    key: 'cilium',
+    source: { datasource: 'helm', registryUrl: 'https://helm.cilium.io', depName: 'cilium' },
+  },
+  metallb: {
+    key: 'metallb',
+    source: { datasource: 'helm', registryUrl: 'https://metallb.github.io/metallb', depName: 'metallb' },
+  },
+  kubeVip: { key: 'kube-vip', source: { datasource: 'docker', depName: 'ghcr.io/kube-vip/kube-vip' } },
+};
+
 /** The versions this release of Beelab was tested with. */
 export const BUILTIN_VERSIONS: Versions = {
   talos: 'v1.13.9',

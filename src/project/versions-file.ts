@@ -2,7 +2,15 @@
 // the user's (and Renovate's) to edit; render reads it, adds keys a newer Beelab knows (keeping every comment
 // and value already there) and never changes a value that is in the file.
 import { Document, isMap, isScalar, LineCounter, parseDocument, type YAMLMap } from 'yaml';
-import { BUILTIN_VERSIONS, parseImageRef, VERSIONS_FILE, type Versions } from '../catalog/versions.ts';
+import {
+  BUILTIN_VERSIONS,
+  parseImageRef,
+  type ScalarVersion,
+  VERSION_SOURCES,
+  VERSIONS_FILE,
+  type VersionSource,
+  type Versions,
+} from '../catalog/versions.ts';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
 import { closest } from '../kernel/suggest.ts';
 
@@ -19,28 +27,23 @@ interface Entry {
   renovate?: string;
 }
 
-const scalar = (key: keyof Versions & string, fileKey: string, renovate?: string): Entry => ({
-  key: fileKey,
-  get: (v) => v[key] as string,
-  set: (v, value) => {
-    (v as unknown as Record<string, string>)[key] = value;
-  },
-  ...(renovate ? { renovate } : {}),
-});
+/** The `# renovate:` annotation of a tracked version, which the site's Renovate regex manager matches. */
+function annotation(source: VersionSource): string {
+  const registry = source.registryUrl ? ` registryUrl=${source.registryUrl}` : '';
+  return `datasource=${source.datasource}${registry} depName=${source.depName}`;
+}
 
-const SCALARS: readonly Entry[] = [
-  scalar('talos', 'talos', 'datasource=github-releases depName=siderolabs/talos'),
-  scalar('talosSchematic', 'talos-schematic'),
-  scalar('kubernetes', 'kubernetes', 'datasource=github-releases depName=kubernetes/kubernetes'),
-  scalar('k3s', 'k3s', 'datasource=github-releases depName=k3s-io/k3s'),
-  scalar('cilium', 'cilium', 'datasource=helm registryUrl=https://helm.cilium.io depName=cilium'),
-  scalar(
-    'metallb',
-    'metallb',
-    'datasource=helm registryUrl=https://metallb.github.io/metallb depName=metallb',
-  ),
-  scalar('kubeVip', 'kube-vip', 'datasource=docker depName=ghcr.io/kube-vip/kube-vip'),
-];
+const SCALARS: readonly Entry[] = (Object.keys(VERSION_SOURCES) as ScalarVersion[]).map((key) => {
+  const { key: fileKey, source } = VERSION_SOURCES[key];
+  return {
+    key: fileKey,
+    get: (v: Versions) => v[key],
+    set: (v: Versions, value: string) => {
+      v[key] = value;
+    },
+    ...(source ? { renovate: annotation(source) } : {}),
+  };
+});
 const MAPS = ['cloud-images', 'collections', 'images'] as const;
 const TOP_KEYS = [...SCALARS.map((s) => s.key), ...MAPS];
 
