@@ -48,3 +48,16 @@ export function siteRelative(dir: string, file: string): string {
   const rel = isAbsolute(file) ? relative(dir, file) : file;
   return rel.replace(/^(\.\/)+/, '');
 }
+
+/**
+ * Runs a validator's tool that is a Node script from npm (`#!/usr/bin/env node`) with the Node that runs
+ * Beelab, so it works where `node` is not on PATH (a service account, a minimal CI image).
+ */
+export function runNodeTool(
+  ctx: Pick<ValidatorContext, 'dir' | 'signal' | 'toolPath'>,
+  args: readonly string[],
+  env?: Record<string, string>,
+): Promise<ToolOutput> {
+  if (!ctx.toolPath) throw new Error('runNodeTool: the validator declares no tool');
+  return runTool(ctx, [ctx.toolPath, ...args], { command: process.execPath, ...(env ? { env } : {}) });
+}

@@ -1,11 +1,12 @@
 // The thin CLI: registers each command module and maps errors to exit codes in one place.
 import { Command, CommanderError } from 'commander';
 import { reportError } from '../errors.ts';
+import { BEELAB_VERSION } from '../kernel/package-info.ts';
 import { commands } from './commands/index.ts';
 
 const program = new Command('beelab')
   .description('One beelab.yaml in, a complete infrastructure repository out.')
-  .version('0.1.0')
+  .version(BEELAB_VERSION)
   .showHelpAfterError()
   .exitOverride();
 
