@@ -16,7 +16,8 @@ import { labNamespaces } from './system.ts';
 import { labTest } from './test.ts';
 import { labUp } from './up.ts';
 
-const TOOLS: [string, string][] = [
+/** What every lab needs, with how to install it (the site CI's lab job installs the same). */
+export const TOOLS: [string, string][] = [
   ['ip', 'apt-get install iproute2'],
   ['nft', 'apt-get install nftables'],
   ['dnsmasq', 'apt-get install dnsmasq'],

@@ -16,11 +16,16 @@ import {
 import { ARCHITECTURE_SVG_PATH, renderArchitectureSvg } from './diagrams/architecture.ts';
 import { NETWORK_SVG_PATH, renderNetworkSvg } from './diagrams/network.ts';
 import { FLOWS_MD_PATH, renderFlowsMd } from './flows-md.ts';
+import { GITIGNORE_PATH, renderGitignore } from './gitignore.ts';
 import { GROUP_VARS_ALL_PATH, renderGroupVarsAll } from './group-vars.ts';
 import { INVENTORY_MD_PATH, renderInventoryMd } from './inventory-md.ts';
 import { renderReadme } from './readme.ts';
+import { RENOVATE_PATH, renderRenovate } from './renovate.ts';
+import { renovateValidator } from './renovate-validator.ts';
 import { SCHEMA_PATH, schemaText } from './schema-file.ts';
 import { devopsSteps } from './steps.ts';
+import { actionValidator } from './workflow-validator.ts';
+import { FORGEJO_WORKFLOW_PATH, GITHUB_WORKFLOW_PATH, renderWorkflow } from './workflows.ts';
 
 export function renderDevops(site: Site, ctx: RenderContext): FileTree {
   return new FileTree()
@@ -35,7 +40,11 @@ export function renderDevops(site: Site, ctx: RenderContext): FileTree {
     .add(ANSIBLE_CFG_PATH, renderAnsibleCfg(), 'devops')
     .add(SITE_PLAYBOOK_PATH, renderSitePlaybook(ctx), 'devops')
     .add(REQUIREMENTS_PATH, renderRequirements(site.versions), 'devops')
-    .add(ANSIBLE_LINT_PATH, renderAnsibleLint(), 'devops');
+    .add(ANSIBLE_LINT_PATH, renderAnsibleLint(), 'devops')
+    .add(GITIGNORE_PATH, renderGitignore(), 'devops')
+    .add(RENOVATE_PATH, renderRenovate(site), 'devops')
+    .add(FORGEJO_WORKFLOW_PATH, renderWorkflow('forgejo'), 'devops')
+    .add(GITHUB_WORKFLOW_PATH, renderWorkflow('github'), 'devops');
 }
 
 export const devopsLayer: LayerModule = {
@@ -55,9 +64,11 @@ export const devopsLayer: LayerModule = {
       '.forgejo/',
       '.github/',
       'renovate.json',
+      '.gitignore',
     ],
     what: 'this repository itself: its docs, the shared Ansible inventory, CI, pinning and updates',
   },
   render: renderDevops,
+  validators: () => [renovateValidator, actionValidator],
   steps: devopsSteps,
 };
