@@ -79,6 +79,10 @@ describe('beelab init --defaults (the quick start)', () => {
     expect(text).toMatch(/^# .*\nnodes:/m);
     expect(specSchema.parse(parse(text))).toEqual(tierDefaults('reference'));
     expect(existsSync(join(dir, 'beelab.lock.yaml'))).toBe(true);
+    // A git repository with the rendered site as its first commit (src/pipeline/repository.test.ts).
+    expect(r.stdout).toMatch(
+      /^Made .* a git repository: first commit [0-9a-f]+ \(beelab: new site beelab\)/m,
+    );
 
     // Again: nothing to change, the file is left as it is.
     const again = beelab('init', '--defaults', dir, '--no-render');

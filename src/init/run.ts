@@ -26,6 +26,8 @@ export interface InitOptions {
   force?: boolean;
   /** Render and check after writing beelab.yaml. Default true. */
   render?: boolean;
+  /** Make the directory a git repository with a first commit after rendering. Default true. */
+  git?: boolean;
   /** Whether stdin is a terminal; process.stdin.isTTY when omitted (tests pass streams instead). */
   interactive?: boolean;
 }
@@ -186,7 +188,12 @@ export async function runInit(
     out.write(`Next: edit ${SPEC_FILE} if you like, then run \`beelab render ${dirArg}\`.\n`);
     return result;
   }
-  if (!(await renderAndCheck(result.dir, out)))
+  const ok = await renderAndCheck(result.dir, out);
+  if (options.git !== false) {
+    const { initRepository } = await import('../pipeline/repository.ts');
+    await initRepository(result.dir, result.spec.site.name, out);
+  }
+  if (!ok)
     throw new ExitError(1, 'beelab.yaml is written and rendered, but the check found errors (see above).');
   return result;
 }

@@ -21,6 +21,7 @@ export const defineInit: DefineCommand = (program) => {
       'replace an existing beelab.yaml the answers change without asking (the old one is kept as beelab.yaml.bak)',
     )
     .option('--no-render', 'only write beelab.yaml; run `beelab render` later')
+    .option('--no-git', 'do not make the directory a git repository (default: git init and a first commit)')
     .addHelpText(
       'after',
       [
@@ -37,7 +38,7 @@ export const defineInit: DefineCommand = (program) => {
     .action(
       async (
         dir: string,
-        opts: { defaults?: boolean; answers?: string; force?: boolean; render: boolean },
+        opts: { defaults?: boolean; answers?: string; force?: boolean; render: boolean; git: boolean },
       ) => {
         const { UserError } = await import('../../errors.ts');
         if (opts.defaults && opts.answers) {
@@ -51,6 +52,7 @@ export const defineInit: DefineCommand = (program) => {
           ...(opts.answers ? { answers: opts.answers } : {}),
           ...(opts.force ? { force: true } : {}),
           render: opts.render,
+          git: opts.git,
         });
       },
     );
