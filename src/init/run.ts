@@ -26,8 +26,8 @@ export interface InitOptions {
   force?: boolean;
   /** Render and check after writing beelab.yaml. Default true. */
   render?: boolean;
-  /** Make the directory a git repository with a first commit after rendering. Default true. */
-  git?: boolean;
+  /** Runs after rendering (and before a failed check is reported): the CLI makes the git repository here. */
+  afterRender?: (result: InitResult, out: NodeJS.WritableStream) => Promise<void>;
   /** Whether stdin is a terminal; process.stdin.isTTY when omitted (tests pass streams instead). */
   interactive?: boolean;
 }
@@ -189,10 +189,7 @@ export async function runInit(
     return result;
   }
   const ok = await renderAndCheck(result.dir, out);
-  if (options.git !== false) {
-    const { initRepository } = await import('../pipeline/repository.ts');
-    await initRepository(result.dir, result.spec.site.name, out);
-  }
+  await options.afterRender?.(result, out);
   if (!ok)
     throw new ExitError(1, 'beelab.yaml is written and rendered, but the check found errors (see above).');
   return result;

@@ -1,5 +1,12 @@
 // `beelab init [dir]`: about twenty questions with tier defaults → a commented beelab.yaml → render and check.
+import type { InitResult } from '../../init/run.ts';
 import type { DefineCommand } from './index.ts';
+
+/** After rendering: the site directory becomes a git repository with the first commit (unless --no-git). */
+async function makeRepository(result: InitResult, out: NodeJS.WritableStream): Promise<void> {
+  const { initRepository } = await import('../../pipeline/repository.ts');
+  await initRepository(result.dir, result.spec.site.name, out);
+}
 
 export const defineInit: DefineCommand = (program) => {
   program
@@ -52,7 +59,7 @@ export const defineInit: DefineCommand = (program) => {
           ...(opts.answers ? { answers: opts.answers } : {}),
           ...(opts.force ? { force: true } : {}),
           render: opts.render,
-          git: opts.git,
+          ...(opts.git ? { afterRender: makeRepository } : {}),
         });
       },
     );
