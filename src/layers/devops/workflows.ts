@@ -24,6 +24,7 @@ export const CHECK_APT_PACKAGES = [
   'docker-compose',
   'nftables',
   'dnsmasq',
+  'systemd',
 ] as const;
 
 /** npm packages of the validators Beelab takes from npm, at the versions it is tested with. */
