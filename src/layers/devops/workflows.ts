@@ -25,6 +25,7 @@ export const CHECK_APT_PACKAGES = [
   'nftables',
   'dnsmasq',
   'systemd',
+  'caddy',
 ] as const;
 
 /** npm packages of the validators Beelab takes from npm, at the versions it is tested with. */
