@@ -106,7 +106,8 @@ export function syntheticSpec(nodes: number): Spec {
   // No PiKVM: it drives one machine, and these watchdogs cover up to 20 each.
   const relays = ['gpio', 'shelly-gen2', 'tasmota'] as const;
   const pveNames = specNodes.filter((n) => n.role === 'primary' || n.role === 'compute').map((n) => n.name);
-  const watchdogCount = nodes >= 2 ? Math.ceil(nodes / 20) : 0;
+  // One watchdog per 20 Proxmox nodes: two watchdogs on one host is a spec error (two relays).
+  const watchdogCount = nodes >= 2 ? Math.max(1, Math.ceil(pveNames.length / 20)) : 0;
   const watchdogs = Array.from({ length: watchdogCount }, (_, i) => {
     const relay = relays[i % relays.length]!;
     const targets = pveNames.slice(i * 20, i * 20 + 20);
