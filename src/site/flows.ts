@@ -1,5 +1,5 @@
 // Flows: who must reach which service on which port, derived from each service's consumers.
-import type { Endpoint, Flow, Protocol, Service, Vip } from './types.ts';
+import type { Endpoint, Flow, Host, Protocol, Service, Vip } from './types.ts';
 
 export function endpointName(e: Endpoint): string {
   switch (e.kind) {
@@ -15,6 +15,29 @@ export function endpointName(e: Endpoint): string {
       return 'tailnet';
     case 'internet':
       return 'internet';
+  }
+}
+
+/**
+ * Does the endpoint stand for this host (as a source or destination)? A VIP covers the hosts `vipHosts`
+ * lists for it; without that map, none. `tailnet` and `internet` cover no Site host.
+ */
+export function endpointCovers(
+  e: Endpoint,
+  h: Host,
+  vipHosts?: ReadonlyMap<string, ReadonlySet<string>>,
+): boolean {
+  switch (e.kind) {
+    case 'host':
+      return e.host === h.name;
+    case 'role':
+      return h.roles.includes(e.role);
+    case 'vlan':
+      return e.vlan === h.vlan;
+    case 'vip':
+      return vipHosts?.get(e.vip)?.has(h.name) ?? false;
+    default:
+      return false;
   }
 }
 

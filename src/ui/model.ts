@@ -11,6 +11,7 @@ import {
   runbookPath,
 } from '../layers/observability/failure-scenarios.ts';
 import { roleText } from '../layers/physical/rack-docs.ts';
+import { endpointCovers } from '../site/flows.ts';
 import type { Endpoint, Host, HostRole, Site } from '../site/types.ts';
 import type { FileTree } from '../tree/file-tree.ts';
 import type { PlanEntry } from '../tree/write-plan.ts';
@@ -132,22 +133,6 @@ function label(e: Endpoint): string {
   }
 }
 
-/** Does the endpoint stand for this host (as a source or destination)? */
-function covers(e: Endpoint, h: Host, vipHosts: Map<string, Set<string>>): boolean {
-  switch (e.kind) {
-    case 'host':
-      return e.host === h.name;
-    case 'role':
-      return h.roles.includes(e.role);
-    case 'vlan':
-      return e.vlan === h.vlan;
-    case 'vip':
-      return vipHosts.get(e.vip)?.has(h.name) ?? false;
-    default:
-      return false;
-  }
-}
-
 function policyMatrix(site: Site): DashboardModel['policy'] {
   const { policy } = networkModel(site);
   const vlans = policy.zones.filter((z) => z.kind === 'vlan').map((z) => z.name);
@@ -254,12 +239,12 @@ export function dashboardModel({ site, tree, plan, rendered, journal }: ModelInp
       }));
     const flowsIn = unique(
       site.flows
-        .filter((f) => covers(f.to, h, vipHosts))
+        .filter((f) => endpointCovers(f.to, h, vipHosts))
         .map((f) => ({ service: f.service, from: label(f.from), ports: ports(f.protocol, f.ports) })),
     );
     const flowsOut = unique(
       site.flows
-        .filter((f) => covers(f.from, h, vipHosts) && !covers(f.to, h, vipHosts))
+        .filter((f) => endpointCovers(f.from, h, vipHosts) && !endpointCovers(f.to, h, vipHosts))
         .map((f) => ({ service: f.service, to: label(f.to), ports: ports(f.protocol, f.ports) })),
     );
     const backups: string[] = [];

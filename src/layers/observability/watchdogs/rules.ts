@@ -3,7 +3,8 @@
 // and one machine is power-cycled by one relay only: two watchdogs cutting its power independently would each
 // take the other's cycle for a new failure.
 import { contains, parseCidr } from '../../../net/ipam.ts';
-import type { Endpoint, Host, Site } from '../../../site/types.ts';
+import { endpointCovers } from '../../../site/flows.ts';
+import type { Host, Site } from '../../../site/types.ts';
 import type { Finding, RuleContext } from '../../../spec/rules/rule.ts';
 import type { Spec } from '../../../spec/schema.ts';
 
@@ -66,26 +67,16 @@ function relayFindings(watchdogs: readonly WatchdogSpec[]): Finding[] {
   return out;
 }
 
-function endpointHas(e: Endpoint, h: Host): boolean {
-  switch (e.kind) {
-    case 'host':
-      return e.host === h.name;
-    case 'role':
-      return h.roles.includes(e.role);
-    case 'vlan':
-      return e.vlan === h.vlan;
-    default:
-      return false;
-  }
-}
-
 /** Whether the firewall lets `pi` ping `target`: same VLAN, the management VLAN (which reaches all), or a flow. */
 function pings(site: Site, pi: Host, target: Host): boolean {
   if (pi.vlan === target.vlan) return true;
   if (site.vlans.find((v) => v.name === pi.vlan)?.purpose === 'management') return true;
   return site.flows.some(
     (f) =>
-      f.protocol === 'icmp' && endpointHas(f.from, pi) && f.to.kind !== 'vip' && endpointHas(f.to, target),
+      f.protocol === 'icmp' &&
+      endpointCovers(f.from, pi) &&
+      f.to.kind !== 'vip' &&
+      endpointCovers(f.to, target),
   );
 }
 
