@@ -31,11 +31,12 @@ receivers:
 `;
 
 describe('promtool file selection', () => {
-  it('takes prometheus.yml and rule files under prometheus/**/rules|alerts or *.rules.yml', () => {
+  it('takes prometheus.yml, rule files under prometheus/**/rules|alerts or *.rules.yml, and rule tests under prometheus/**/tests', () => {
     const files = [
       'observability/prometheus/prometheus.yml',
       'observability/prometheus/rules/node.yml',
       'observability/prometheus/alerts/backup.yaml',
+      'observability/prometheus/tests/alerts.test.yml',
       'observability/prometheus/targets/nodes.yml',
       'k8s/monitoring/gpu.rules.yml',
       'observability/alertmanager/alertmanager.yml',
@@ -44,6 +45,7 @@ describe('promtool file selection', () => {
       'observability/prometheus/prometheus.yml',
       'observability/prometheus/rules/node.yml',
       'observability/prometheus/alerts/backup.yaml',
+      'observability/prometheus/tests/alerts.test.yml',
       'k8s/monitoring/gpu.rules.yml',
     ]);
   });
