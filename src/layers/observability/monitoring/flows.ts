@@ -1,6 +1,6 @@
-// The flows Prometheus needs beyond what the catalog's consumers give: the metrics and health ports of catalog
-// services (a proxied app's own port, which only the reverse proxy may otherwise reach), its proxied names on
-// HTTPS, the exporter backends (NUT), and ping to every VLAN. A service the user declares in beelab.yaml gets
+// The flows Prometheus needs beyond what the catalog's consumers give: the metrics ports of catalog services (a
+// proxied app's own port, which only the reverse proxy may otherwise reach), proxied names on HTTPS, the
+// exporter backends (NUT), and ping to every VLAN. Health ports are probed where the service already admits it. A service the user declares in beelab.yaml gets
 // none: a metrics port it leaves unreachable is a located error instead (spec-rules.ts).
 import type { SiteContribution } from '../../../site/contribution.ts';
 import { buildFlows } from '../../../site/flows.ts';
@@ -40,6 +40,9 @@ export function monitoringFlows(ctx: FlowsContext): Flow[] {
   const isVip = new Set(ctx.vips.map((v) => v.name));
   for (const p of probes(ctx)) {
     if (!p.service || p.service.kind === 'own' || p.port === undefined) continue;
+    // A health port stays as closed as its service made it (the Wazuh API is for management only): probed
+    // when its consumers already let Prometheus in.
+    if (p.kind === 'http' || p.kind === 'tcp') continue;
     if (monitorReaches(ctx, [...flows, ...added], monitor, p.target, p.protocol, p.port)) continue;
     added.push({
       id: `monitoring:${p.kind}->${p.service.name}@${p.target}/${p.protocol}`,
