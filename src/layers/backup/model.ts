@@ -144,3 +144,27 @@ export function backupModel(site: Site): BackupModel | undefined {
 export function pbsServers(model: BackupModel): PbsServer[] {
   return model.mirror ? [model.primary, model.mirror] : [model.primary];
 }
+
+/** The backup network's speed Beelab plans with (the management VLAN on gigabit), in Gbit/s. */
+export const BACKUP_LINK_GBPS = 1;
+/** Share of a VM's disk that changes in a day, for the nightly transfer and the retention's size. */
+export const DAILY_CHANGE = 0.1;
+
+/** GB of every disk the vzdump job backs up. */
+export function vmDiskGb(model: BackupModel): number {
+  return model.vms.reduce((n, h) => n + (h.vm?.diskGb ?? 0), 0);
+}
+
+/** Hours to move `gb` over the backup network (decimal GB, 90% of the line rate). */
+export function transferHours(gb: number): number {
+  return (gb * 8) / (BACKUP_LINK_GBPS * 0.9) / 3600;
+}
+
+/**
+ * What the datastore needs for `totalGb` of VM disks: one full copy, plus each retained snapshot's changes
+ * (deduplicated, uncompressed: an upper bound for disks as full as their size).
+ */
+export function estimateNeedGb(site: Site, totalGb: number): number {
+  const r = site.backup.retention;
+  return totalGb * (1 + DAILY_CHANGE * (r.daily + r.weekly + r.monthly + r.yearly));
+}

@@ -1,6 +1,7 @@
 // The backup layer's part of the Site: a PBS VM when no backup node exists, the PBS service and Site.backup.
 import { type SiteContribution, service, tcp, vmRequest } from '../../site/contribution.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
+import { backupRules } from './rules.ts';
 
 export const backupSite: SiteContribution = {
   hosts({ spec, vlanFor, hypervisors }) {
@@ -36,6 +37,8 @@ export const backupSite: SiteContribution = {
       }),
     ];
   },
+
+  rules: backupRules,
 
   slice({ spec, withRole }) {
     const retention = spec.backup?.retention ?? {};
