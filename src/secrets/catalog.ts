@@ -1,5 +1,7 @@
 // Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
 import { randomBytes } from 'node:crypto';
+import { pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
+import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import type { Site } from '../site/types.ts';
 
 export type SecretKind = 'password' | 'token' | 'api-key' | 'key';
@@ -115,6 +117,28 @@ export function siteSecrets(site: Site): SecretDef[] {
     );
   }
   if (site.backup.primary) {
+    const mirror =
+      site.backup.mirror && site.backup.mirror !== site.backup.primary ? site.backup.mirror : undefined;
+    for (const server of [site.backup.primary, ...(mirror ? [mirror] : [])])
+      out.push({
+        name: pveTokenSecret(server),
+        kind: 'token',
+        description: `Secret of the API token the Proxmox VE cluster logs in to ${server} with (pve@pbs)`,
+        usedBy: `Proxmox VE backup storage ${server}; its hash in ${server}:/etc/proxmox-backup/token.shadow`,
+      });
+    if (mirror)
+      out.push({
+        name: syncTokenSecret(mirror),
+        kind: 'token',
+        description: `Secret of the API token ${mirror} pulls from ${site.backup.primary} with (sync@pbs)`,
+        usedBy: `sync job on ${mirror}; its hash in ${site.backup.primary}:/etc/proxmox-backup/token.shadow`,
+      });
+    out.push({
+      name: RESTIC_SECRET,
+      kind: 'password',
+      description: 'Password of every restic repository (file backups of the nodes, Pis and Macs)',
+      usedBy: `restic clients; repositories on ${site.backup.primary}`,
+    });
     out.push({
       name: 'pbs-encryption-key',
       kind: 'key',

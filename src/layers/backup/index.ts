@@ -9,7 +9,7 @@ export const backupLayer: LayerModule = {
   layout: {
     title: '6 Backup station',
     paths: ['backup/'],
-    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job',
+    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job, restic file backups of the nodes, Pis and Macs',
   },
   site: backupSite,
   render: renderBackup,

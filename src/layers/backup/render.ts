@@ -4,6 +4,8 @@ import { FileTree } from '../../tree/file-tree.ts';
 import { backupModel, pbsServers } from './model.ts';
 import { pbsDir, pbsFiles } from './pbs-config.ts';
 import { PVE_JOBS_PATH, PVE_STORAGE_PATH, pveJobsCfg, pveStorageCfg } from './pve-config.ts';
+import { resticDir, resticFiles, resticSources } from './restic.ts';
+import { timesOfDay } from './rules.ts';
 
 export function renderBackup(site: Site): FileTree {
   const tree = new FileTree();
@@ -16,5 +18,14 @@ export function renderBackup(site: Site): FileTree {
     tree.add(PVE_STORAGE_PATH, pveStorageCfg(model), 'backup');
     tree.add(PVE_JOBS_PATH, pveJobsCfg(site, model), 'backup');
   }
+  const first = timesOfDay(site.backup.schedule)?.[0] ?? 120;
+  for (const src of resticSources(site, model))
+    for (const [name, content] of Object.entries(resticFiles(site, src, first)))
+      tree.add(
+        `${resticDir(src.host.name)}/${name}`,
+        content,
+        'backup',
+        name.endsWith('.sh') ? 0o755 : 0o644,
+      );
   return tree;
 }

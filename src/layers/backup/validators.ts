@@ -7,7 +7,7 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { parseSectionConfig } from '../../tree/serialize/index.ts';
 import { ACL_ROLES, sectionFileOf, type ValueKind } from './config-schema.ts';
 
-const OURS = /^backup\/(pbs\/[^/]+|pve)\//;
+const OURS = /^backup\/(pbs\/[^/]+|pve|restic\/[^/]+)\//;
 /** An Ansible expression the role fills in at apply time (a fingerprint, a token secret). */
 const APPLY_TIME = /^\{\{.*\}\}$/;
 
@@ -107,6 +107,16 @@ export function calendarValues(
 ): { value: string; file: string; line: number }[] {
   const out: { value: string; file: string; line: number }[] = [];
   for (const file of files) {
+    if (file.endsWith('.timer')) {
+      source
+        .read(file)
+        .split('\n')
+        .forEach((l, i) => {
+          const m = /^OnCalendar=(.+)$/.exec(l);
+          if (m) out.push({ value: m[1]!.trim(), file, line: i + 1 });
+        });
+      continue;
+    }
     const schema = sectionFileOf(file);
     if (!schema) continue;
     for (const s of parseSectionConfig(source.read(file), { comments: schema.comments }).sections)
@@ -122,7 +132,7 @@ export const calendarValidator: Validator = {
   title: 'Backup schedules (systemd-analyze calendar)',
   tool: { command: 'systemd-analyze', installHint: 'apt-get install systemd' },
   applies: (files, source) => {
-    const ours = ourFiles(files);
+    const ours = [...ourFiles(files), ...files.filter((f) => OURS.test(f) && f.endsWith('.timer'))];
     return calendarValues(ours, source).length > 0 ? ours : [];
   },
   async run(ctx) {

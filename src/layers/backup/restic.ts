@@ -1,0 +1,212 @@
+// File-level backups with restic of what no VM backup covers: the Proxmox VE and backup nodes' own config, the
+// other physical Debian hosts, the Pis and the Macs, to a repository per host on the primary backup server over
+// SFTP. Model weights are left out: they are downloaded again.
+import type { Host, Site } from '../../site/types.ts';
+import { toIni } from '../../tree/serialize/index.ts';
+import { isDebianFamily } from '../devops/ansible-access.ts';
+import type { BackupModel } from './model.ts';
+
+export const resticDir = (host: string) => `backup/restic/${host}`;
+/** The password of every restic repository (secrets/restic-password.age). */
+export const RESTIC_SECRET = 'restic-password';
+/** Where the clients keep their settings and the password. */
+export const RESTIC_ETC = '/etc/beelab/restic';
+/** The user the clients log in as on the backup server (SFTP only). */
+export const RESTIC_USER = 'restic';
+
+/** Paths no restore needs: model weights (downloaded again) and caches. restic --exclude-file patterns. */
+export const RESTIC_EXCLUDES = [
+  '*.gguf',
+  '*.safetensors',
+  '*.mlx',
+  '.ollama/models',
+  '/usr/share/ollama/.ollama/models',
+  '/var/lib/ollama',
+  '.cache/huggingface',
+  '.cache/lm-studio',
+  '.lmstudio/models',
+  'Library/Caches',
+  '.cache/pip',
+  '.Trash',
+  '/var/cache',
+  '/var/tmp',
+];
+
+export interface ResticSource {
+  host: Host;
+  platform: 'linux' | 'macos';
+  /** Absolute paths to back up. */
+  paths: string[];
+  /** `sftp:restic@ADDR:/backup/restic/HOST`. */
+  repository: string;
+}
+
+function pathsOf(h: Host): string[] {
+  if (h.kind === 'mac')
+    return ['/etc', '/Library/LaunchDaemons', '/opt/homebrew/etc', '/usr/local/etc', '/Users'];
+  if (h.roles.includes('pve')) return ['/etc', '/root', '/var/lib/pve-cluster'];
+  if (h.roles.includes('pbs')) return ['/etc', '/root'];
+  if (h.kind === 'pi') return ['/etc', '/home', '/opt/beelab'];
+  return ['/etc', '/root', '/home', '/srv'];
+}
+
+/** Every host whose files restic keeps: physical Debian-family hosts, Pis and Macs (VMs are in vzdump). */
+export function resticSources(site: Site, model: BackupModel): ResticSource[] {
+  const dir = model.primary.path.replace(/\/[^/]+$/, '/restic');
+  return site.hosts
+    .filter(
+      (h) => !h.vm && (h.kind === 'mac' || ((h.kind === 'physical' || h.kind === 'pi') && isDebianFamily(h))),
+    )
+    .map((h) => ({
+      host: h,
+      platform: h.kind === 'mac' ? 'macos' : 'linux',
+      paths: pathsOf(h),
+      repository: `sftp:${RESTIC_USER}@${model.primary.host.address}:${dir}/${h.name}`,
+    }));
+}
+
+/** `--keep-daily 7 ...`: the spec's retention as restic forget flags (a period of 0 is left out). */
+export function resticKeepFlags(site: Site): string[] {
+  const r = site.backup.retention;
+  return (['daily', 'weekly', 'monthly', 'yearly'] as const).flatMap((k) =>
+    r[k] > 0 ? [`--keep-${k}`, String(r[k])] : [],
+  );
+}
+
+/**
+ * The one script every client runs (and the restore drill runs with a local repository): back up the paths
+ * of `includes.txt` without `excludes.txt`, then forget and prune by the spec's retention, then check.
+ */
+export function backupScript(site: Site): string {
+  return `#!/usr/bin/env bash
+# Beelab: file-level backup with restic, then retention (beelab.yaml backup.retention), then a check.
+# Settings: restic.env beside this script (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE), includes.txt, excludes.txt.
+# Restore: docs/backup.md#restore-files-restic
+set -euo pipefail
+
+here="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
+if [[ -z "\${RESTIC_REPOSITORY:-}" ]]; then
+  set -a
+  # shellcheck source=/dev/null
+  . "$here/restic.env"
+  set +a
+fi
+: "\${RESTIC_PASSWORD_FILE:?RESTIC_PASSWORD_FILE must name the repository password file}"
+includes="\${BEELAB_RESTIC_INCLUDES:-$here/includes.txt}"
+
+# What to run; a drill runs the steps one at a time (BEELAB_RESTIC_STEPS="backup", then "forget").
+steps=" \${BEELAB_RESTIC_STEPS:-backup forget check} "
+
+if [[ "$steps" == *" backup "* ]]; then
+  # The first run creates the repository; later runs find it.
+  if ! restic cat config >/dev/null 2>&1; then
+    restic init
+  fi
+  # Only the paths that exist on this machine (a Mac without Homebrew has no /opt/homebrew/etc).
+  paths=()
+  while IFS= read -r p; do
+    [[ -z "$p" || "$p" == "#"* ]] && continue
+    [[ -e "$p" ]] && paths+=("$p")
+  done <"$includes"
+  if [[ \${#paths[@]} -eq 0 ]]; then
+    echo "no path of $includes exists here" >&2
+    exit 1
+  fi
+  # A drill dates its snapshots (BEELAB_RESTIC_TIME="2026-01-31 02:00:00"); a normal run takes the clock.
+  dated=()
+  if [[ -n "\${BEELAB_RESTIC_TIME:-}" ]]; then
+    dated=(--time "$BEELAB_RESTIC_TIME")
+  fi
+  restic backup --one-file-system --tag beelab --exclude-file "$here/excludes.txt" "\${dated[@]}" "\${paths[@]}"
+fi
+if [[ "$steps" == *" forget "* ]]; then
+  restic forget --tag beelab --group-by host ${resticKeepFlags(site).join(' ')} --prune
+fi
+if [[ "$steps" == *" check "* ]]; then
+  restic check
+fi
+`;
+}
+
+function systemdUnits(site: Site): Record<string, string> {
+  return {
+    'beelab-restic.service': toIni([
+      [
+        'Unit',
+        {
+          Description: 'Beelab file backup (restic)',
+          After: 'network-online.target',
+          Wants: 'network-online.target',
+        },
+      ],
+      [
+        'Service',
+        {
+          Type: 'oneshot',
+          ExecStart: `${RESTIC_ETC}/backup.sh`,
+          Nice: 10,
+          IOSchedulingClass: 'idle',
+        },
+      ],
+    ]),
+    'beelab-restic.timer': toIni([
+      [
+        'Unit',
+        { Description: 'Beelab file backup (restic), on the schedule of beelab.yaml backup.schedule' },
+      ],
+      // Persistent: a machine that was off at the time backs up when it is back.
+      ['Timer', { OnCalendar: site.backup.schedule, Persistent: 'true', RandomizedDelaySec: '15min' }],
+      ['Install', { WantedBy: 'timers.target' }],
+    ]),
+  };
+}
+
+/** launchd's StartCalendarInterval for the schedule's first time of day (macOS has no calendar events). */
+function launchdPlist(hour: number, minute: number): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key>
+  <string>com.beelab.restic</string>
+  <key>ProgramArguments</key>
+  <array>
+    <string>/bin/bash</string>
+    <string>${RESTIC_ETC}/backup.sh</string>
+  </array>
+  <key>EnvironmentVariables</key>
+  <dict>
+    <key>PATH</key>
+    <string>/opt/homebrew/bin:/usr/local/bin:/usr/bin:/bin</string>
+  </dict>
+  <key>StartCalendarInterval</key>
+  <dict>
+    <key>Hour</key>
+    <integer>${hour}</integer>
+    <key>Minute</key>
+    <integer>${minute}</integer>
+  </dict>
+  <key>LowPriorityIO</key>
+  <true/>
+  <key>StandardOutPath</key>
+  <string>/var/log/beelab-restic.log</string>
+  <key>StandardErrorPath</key>
+  <string>/var/log/beelab-restic.log</string>
+</dict>
+</plist>
+`;
+}
+
+/** The files of one restic client, by name under `backup/restic/<host>/`. */
+export function resticFiles(site: Site, source: ResticSource, firstTime: number): Record<string, string> {
+  const files: Record<string, string> = {
+    'restic.env': `RESTIC_REPOSITORY=${source.repository}\nRESTIC_PASSWORD_FILE=${RESTIC_ETC}/password\n`,
+    'includes.txt': `${source.paths.join('\n')}\n`,
+    'excludes.txt': `# Model weights are downloaded again; caches are rebuilt.\n${RESTIC_EXCLUDES.join('\n')}\n`,
+    'backup.sh': backupScript(site),
+  };
+  if (source.platform === 'macos')
+    files['com.beelab.restic.plist'] = launchdPlist(Math.floor(firstTime / 60), firstTime % 60);
+  else Object.assign(files, systemdUnits(site));
+  return files;
+}
