@@ -56,8 +56,12 @@ function node(name: string, role: NodeSpec['role'], i: number): NodeSpec {
   }
   if (role === 'backup') {
     drives.push(
-      { id: `/dev/disk/by-id/ata-SYNTH_BACKUP_${name}_A`, role: 'backup', sizeGb: 12000 },
-      { id: `/dev/disk/by-id/ata-SYNTH_BACKUP_${name}_B`, role: 'backup', sizeGb: 12000 },
+      // Two mirrored pairs: a large site's VM disks with their retention (the backup/capacity rule).
+      ...['A', 'B', 'C', 'D'].map((d) => ({
+        id: `/dev/disk/by-id/ata-SYNTH_BACKUP_${name}_${d}`,
+        role: 'backup' as const,
+        sizeGb: 64000,
+      })),
     );
   }
   return {

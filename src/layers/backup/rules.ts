@@ -95,7 +95,7 @@ function capacityRule(ctx: RuleContext, site: Site, servers: PbsServer[], totalG
         code: 'backup/capacity',
         path,
         message: `${s.host.name}'s backup mirror holds ${s.capacityGb} GB, less than one full copy of the VMs' disks (${totalGb} GB)`,
-        hint: `use backup drives of at least ${Math.ceil(need)} GB each (a full copy plus the retention at ${DAILY_CHANGE * 100}% change a day)`,
+        hint: `the backup mirror needs about ${Math.ceil(need)} GB (a full copy plus the retention at ${DAILY_CHANGE * 100}% change a day): larger drives, or more mirrored pairs`,
       });
     else if (s.capacityGb < need)
       out.push({
