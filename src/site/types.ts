@@ -297,8 +297,24 @@ export interface Site {
   flows: Flow[];
   storage: { pool: string; layout: PoolLayout; sync: SyncOverlay; nfs: boolean; host: string };
   ups?: { model?: string; driver: string; host: string };
-  production: { controlPlanes: string[]; workers: string[]; version: string; vip?: string };
-  devops: { servers: string[]; agents: string[]; version: string; vip?: string; pool?: string };
+  production: {
+    controlPlanes: string[];
+    workers: string[];
+    version: string;
+    vip?: string;
+    /** Pod and service CIDRs inside the cluster; never overlapping the site's supernet. */
+    podSubnet: string;
+    serviceSubnet: string;
+  };
+  devops: {
+    servers: string[];
+    agents: string[];
+    version: string;
+    vip?: string;
+    pool?: string;
+    podSubnet: string;
+    serviceSubnet: string;
+  };
   ai: {
     nodes: AiNode[];
     gatewayPort: number;

@@ -12,8 +12,9 @@ export const DEFAULTS = {
    * reservedGb is no spec field: the memory every node keeps for Proxmox VE itself and the ZFS ARC.
    */
   compute: { memoryOvercommit: 1, reservedGb: 8 },
-  production: { memoryGb: 8 },
-  devops: { memoryGb: 8 },
+  /** Pod and service subnets: Talos's and k3s's own defaults. */
+  production: { memoryGb: 8, podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+  devops: { memoryGb: 8, podSubnet: '10.42.0.0/16', serviceSubnet: '10.43.0.0/16' },
   appPlacement: 'compose',
   /** adminPort: the gateway's admin listener (/metrics, /status), reachable from management and Prometheus only. */
   ai: {

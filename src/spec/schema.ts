@@ -406,6 +406,16 @@ export const specSchema = z
           .optional()
           .describe('Talos version. Default: the `talos` entry of versions.yaml.'),
         memoryGb: z.number().int().positive().optional().describe('Memory per Talos VM.'),
+        podSubnet: cidr
+          .optional()
+          .describe(
+            `Pod CIDR of the Talos cluster; must not overlap the supernet. Default: ${DEFAULTS.production.podSubnet}.`,
+          ),
+        serviceSubnet: cidr
+          .optional()
+          .describe(
+            `Service CIDR of the Talos cluster; must not overlap the supernet. Default: ${DEFAULTS.production.serviceSubnet}.`,
+          ),
       })
       .optional(),
     devops: z
@@ -414,6 +424,16 @@ export const specSchema = z
         agents: z.number().int().min(0).optional(),
         version: z.string().optional().describe('k3s version. Default: the `k3s` entry of versions.yaml.'),
         memoryGb: z.number().int().positive().optional(),
+        podSubnet: cidr
+          .optional()
+          .describe(
+            `Pod CIDR of the k3s cluster (cluster-cidr); must not overlap the supernet. Default: ${DEFAULTS.devops.podSubnet}.`,
+          ),
+        serviceSubnet: cidr
+          .optional()
+          .describe(
+            `Service CIDR of the k3s cluster (service-cidr); must not overlap the supernet. Default: ${DEFAULTS.devops.serviceSubnet}.`,
+          ),
       })
       .optional(),
     compute: z

@@ -212,8 +212,21 @@ export function fixtureSite(): Site {
     ],
     flows,
     storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: true, host: 'pve1' },
-    production: { controlPlanes: [], workers: [], version: 'v1.13.9' },
-    devops: { servers: ['k3s1'], agents: [], version: 'v1.33.5+k3s1', vip: 'k3s-api' },
+    production: {
+      controlPlanes: [],
+      workers: [],
+      version: 'v1.13.9',
+      podSubnet: '10.244.0.0/16',
+      serviceSubnet: '10.96.0.0/12',
+    },
+    devops: {
+      servers: ['k3s1'],
+      agents: [],
+      version: 'v1.33.5+k3s1',
+      vip: 'k3s-api',
+      podSubnet: '10.42.0.0/16',
+      serviceSubnet: '10.43.0.0/16',
+    },
     ai: {
       nodes: [],
       gatewayPort: 4000,

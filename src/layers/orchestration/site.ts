@@ -180,6 +180,8 @@ export const orchestrationSite: SiteContribution = {
         workers: withRole('talos_worker'),
         version: spec.production?.version ?? versions.talos,
         ...(vips.some((v) => v.name === 'talos-api') ? { vip: 'talos-api' } : {}),
+        podSubnet: spec.production?.podSubnet ?? DEFAULTS.production.podSubnet,
+        serviceSubnet: spec.production?.serviceSubnet ?? DEFAULTS.production.serviceSubnet,
       },
       devops: {
         servers: withRole('k3s_server'),
@@ -187,6 +189,8 @@ export const orchestrationSite: SiteContribution = {
         version: spec.devops?.version ?? versions.k3s,
         ...(vips.some((v) => v.name === 'k3s-api') ? { vip: 'k3s-api' } : {}),
         ...(pools.some((p) => p.name === 'k3s-lb') ? { pool: 'k3s-lb' } : {}),
+        podSubnet: spec.devops?.podSubnet ?? DEFAULTS.devops.podSubnet,
+        serviceSubnet: spec.devops?.serviceSubnet ?? DEFAULTS.devops.serviceSubnet,
       },
     };
   },
