@@ -163,9 +163,11 @@ async function execute(p: Prepared, opts: ApplyCliOptions, mode: 'apply' | 'rebu
         `warning: ${p.missing.length} secret(s) not created (${p.missing.join(', ')}): site.admin.ageRecipients is empty; steps that need them will fail\n`,
       );
     } else {
-      const created = await ensureSecrets(p.site, p.store);
+      const { created, skipped } = await ensureSecrets(p.site, p.store);
       if (!opts.json && created.length)
         io.stdout.write(`Created secrets: ${created.join(', ')} (under secrets/; commit them)\n`);
+      for (const s of skipped)
+        io.stdout.write(`warning: secret ${s.name} not created: ${s.why}; steps that need it will fail\n`);
     }
   }
   const reporter = makeReporter(opts, io.stdout);

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadProject } from '../project/load.ts';
-import { generateSecret, siteSecrets } from '../secrets/catalog.ts';
+import { generateSecret, isRandomKind, siteSecrets } from '../secrets/catalog.ts';
 import { loadIdentity } from '../secrets/identity.ts';
 import { RECOVERY_KIT_PATH, renderRecoveryKit } from '../secrets/recovery-kit.ts';
 import { SecretStore } from '../secrets/store.ts';
@@ -83,6 +83,13 @@ export async function secretsRotate(dir: string, name: string, out: Out = proces
     ]);
   }
   const kind = entry?.kind ?? def?.kind ?? 'token';
+  if (!isRandomKind(kind)) {
+    // A new Talos bundle means new cluster CAs: every node would have to be reinstalled, not re-keyed.
+    throw new UserError(`${name} is a ${kind} bundle; Beelab does not rotate it`, [
+      '  Rotating it replaces the cluster CAs: every node would be rebuilt from scratch.',
+      '  hint: rotate what Talos can rotate in place with talosctl (e.g. `talosctl rotate-ca`)',
+    ]);
+  }
   const gen = await store.rotate(name, generateSecret(kind), site.admin.ageRecipients, def);
   out.write(
     `Rotated ${name} (generation ${gen}); the old value is kept in secrets/rotated/${name}.${gen - 1}.age.\nThe steps that use it re-run on the next \`beelab apply\`. Commit secrets/.\n`,

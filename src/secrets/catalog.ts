@@ -4,7 +4,31 @@ import { pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import type { Site } from '../site/types.ts';
 
-export type SecretKind = 'password' | 'token' | 'api-key' | 'key';
+/** Random values of a form, and `talos-secrets`: the bundle `talosctl gen secrets` makes (CAs, keys, tokens). */
+export const SECRET_KINDS = ['password', 'token', 'api-key', 'key', 'talos-secrets'] as const;
+export type SecretKind = (typeof SECRET_KINDS)[number];
+/** The kinds Beelab makes from randomness itself. */
+export type RandomKind = Exclude<SecretKind, 'talos-secrets'>;
+
+/** A secret a tool makes: the command that writes it to the file OUT, and how to install the tool. */
+export interface SecretTool {
+  command: string;
+  args(out: string): string[];
+  installHint: string;
+}
+
+export const SECRET_TOOLS: Record<Exclude<SecretKind, RandomKind>, SecretTool> = {
+  'talos-secrets': {
+    command: 'talosctl',
+    args: (out) => ['gen', 'secrets', '--output-file', out],
+    installHint:
+      "install talosctl of the site's Talos version (https://www.talos.dev/latest/talos-guides/install/talosctl/)",
+  },
+};
+
+export function isRandomKind(kind: SecretKind): kind is RandomKind {
+  return !(kind in SECRET_TOOLS);
+}
 
 export interface SecretDef {
   /** File name under secrets/ without `.age`: lower case, digits, dashes. */
@@ -16,7 +40,7 @@ export interface SecretDef {
 }
 
 /** A fresh value of a kind: 256 bits of randomness in a form the consumer accepts. */
-export function generateSecret(kind: SecretKind): string {
+export function generateSecret(kind: RandomKind): string {
   switch (kind) {
     case 'password':
       return randomBytes(24).toString('base64url');
@@ -46,10 +70,11 @@ export function siteSecrets(site: Site): SecretDef[] {
   }
   if (site.production.controlPlanes.length > 0) {
     out.push({
-      name: 'talos-bootstrap-token',
-      kind: 'token',
-      description: 'Talos cluster join token (machine config trustd token)',
-      usedBy: 'production Talos cluster',
+      name: 'talos-secrets',
+      kind: 'talos-secrets',
+      description:
+        'Talos cluster secrets bundle (talosctl gen secrets): the cluster, etcd and Kubernetes CAs, keys and join tokens',
+      usedBy: 'production Talos cluster (talos/talos.sh: talosctl gen config --with-secrets)',
     });
   }
   if (site.devops.servers.length > 0) {

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { referenceSite as referenceSiteForSecrets } from '../../test/support/example-sites.ts';
 import { removeTempSites, tempSite } from '../apply/testing/fixtures.ts';
 import { UserError } from '../errors.ts';
 import { loadIdentity } from './identity.ts';
 import { secretLeaks, siteSecretLeaks } from './leaks.ts';
 import { SecretStore, secretFile } from './store.ts';
-import { secretProvider } from './use.ts';
+import { ensureSecrets, produceSecret, secretProvider } from './use.ts';
 
 afterEach(removeTempSites);
 
@@ -168,5 +169,57 @@ describe('siteSecretLeaks', () => {
       if (saved === undefined) delete process.env.BEELAB_AGE_IDENTITY;
       else process.env.BEELAB_AGE_IDENTITY = saved;
     }
+  });
+});
+
+describe('a secret a tool makes (talos-secrets: talosctl gen secrets)', () => {
+  // talosctl cannot be installed here (no registry ships it); a stand-in on PATH writes the file it is told to,
+  // so the real path runs: the argv, the private temporary file, the read, the encryption, the cleanup.
+  const withPath = async <T>(path: string, fn: () => Promise<T>): Promise<T> => {
+    const old = process.env.PATH;
+    process.env.PATH = path;
+    try {
+      return await fn();
+    } finally {
+      process.env.PATH = old;
+    }
+  };
+
+  it('is made by the tool, stored encrypted, and its temporary file is gone', async () => {
+    const dir = tempSite();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const seen = join(dir, 'argv');
+    writeFileSync(
+      join(bin, 'talosctl'),
+      `#!/bin/sh\necho "$@" > ${seen}\n[ "$1 $2 $3" = "gen secrets --output-file" ] || exit 3\nprintf 'cluster:\\n  id: abc\\n' > "$4"\n`,
+      { mode: 0o755 },
+    );
+    const value = await withPath(`${bin}:/usr/bin:/bin`, () => produceSecret('talos-secrets'));
+    expect(value).toBe('cluster:\n  id: abc\n');
+    const argv = readFileSync(seen, 'utf8').trim().split(' ');
+    expect(argv.slice(0, 3)).toEqual(['gen', 'secrets', '--output-file']);
+    expect(existsSync(argv[3]!)).toBe(false);
+    const site = { ...referenceSiteForSecrets(), admin: { sshKeys: [], ageRecipients: [recA] } };
+    const { created, skipped } = await withPath(`${bin}:/usr/bin:/bin`, () =>
+      ensureSecrets(site, SecretStore.open(dir)),
+    );
+    expect(skipped).toEqual([]);
+    expect(created).toContain('talos-secrets');
+    const id = await loadIdentity(keyFile(dir, keyA));
+    expect(await SecretStore.open(dir).read('talos-secrets', id)).toBe('cluster:\n  id: abc\n');
+  });
+
+  it('without the tool: not created, the others are, and why is said', async () => {
+    const dir = tempSite();
+    const site = { ...referenceSiteForSecrets(), admin: { sshKeys: [], ageRecipients: [recA] } };
+    const { created, skipped } = await withPath('/nonexistent', () =>
+      ensureSecrets(site, SecretStore.open(dir)),
+    );
+    expect(skipped).toEqual([
+      { name: 'talos-secrets', why: expect.stringMatching(/^talosctl is not installed/) },
+    ]);
+    expect(created).toContain('k3s-token');
+    expect(SecretStore.open(dir).has('talos-secrets')).toBe(false);
   });
 });

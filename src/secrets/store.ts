@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { armor, Decrypter, Encrypter } from 'age-encryption';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import type { SecretDef, SecretKind } from './catalog.ts';
+import { SECRET_KINDS, type SecretDef, type SecretKind } from './catalog.ts';
 
 export const SECRETS_DIR = 'secrets';
 export const INDEX_FILE = `${SECRETS_DIR}/index.json`;
@@ -15,7 +15,7 @@ export const ROTATED_DIR = `${SECRETS_DIR}/rotated`;
 const TMP_MARK = '.beelab-tmp-';
 
 const entrySchema = z.object({
-  kind: z.enum(['password', 'token', 'api-key', 'key']),
+  kind: z.enum(SECRET_KINDS),
   description: z.string(),
   usedBy: z.string(),
   generation: z.number().int().min(1),

@@ -1,10 +1,19 @@
 // Secrets at apply time: create the missing ones once, hand a step its secrets as 0600 temp files, then remove them.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import { UserError } from '../errors.ts';
 import { secretEnvName } from '../layers/step.ts';
 import type { Site } from '../site/types.ts';
-import { generateSecret, type SecretDef, siteSecrets } from './catalog.ts';
+import {
+  generateSecret,
+  isRandomKind,
+  SECRET_TOOLS,
+  type SecretDef,
+  type SecretKind,
+  siteSecrets,
+} from './catalog.ts';
 import type { LoadedIdentity } from './identity.ts';
 import type { SecretProvider } from './provider.ts';
 import type { SecretStore } from './store.ts';
@@ -14,13 +23,51 @@ export function missingSecrets(site: Site, store: SecretStore): SecretDef[] {
   return siteSecrets(site).filter((d) => !store.has(d.name));
 }
 
-/** Generates and stores every missing secret; returns the names created. */
-export async function ensureSecrets(site: Site, store: SecretStore): Promise<string[]> {
+/**
+ * Generates and stores every missing secret: the names created, and those a missing tool could not make
+ * (with why; the steps that need them fail until the tool is installed and apply runs again).
+ */
+export async function ensureSecrets(
+  site: Site,
+  store: SecretStore,
+): Promise<{ created: string[]; skipped: { name: string; why: string }[] }> {
   const created: string[] = [];
+  const skipped: { name: string; why: string }[] = [];
   for (const def of missingSecrets(site, store)) {
-    if (await store.create(def, generateSecret(def.kind), site.admin.ageRecipients)) created.push(def.name);
+    const value = await produceSecret(def.kind);
+    if (typeof value !== 'string') {
+      skipped.push({ name: def.name, why: value.missing });
+      continue;
+    }
+    if (await store.create(def, value, site.admin.ageRecipients)) created.push(def.name);
   }
-  return created;
+  return { created, skipped };
+}
+
+/**
+ * A fresh value of a kind: random, or what the kind's tool writes (run in a 0700 temporary directory that is
+ * removed at once; the value only ever reaches the disk encrypted). `{ missing }` when the tool is not installed.
+ */
+export async function produceSecret(kind: SecretKind): Promise<string | { missing: string }> {
+  if (isRandomKind(kind)) return generateSecret(kind);
+  const tool = SECRET_TOOLS[kind];
+  const dir = await mkdtemp(join(tmpdir(), 'beelab-secret-'));
+  try {
+    await chmod(dir, 0o700);
+    const out = join(dir, 'secret');
+    try {
+      await execa(tool.command, tool.args(out), { stdin: 'ignore' });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT')
+        return { missing: `${tool.command} is not installed (${tool.installHint})` };
+      throw new UserError(`${tool.command} ${tool.args('FILE').join(' ')} failed`, [
+        `  ${((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n').join('\n  ')}`,
+      ]);
+    }
+    return await readFile(out, 'utf8');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
