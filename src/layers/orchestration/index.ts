@@ -1,20 +1,36 @@
-// Layer 4, orchestration: the Talos and k3s clusters and the apps. Each part (compose/, ...) renders its own
-// files, rules and steps; this module only puts them together.
+// Layer 4, orchestration: the Talos and k3s clusters and the apps. The index only composes the parts: each
+// part renders, validates and applies its own files (talos/, compose/, ...); add a part with one line in `parts`.
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
 import { renderCaddy } from './caddy/render.ts';
 import { renderCompose } from './compose/render.ts';
 import { composeRules } from './compose/rules.ts';
+import type { OrchestrationPart } from './part.ts';
 import { orchestrationSite } from './site.ts';
+import { talosPart } from './talos/index.ts';
+
+/** The apps on the compose host: one project per app and the Caddy in front of them. */
+const composePart: OrchestrationPart = {
+  render: (site) => new FileTree().merge(renderCompose(site)).merge(renderCaddy(site)),
+  rules: composeRules,
+};
+
+const parts: readonly OrchestrationPart[] = [talosPart, composePart];
 
 export const orchestrationLayer: LayerModule = {
   id: 'orchestration',
   layout: {
     title: '4 Orchestration',
-    paths: ['talos/', 'k3s/', 'kubernetes/', 'compose/'],
-    what: 'production Talos cluster, DevOps k3s cluster, Docker Compose apps',
+    paths: ['talos/', 'k3s/', 'k8s/', 'compose/'],
+    what: 'production Talos cluster (machine-config patches, talosctl script), DevOps k3s cluster, cluster apps, Docker Compose apps behind Caddy',
   },
   site: orchestrationSite,
-  render: (site) => new FileTree().merge(renderCompose(site)).merge(renderCaddy(site)),
-  rules: (site) => [...composeRules(site)],
+  render: (site, ctx) => {
+    const tree = new FileTree();
+    for (const p of parts) if (p.render) tree.merge(p.render(site, ctx));
+    return tree;
+  },
+  rules: (site) => parts.flatMap((p) => p.rules?.(site) ?? []),
+  validators: () => parts.flatMap((p) => p.validators?.() ?? []),
+  steps: (site, files) => parts.flatMap((p) => p.steps?.(site, files) ?? []),
 };
