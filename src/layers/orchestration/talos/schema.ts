@@ -60,9 +60,14 @@ export function talosSchemaRules(schema: object, files = TALOS_FILES): SchemaRul
 
 let shipped: object | undefined;
 
-/** `beelab check`: the rendered Talos patches against the Talos 1.13 schema. */
+function shippedSchema(): object {
+  shipped ??= JSON.parse(readFileSync(TALOS_SCHEMA_URL, 'utf8')) as object;
+  return shipped;
+}
+
+/** `beelab check`: the rendered Talos patches against the Talos 1.13 schema (the shipped copy by default). */
 export function talosValidator(schema?: object): Validator {
-  const use = schema ?? (shipped ??= JSON.parse(readFileSync(TALOS_SCHEMA_URL, 'utf8')) as object);
+  const use = schema ?? shippedSchema();
   return jsonSchemaValidator({
     id: 'schema-talos',
     title: 'Talos machine config (Talos 1.13 schema)',
