@@ -113,6 +113,8 @@ export interface Host {
     | 'proxmox-ve'
     | 'proxmox-backup'
     | 'debian'
+    /** Ubuntu 24.04 LTS (the k3s VMs: its kernels carry what Cilium wants). */
+    | 'ubuntu'
     | 'talos'
     | 'macos'
     | 'raspberry-pi-os'

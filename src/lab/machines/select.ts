@@ -14,6 +14,7 @@ const OS_NAMES: Record<Host['os'], string> = {
   'proxmox-ve': 'Proxmox VE',
   'proxmox-backup': 'Proxmox Backup Server',
   debian: 'Debian',
+  ubuntu: 'Ubuntu',
   talos: 'Talos Linux',
   macos: 'macOS',
   'raspberry-pi-os': 'Raspberry Pi OS',
@@ -26,6 +27,7 @@ const OS_NAMES: Record<Host['os'], string> = {
 const WHY_NOT: Partial<Record<Host['os'], string>> = {
   'proxmox-ve': 'a hypervisor with its own kernel modules and cluster stack; a container cannot host VMs',
   'proxmox-backup': "Proxmox's own packages and datastore need the real product",
+  ubuntu: "the lab's machines are booted from one Debian root; an Ubuntu VM stays a stub",
   talos: 'Talos is an immutable OS driven by its API, with no systemd or SSH to boot in a container',
   macos: 'macOS does not run in a Linux container',
   'raspberry-pi-os': 'an ARM board with GPIO and relays; the watchdog is tested on its own',

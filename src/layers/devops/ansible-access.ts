@@ -31,6 +31,8 @@ export function ansibleAccess(host: Host): AnsibleAccess {
       return { ssh: true, user: 'admin' };
     case 'other':
       return { ssh: false, managedBy: 'not managed by Beelab (a device of yours)' };
+    case 'ubuntu':
+      return { ssh: true, user: 'ubuntu' };
     case 'debian':
       // PiKVM runs Arch-based PiKVM OS with root SSH; everything else Debian uses the cloud-init user.
       return { ssh: true, user: host.roles.includes('pikvm') ? 'root' : 'debian' };
@@ -38,7 +40,13 @@ export function ansibleAccess(host: Host): AnsibleAccess {
 }
 
 /** OS that take the Debian base role (apt, systemd, sshd): Debian and Ubuntu, Proxmox VE and PBS, Raspberry Pi OS. */
-const DEBIAN_FAMILY = new Set<Host['os']>(['debian', 'proxmox-ve', 'proxmox-backup', 'raspberry-pi-os']);
+const DEBIAN_FAMILY = new Set<Host['os']>([
+  'debian',
+  'ubuntu',
+  'proxmox-ve',
+  'proxmox-backup',
+  'raspberry-pi-os',
+]);
 
 /** Whether Ansible manages this host over SSH as a Debian-family system (inventory group `debian`). */
 export function isDebianFamily(host: Host): boolean {

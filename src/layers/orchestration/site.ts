@@ -52,7 +52,7 @@ export const orchestrationSite: SiteContribution = {
         devops,
         ['k3s', 'k3s_server'],
         ['devops', 'orchestration'],
-        'debian',
+        'ubuntu',
         { cores: 4, memoryGb: k3sMem, diskGb: 64 },
       ),
       ...vmSeries(
@@ -62,7 +62,7 @@ export const orchestrationSite: SiteContribution = {
         devops,
         ['k3s', 'k3s_agent'],
         ['devops', 'orchestration'],
-        'debian',
+        'ubuntu',
         { cores: 4, memoryGb: k3sMem, diskGb: 100 },
       ),
       vmRequest(

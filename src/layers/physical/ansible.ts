@@ -125,7 +125,7 @@ export function storageEntries(site: Site, poolNodes: string[], nfsServer: Host 
 function vmImage(vm: Host): 'debian' | 'ubuntu' | 'talos' {
   if (vm.os === 'talos') return 'talos';
   // The DevOps cluster runs on Ubuntu (its kernels carry what Cilium wants); every other VM on Debian.
-  return vm.roles.includes('k3s') ? 'ubuntu' : 'debian';
+  return vm.os === 'ubuntu' ? 'ubuntu' : 'debian';
 }
 
 /** A two-node cluster needs a third vote: the first Pi watchdog runs the corosync QNet daemon. */
