@@ -1,11 +1,14 @@
 // Layer 4, orchestration: the Talos and k3s clusters and the apps. The index only composes the parts: each
-// part renders, validates and applies its own files (talos/, compose/, ...); add a part with one line in `parts`.
+// part renders, validates and applies its own files (talos/, k3s/, ...) and adds its plays to the layer's
+// playbook; add a part with one line in `parts` (compose/ and caddy/ are the Compose apps).
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
 import { renderCaddy } from './caddy/render.ts';
 import { renderCompose } from './compose/render.ts';
 import { composeRules } from './compose/rules.ts';
+import { k3sPart } from './k3s/index.ts';
 import type { OrchestrationPart } from './part.ts';
+import { ORCHESTRATION_PLAYBOOK, renderOrchestrationPlaybook } from './playbook.ts';
 import { orchestrationSite } from './site.ts';
 import { talosPart } from './talos/index.ts';
 
@@ -15,20 +18,21 @@ const composePart: OrchestrationPart = {
   rules: composeRules,
 };
 
-const parts: readonly OrchestrationPart[] = [talosPart, composePart];
+const parts: readonly OrchestrationPart[] = [talosPart, k3sPart, composePart];
 
 export const orchestrationLayer: LayerModule = {
   id: 'orchestration',
   layout: {
     title: '4 Orchestration',
-    paths: ['talos/', 'k3s/', 'k8s/', 'compose/'],
-    what: 'production Talos cluster (machine-config patches, talosctl script), DevOps k3s cluster, cluster apps, Docker Compose apps behind Caddy',
+    paths: ['talos/', 'k3s/', 'k8s/', 'compose/', 'ansible/'],
+    what: 'production Talos cluster (machine-config patches, talosctl script), DevOps k3s cluster (roles, kube-vip, Cilium, MetalLB), cluster apps, Docker Compose apps behind Caddy',
+    playbook: ORCHESTRATION_PLAYBOOK,
   },
   site: orchestrationSite,
   render: (site, ctx) => {
     const tree = new FileTree();
     for (const p of parts) if (p.render) tree.merge(p.render(site, ctx));
-    return tree;
+    return tree.add(ORCHESTRATION_PLAYBOOK, renderOrchestrationPlaybook(site, parts), 'orchestration');
   },
   rules: (site) => parts.flatMap((p) => p.rules?.(site) ?? []),
   validators: () => parts.flatMap((p) => p.validators?.() ?? []),
