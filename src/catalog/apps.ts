@@ -29,8 +29,11 @@ export interface AppContainer {
   /** The app's ports this container serves: app port name → port inside the container. */
   ports?: Record<string, number>;
   environment?: Record<string, string>;
-  /** Data directories (under the app's data root on the storage pool) and where they are mounted. */
-  volumes?: { dir: string; target: string }[];
+  /**
+   * Data directories (under the app's data root on the storage pool) and where they are mounted; `uid` owns the
+   * directory when the container does not start as root (default: root).
+   */
+  volumes?: { dir: string; target: string; uid?: number }[];
   /** Compose `healthcheck.test`: a command that exits 0 when the container is healthy. */
   healthcheck: string[];
   /** Seconds the container may take to start before failed health checks count. Default 30. */
@@ -311,8 +314,8 @@ export const APP_CATALOG: readonly CatalogApp[] = [
           FORGEJO__metrics__ENABLED: 'true',
         },
         volumes: [
-          { dir: 'data', target: '/var/lib/gitea' },
-          { dir: 'config', target: '/etc/gitea' },
+          { dir: 'data', target: '/var/lib/gitea', uid: 1000 },
+          { dir: 'config', target: '/etc/gitea', uid: 1000 },
         ],
         healthcheck: curlOk('http://localhost:3000/api/healthz'),
         memoryMb: 1024,
@@ -494,6 +497,11 @@ export function findApp(name: string): CatalogApp | undefined {
 /** Memory the app's containers may use together (MB), for capacity checks. */
 export function appMemoryMb(app: CatalogApp): number {
   return app.containers.reduce((sum, c) => sum + c.memoryMb, 0);
+}
+
+/** The secret store's name of one app secret: `immich-db-password`. */
+export function appSecretName(app: CatalogApp, secret: string): string {
+  return `${app.name}-${secret}`;
 }
 
 /** The `.env` variable of an app secret: `db-password` → `DB_PASSWORD`. */

@@ -1,5 +1,6 @@
 // Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
 import { randomBytes } from 'node:crypto';
+import { appSecretName, findApp } from '../catalog/apps.ts';
 import { pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import type { Site } from '../site/types.ts';
@@ -140,6 +141,17 @@ export function siteSecrets(site: Site): SecretDef[] {
         usedBy: `Wazuh API on ${node}`,
       },
     );
+  }
+  for (const s of site.services) {
+    if (s.kind !== 'app' || s.placement !== 'compose') continue;
+    const app = findApp(s.name);
+    for (const secret of app?.secrets ?? [])
+      out.push({
+        name: appSecretName(app!, secret.name),
+        kind: secret.kind,
+        description: `${app!.name}: ${secret.description}`,
+        usedBy: `${app!.name} on ${s.hosts.join(', ')} (its .env)`,
+      });
   }
   if (site.backup.primary) {
     const mirror =

@@ -3,21 +3,14 @@
 // playbook; add a part with one line in `parts` (compose/ and caddy/ are the Compose apps).
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
-import { renderCaddy } from './caddy/render.ts';
-import { renderCompose } from './compose/render.ts';
-import { composeRules } from './compose/rules.ts';
+import { composePart } from './compose/part.ts';
 import { k3sPart } from './k3s/index.ts';
 import type { OrchestrationPart } from './part.ts';
 import { ORCHESTRATION_PLAYBOOK, renderOrchestrationPlaybook } from './playbook.ts';
 import { orchestrationSite } from './site.ts';
 import { talosPart } from './talos/index.ts';
 
-/** The apps on the compose host: one project per app and the Caddy in front of them. */
-const composePart: OrchestrationPart = {
-  render: (site) => new FileTree().merge(renderCompose(site)).merge(renderCaddy(site)),
-  rules: composeRules,
-};
-
+/** The parts, in the order their plays and steps run. */
 const parts: readonly OrchestrationPart[] = [talosPart, k3sPart, composePart];
 
 export const orchestrationLayer: LayerModule = {

@@ -18,6 +18,6 @@ export function renderOrchestrationPlaybook(site: Site, parts: readonly Orchestr
     });
   return ansibleYaml(
     plays,
-    `${GENERATED_NOTICE}\n\nLayer 4, orchestration: the DevOps k3s cluster (servers, agents, Cilium, MetalLB) and the apps.\nRun: ansible-playbook playbooks/orchestration.yml (from ansible/); one part: --tags k3s.`,
+    `${GENERATED_NOTICE}\n\nLayer 4, orchestration: the DevOps k3s cluster (servers, agents, Cilium, MetalLB), Docker, the reverse proxy\nand each Compose app. Run: ansible-playbook playbooks/orchestration.yml (from ansible/); one part: --tags k3s, docker, proxy, apps or app-<name>.`,
   );
 }

@@ -29,8 +29,3 @@ export function composeApps(site: Site): ComposeApp[] {
   }
   return out;
 }
-
-/** The secret store's name of one app secret: `immich-db-password`. */
-export function appSecretName(app: CatalogApp, secret: string): string {
-  return `${app.name}-${secret}`;
-}

@@ -4,6 +4,7 @@ import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { toYaml, toYamlDocuments } from '../../../tree/serialize/yaml.ts';
 import { ansibleYaml, roleFiles } from '../../ansible-roles.ts';
+import type { Play } from '../part.ts';
 import {
   ciliumChart,
   K3S_MANIFESTS,
@@ -77,7 +78,7 @@ export function renderK3s(site: Site): FileTree {
 }
 
 /** The k3s plays: servers one at a time (the first initialises the cluster), agents, then Cilium, then MetalLB. */
-export function k3sPlays(site: Site): object[] {
+export function k3sPlays(site: Site): Play[] {
   if (!hasK3s(site)) return [];
   const stage = (name: string, files: string[], wait: string) => ({
     name,
@@ -92,7 +93,7 @@ export function k3sPlays(site: Site): object[] {
     tasks,
   });
   const file = (p: string) => p.split('/').pop()!;
-  const plays: object[] = [
+  const plays: Play[] = [
     {
       name: 'DevOps cluster (k3s): servers, one at a time (the first initialises the cluster, the others join through the VIP)',
       hosts: 'k3s_server',
