@@ -28,7 +28,7 @@ describe('beelab apply / rebuild (command logic)', () => {
     const dir = await renderedSite();
     const c = capture();
     await runApply(dir, { dryRun: true }, { stdout: c.out, stdinIsTTY: false });
-    expect(c.text()).toMatch(/^Plan: 20 of 20 steps to run/);
+    expect(c.text()).toMatch(/^Plan: 23 of 23 steps to run/);
     // the physical layer's playbook, one tag group per step, with the project's ansible.cfg
     expect(c.text()).toContain(
       'env ANSIBLE_CONFIG=ansible/ansible.cfg ansible-playbook -i ansible/inventory.yml ansible/playbooks/physical.yml --tags base',
@@ -94,7 +94,7 @@ describe('beelab apply / rebuild (command logic)', () => {
     ).catch((e) => e);
     delete process.env.BEELAB_SSH_OPTS;
     expect(err.exitCode).toBe(1);
-    expect(c.text()).toContain('Created secrets: k3s-token, grafana-admin-password, pbs-encryption-key');
+    expect(c.text()).toContain('Created secrets: k3s-token, grafana-admin-password, immich-db-password, pbs-pve-token-backup, restic-password, pbs-encryption-key');
     expect(c.text()).toMatch(/FAILED\s+network\/firewall 0\.\ds: exit 255 \(log (\S+)\)/);
     const log = /log (\.beelab\/logs\/\S+\.log)/.exec(c.text())![1]!;
     expect(readFileSync(join(dir, log), 'utf8')).toMatch(/# failed: exit 255/);
