@@ -3,6 +3,7 @@ import type { Versions } from '../catalog/versions.ts';
 import type {
   AiBackend,
   AiRole,
+  AlertSeverity,
   AlertType,
   AppPlacement,
   DriveRole,
@@ -279,6 +280,16 @@ export interface Rack {
   elsewhere: string[];
 }
 
+/** Where Alertmanager sends alerts: one of beelab.yaml's observability.alerts with its defaults. */
+export interface AlertChannel {
+  type: AlertType;
+  target: string;
+  /** The least severe alerts it gets (default warning: every alert). */
+  severity: AlertSeverity;
+  /** Only the alerts of these layers; absent: every layer. */
+  layers?: string[];
+}
+
 export interface Site {
   name: string;
   domain: string;
@@ -336,7 +347,9 @@ export interface Site {
     clonezilla: boolean;
   };
   observability: {
-    alerts: { type: AlertType; target: string }[];
+    alerts: AlertChannel[];
+    /** The mail relay of e-mail channels; absent: the monitor's own MTA on localhost:25. */
+    smtp?: { smarthost: string; from: string; username?: string };
     securityNode?: string;
     honeypot?: string;
     monitor: string;

@@ -31,4 +31,6 @@ export const DEFAULTS = {
     clonezilla: true,
   },
   watchdog: { hardware: 'pi4', gpioPin: 17 },
+  /** The least severe alerts an alert channel gets: warning means every alert. */
+  alertSeverity: 'warning',
 } as const;

@@ -289,6 +289,21 @@ export const checkRelayHost: Check<string> = (v) => {
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const MATRIX_ROOM = /^[!#][^\s:]+:[A-Za-z0-9.-]+(:\d+)?$/;
 
+/** An e-mail address such as you@example.com. */
+export const checkEmail: Check<string> = (v) =>
+  EMAIL.test(v) ? undefined : `${shown(v)} is not an e-mail address: write it like you@example.com`;
+
+/** A mail relay as host:port (a DNS name or IPv4 address, then the port). */
+export const checkSmarthost: Check<string> = (v) => {
+  const m = /^([^\s:]+):(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535)
+    return `${shown(v)} is not host:port: write it like smtp.example.com:587 (587 STARTTLS, 465 TLS, 25 plain)`;
+  const host = m[1]!;
+  if (/^[\d.]+$/.test(host)) return checkIpv4(host);
+  return host.includes('.') ? checkDomain(host) : checkDnsName(host);
+};
+
 /** An http(s) URL with a host and no whitespace or control characters. */
 export const checkHttpUrl: Check<string> = (v) => {
   const bad = `${shown(v)} is not an http(s) URL: write it like https://ntfy.sh/my-lab-alerts`;
@@ -311,8 +326,7 @@ export function checkAlertTarget(type: AlertKind, target: string): string | unde
   if (type === 'ntfy' || type === 'webhook') return checkHttpUrl(target);
   const control = controlChar(target);
   if (control) return `${shown(target)} contains ${control}: a ${type} target is one line`;
-  if (type === 'email' && !EMAIL.test(target))
-    return `${shown(target)} is not an e-mail address: write it like you@example.com`;
+  if (type === 'email') return checkEmail(target);
   if (type === 'matrix' && !MATRIX_ROOM.test(target))
     return `${shown(target)} is not a Matrix room: write it like !abc123:matrix.org or #lab:matrix.org`;
   return undefined;

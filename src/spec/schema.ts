@@ -1,14 +1,17 @@
 // The zod schema of beelab.yaml: the single source of truth for its types, its JSON Schema and its validation.
 import { z } from 'zod';
+import { LAYERS } from '../tree/file-tree.ts';
 import { DEFAULTS } from './defaults.ts';
 import {
   type Check,
   checkDomain,
+  checkEmail,
   checkIpv4,
   checkMac,
   checkNic,
   checkPoolName,
   checkRelayHost,
+  checkSmarthost,
   checkSshKey,
   checkTimezone,
 } from './fields.ts';
@@ -64,6 +67,8 @@ export const AI_ROLES = ['head', 'secondary', 'agent'] as const;
 export const AI_BACKENDS = ['ollama', 'llamacpp', 'mlx', 'vllm', 'lmstudio'] as const;
 export const AI_GATEWAYS = ['beelab', 'litellm'] as const;
 export const ALERT_TYPES = ['email', 'ntfy', 'webhook', 'matrix'] as const;
+/** Alert severities, most severe first (the `severity` label of every Beelab alert). */
+export const ALERT_SEVERITIES = ['critical', 'warning'] as const;
 export const RELAY_TYPES = ['gpio', 'shelly-gen1', 'shelly-gen2', 'tasmota', 'pikvm', 'command'] as const;
 export const PI_MODELS = ['pi-zero-2w', 'pi3', 'pi4', 'pi5'] as const;
 export const DRIVE_ROLES = ['system', 'pool', 'backup', 'cache'] as const;
@@ -295,7 +300,34 @@ const retention = z.strictObject({
 const alertChannel = z.strictObject({
   type: z.enum(ALERT_TYPES),
   target: z.string().min(1).describe('E-mail address, ntfy topic URL, webhook URL or Matrix room.'),
+  severity: z
+    .enum(ALERT_SEVERITIES)
+    .optional()
+    .describe(
+      `The least severe alerts this channel gets: critical only, or warning and up. Default: ${DEFAULTS.alertSeverity}.`,
+    ),
+  layers: z
+    .array(z.enum(LAYERS))
+    .min(1)
+    .optional()
+    .describe('Only the alerts of these layers (their `layer` label). Default: every layer.'),
 });
+
+const smtp = z
+  .strictObject({
+    smarthost: checked(z.string().min(1), checkSmarthost).describe(
+      'The mail relay Alertmanager sends through, host:port (587 with STARTTLS, 465 with TLS, 25 plain).',
+    ),
+    from: checked(z.string().min(1), checkEmail)
+      .optional()
+      .describe('Sender address. Default: alertmanager@<site.domain>.'),
+    username: oneLineText(200)
+      .optional()
+      .describe(
+        'Login at the relay; the password is read on the monitor from /etc/prometheus/alertmanager/smtp-password.',
+      ),
+  })
+  .describe('Mail relay for e-mail alert channels.');
 
 export const specSchema = z
   .strictObject({
@@ -513,6 +545,7 @@ export const specSchema = z
     observability: z
       .strictObject({
         alerts: z.array(alertChannel).optional(),
+        smtp: smtp.optional(),
         securityNode: z.boolean().optional().describe('Run Wazuh. Default: from tier.'),
         honeypot: z.boolean().optional().describe('Run T-Pot in the security VLAN. Default: from tier.'),
       })
@@ -560,6 +593,7 @@ export type RelayType = (typeof RELAY_TYPES)[number];
 export type PoolLayout = (typeof POOL_LAYOUTS)[number];
 export type SyncOverlay = (typeof SYNC_OVERLAYS)[number];
 export type AlertType = (typeof ALERT_TYPES)[number];
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 export type AppPlacement = (typeof APP_PLACEMENTS)[number];
 export type DriveRole = (typeof DRIVE_ROLES)[number];
 export type RackItemKind = (typeof RACK_ITEM_KINDS)[number];

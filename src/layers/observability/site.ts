@@ -132,12 +132,26 @@ export const observabilitySite: SiteContribution = {
     return out;
   },
 
-  slice({ spec, withRole }) {
+  slice({ spec, withRole, domain }) {
     const securityNode = withRole('wazuh_manager')[0];
     const honeypot = withRole('honeypot')[0];
     return {
       observability: {
-        alerts: spec.observability?.alerts ?? [],
+        alerts: (spec.observability?.alerts ?? []).map((a) => ({
+          type: a.type,
+          target: a.target,
+          severity: a.severity ?? DEFAULTS.alertSeverity,
+          ...(a.layers ? { layers: a.layers } : {}),
+        })),
+        ...(spec.observability?.smtp
+          ? {
+              smtp: {
+                smarthost: spec.observability.smtp.smarthost,
+                from: spec.observability.smtp.from ?? `alertmanager@${domain}`,
+                ...(spec.observability.smtp.username ? { username: spec.observability.smtp.username } : {}),
+              },
+            }
+          : {}),
         ...(securityNode ? { securityNode } : {}),
         ...(honeypot ? { honeypot } : {}),
         monitor: withRole('prometheus')[0] ?? '',

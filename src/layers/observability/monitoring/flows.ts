@@ -1,10 +1,12 @@
 // The flows Prometheus needs beyond what the catalog's consumers give: the metrics ports of catalog services (a
 // proxied app's own port, which only the reverse proxy may otherwise reach), proxied names on HTTPS, the
-// exporter backends (NUT), and ping to every VLAN. Health ports are probed where the service already admits it. A service the user declares in beelab.yaml gets
-// none: a metrics port it leaves unreachable is a located error instead (spec-rules.ts).
+// exporter backends (NUT), and ping to every VLAN; Alertmanager's to alert channels inside the site. Health
+// ports are probed where the service already admits it. A service the user declares in beelab.yaml gets none: a metrics port it leaves unreachable is a located error instead (spec-rules.ts).
+
+import { inCidr, isValidIp } from '../../../net/ipam.ts';
 import type { SiteContribution } from '../../../site/contribution.ts';
 import { buildFlows } from '../../../site/flows.ts';
-import type { Flow } from '../../../site/types.ts';
+import type { Endpoint, Flow } from '../../../site/types.ts';
 import { probes } from './probes.ts';
 import { monitorReaches } from './reach.ts';
 
@@ -54,5 +56,48 @@ export function monitoringFlows(ctx: FlowsContext): Flow[] {
       why: WHY[p.kind] ?? 'Prometheus',
     });
   }
-  return added;
+  return [...added, ...alertmanagerFlows(ctx)];
+}
+
+/** Where a URL or host:port points inside the site: a host (by address, name or FQDN) or a VLAN's range. */
+function insideSite(ctx: FlowsContext, host: string): Endpoint | undefined {
+  const h = ctx.hosts.find((x) => x.address === host || x.name === host || x.fqdn === host);
+  if (h) return { kind: 'host', host: h.name };
+  const vlan = isValidIp(host) ? ctx.vlans.find((v) => inCidr(host, v.cidr)) : undefined;
+  return vlan
+    ? { kind: 'vlan', vlan: vlan.name, because: 'an alert channel at an address no host of the site has' }
+    : undefined;
+}
+
+/**
+ * Alertmanager's way to its channels when they are inside the site (a webhook receiver on the management
+ * VLAN, a self-hosted ntfy, the mail relay); the internet is reached through each VLAN's egress.
+ */
+function alertmanagerFlows(ctx: FlowsContext): Flow[] {
+  const out: Flow[] = [];
+  const from = { kind: 'role', role: 'alertmanager' } as const;
+  const add = (what: string, host: string, port: number) => {
+    const to = insideSite(ctx, host);
+    const id = `monitoring:alerts->${what}`;
+    if (to && !out.some((f) => f.id === id))
+      out.push({
+        id,
+        service: 'alertmanager',
+        from,
+        to,
+        protocol: 'tcp',
+        ports: [port],
+        why: 'Alertmanager sends alerts',
+      });
+  };
+  for (const a of ctx.spec.observability?.alerts ?? []) {
+    if (a.type !== 'ntfy' && a.type !== 'webhook') continue;
+    if (!URL.canParse(a.target)) continue; // the spec rules report it
+    const url = new URL(a.target);
+    add(`${a.type}@${url.host}`, url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
+  }
+  const relay = ctx.spec.observability?.smtp?.smarthost;
+  const at = relay?.lastIndexOf(':') ?? -1;
+  if (relay && at > 0) add(`smtp@${relay}`, relay.slice(0, at), Number(relay.slice(at + 1)));
+  return out;
 }

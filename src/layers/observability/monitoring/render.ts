@@ -1,7 +1,8 @@
-// The monitoring/ tree: Prometheus's configuration, its alert rules and their unit tests.
+// The monitoring/ tree: Prometheus's configuration, its alert rules and their unit tests, Alertmanager's routing.
 import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE, toYaml } from '../../../tree/serialize/index.ts';
+import { ALERTMANAGER_FILE, alertmanagerConfig } from './alertmanager-config.ts';
 import { alertRules } from './alerts.ts';
 import { PROMETHEUS_DIR, prometheusConfig } from './prometheus-config.ts';
 import { RULE_TESTS_FILE, RULES_FILE, ruleFile, ruleTestFile } from './rule-files.ts';
@@ -28,6 +29,14 @@ export function renderMonitoring(site: Site): FileTree {
     .add(
       `${PROMETHEUS_DIR}/${RULE_TESTS_FILE}`,
       yaml(ruleTestFile(rules), 'Unit tests of every alert rule: promtool test rules tests/alerts.test.yml'),
+      'observability',
+    )
+    .add(
+      ALERTMANAGER_FILE,
+      yaml(
+        alertmanagerConfig(site),
+        'Alertmanager on the monitor host: /etc/prometheus/alertmanager.yml (channels from beelab.yaml observability.alerts)',
+      ),
       'observability',
     );
 }

@@ -120,7 +120,7 @@ export function selfCheckHosts(site: Site, pi: Host, wd: Watchdog): string[] {
   return out;
 }
 
-/** The alert channels the watchdog can send to itself; e-mail and Matrix go through Alertmanager's alert on its metrics. */
+/** The alert channels the watchdog can send to itself; e-mail goes through Alertmanager's alert on its metrics. */
 function alerts(site: Site): WatchdogConfigInput['alerts'] {
   return site.observability.alerts.flatMap((a): NonNullable<WatchdogConfigInput['alerts']> => {
     if (a.type === 'ntfy') return [{ type: 'ntfy' as const, url: a.target }];
