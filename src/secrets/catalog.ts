@@ -1,7 +1,7 @@
 // Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
 import { randomBytes } from 'node:crypto';
 import { appSecretName, findApp } from '../catalog/apps.ts';
-import { pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
+import { PBS_ENCRYPTION_SECRET, pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import type { Site } from '../site/types.ts';
 
@@ -177,7 +177,7 @@ export function siteSecrets(site: Site): SecretDef[] {
       usedBy: `restic clients; repositories on ${site.backup.primary}`,
     });
     out.push({
-      name: 'pbs-encryption-key',
+      name: PBS_ENCRYPTION_SECRET,
       kind: 'key',
       description:
         'Client-side encryption key of the Proxmox Backup Server datastores: without it no backup restores',

@@ -1,5 +1,6 @@
 // Layer 6, the backup station: Proxmox Backup Server with its mirror, the Proxmox VE backup job, Clonezilla.
 import type { LayerModule } from '../layer.ts';
+import { BACKUP_PLAYBOOK } from './ansible.ts';
 import { renderBackup } from './render.ts';
 import { backupSite } from './site.ts';
 import { backupValidators } from './validators.ts';
@@ -8,8 +9,9 @@ export const backupLayer: LayerModule = {
   id: 'backup',
   layout: {
     title: '6 Backup station',
-    paths: ['backup/'],
-    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job, restic file backups of the nodes, Pis and Macs',
+    paths: ['backup/', 'ansible/playbooks/backup.yml'],
+    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job, restic file backups of the nodes, Pis and Macs; their Ansible roles pbs_server, pve_backup, restic_client',
+    playbook: BACKUP_PLAYBOOK,
   },
   site: backupSite,
   render: renderBackup,

@@ -63,6 +63,8 @@ export interface BackupModel {
 
 /** The secret holding the PVE cluster's token on `server` (`pbs-pve-token-pbs1`). */
 export const pveTokenSecret = (server: string) => `pbs-pve-token-${server}`;
+/** The secret holding the client-side encryption key of the VM backups (in the recovery kit). */
+export const PBS_ENCRYPTION_SECRET = 'pbs-encryption-key';
 /** The secret holding the mirror's sync token on the primary. */
 export const syncTokenSecret = (mirror: string) => `pbs-sync-token-${mirror}`;
 

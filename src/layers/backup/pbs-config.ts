@@ -12,7 +12,7 @@ export const pbsDir = (host: string) => `backup/pbs/${host}`;
  * Values only the apply knows (the primary's certificate fingerprint, token secrets) are Ansible expressions;
  * a file holding one is a template (`.cfg.j2`) and the role renders it with `ansible.builtin.template`.
  */
-export const fingerprintVar = (host: string) => `{{ pbs_fingerprints['${host}'] }}`;
+export const fingerprintVar = (host: string) => `{{ pbs_server_fingerprints['${host}'] }}`;
 export const tokenSecretVar = (secret: string) =>
   `{{ lookup('ansible.builtin.file', lookup('ansible.builtin.env', '${secretEnvName(secret)}')) | b64encode }}`;
 

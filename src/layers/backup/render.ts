@@ -1,6 +1,8 @@
-// Everything the backup layer writes: each backup server's /etc/proxmox-backup files and the Proxmox VE side.
+// Everything the backup layer writes: each backup server's /etc/proxmox-backup files, the Proxmox VE side, the
+// restic clients and the Ansible that installs them.
 import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
+import { renderBackupAnsible } from './ansible.ts';
 import { backupModel, pbsServers } from './model.ts';
 import { pbsDir, pbsFiles } from './pbs-config.ts';
 import { PVE_JOBS_PATH, PVE_STORAGE_PATH, pveJobsCfg, pveStorageCfg } from './pve-config.ts';
@@ -10,6 +12,7 @@ import { timesOfDay } from './rules.ts';
 export function renderBackup(site: Site): FileTree {
   const tree = new FileTree();
   const model = backupModel(site);
+  tree.merge(renderBackupAnsible(site, model));
   if (!model) return tree;
   for (const s of pbsServers(model))
     for (const [name, content] of Object.entries(pbsFiles(site, model, s)))

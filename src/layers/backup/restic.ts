@@ -50,9 +50,14 @@ function pathsOf(h: Host): string[] {
   return ['/etc', '/root', '/home', '/srv'];
 }
 
+/** The directory of the restic repositories on the primary backup server: beside the datastore. */
+export function resticRepoDir(model: BackupModel): string {
+  return model.primary.path.replace(/\/[^/]+$/, '/restic');
+}
+
 /** Every host whose files restic keeps: physical Debian-family hosts, Pis and Macs (VMs are in vzdump). */
 export function resticSources(site: Site, model: BackupModel): ResticSource[] {
-  const dir = model.primary.path.replace(/\/[^/]+$/, '/restic');
+  const dir = resticRepoDir(model);
   return site.hosts
     .filter(
       (h) => !h.vm && (h.kind === 'mac' || ((h.kind === 'physical' || h.kind === 'pi') && isDebianFamily(h))),

@@ -45,7 +45,7 @@ describe.each(['reference', 'compact', 'single'] as const)('%s: the real tools',
       expect(r.status, `${r.id}: ${JSON.stringify(r.diagnostics, null, 1)}`).toBe('passed');
       expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message)).toEqual([]);
     }
-    expect(report.results.find((r) => r.id === 'ansible-playbook-syntax')?.files).toBe(5);
+    expect(report.results.find((r) => r.id === 'ansible-playbook-syntax')?.files).toBe(6);
     expect(report.results.find((r) => r.id === 'ansible-lint')?.files).toBeGreaterThan(30);
   }, 120_000);
 });
