@@ -274,6 +274,13 @@ const cases: Case[] = [
     at: '8:apps }]',
   },
   {
+    name: 'an app version without a digest',
+    yaml: `${BASE}apps: [{ name: immich, version: v2.4.0 }]\n`,
+    code: 'app/version-unpinned',
+    text: 'apps[0].version "v2.4.0" has no digest',
+    at: '8:v2.4.0 }]',
+  },
+  {
     name: 'app listed twice',
     yaml: `${BASE}apps: [immich, immich]\n`,
     code: 'app/duplicate',

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../spec/defaults.ts';
 import type { Spec } from '../spec/schema.ts';
 import { withTierDefaults } from '../spec/tiers.ts';
 import { allocateAddresses, allocateMacs, allocateVmids, placeVms, RangePool } from './allocate.ts';
+import { withAppPins } from './app-pins.ts';
 import type {
   HostRequest,
   Ordered,
@@ -75,7 +76,7 @@ export function resolve(
     throw new UserError('network.vlans is empty: a site needs at least a management VLAN');
   const vlans = resolveVlans(specVlans, supernet, book);
   const vlanByName = new Map(vlans.map((v) => [v.name, v]));
-  const ctx = planContext(spec, vlans, versions);
+  const ctx = planContext(spec, vlans, withAppPins(spec, versions));
 
   const requests = hostRequests(ctx, contributions);
   const hasRole = (role: HostRole) => requests.some((r) => r.roles.includes(role));
@@ -205,7 +206,7 @@ export function resolve(
     pools,
     services,
     flows,
-    versions,
+    versions: ctx.versions,
     ...(slices as SiteSlices),
   };
   return { site, lock: book.result(), lockChanges: book.changes() };

@@ -133,7 +133,12 @@ const app = z.union([
   z.strictObject({
     name: z.string().describe('An app from the catalog, e.g. immich.'),
     on: z.enum(APP_PLACEMENTS).optional().describe(`Where it runs. Default: ${DEFAULTS.appPlacement}.`),
-    version: z.string().optional().describe('Pin another version than the catalog default.'),
+    version: z
+      .string()
+      .optional()
+      .describe(
+        "Pin another version than versions.yaml's, as TAG@sha256:DIGEST (e.g. v2.4.0@sha256:…): the app's image runs that tag at that digest. Default: the app's image in versions.yaml.",
+      ),
     subdomain: z
       .string()
       .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be one DNS label such as photos')

@@ -84,8 +84,8 @@ const reference: Spec = {
   ],
   storage: { pool: 'tank', layout: 'mirror', sync: 'seafile', nfs: true },
   ups: { enabled: true, model: 'APC Smart-UPS 1500 RM 2U', driver: 'usbhid-ups' },
-  production: { controlPlanes: 3, workers: 2, version: 'v1.13.9', memoryGb: 8 },
-  devops: { servers: 1, agents: 2, version: 'v1.34.2+k3s1', memoryGb: 8 },
+  production: { controlPlanes: 3, workers: 2, memoryGb: 8 },
+  devops: { servers: 1, agents: 2, memoryGb: 8 },
   apps: ['immich', 'vaultwarden', 'paperless-ngx', 'jellyfin', 'home-assistant', 'uptime-kuma', 'forgejo'],
   ai: {
     gatewayPort: 4000,
@@ -166,8 +166,8 @@ const compact: Spec = {
   nodes: (reference.nodes ?? []).filter((n) => n.role === 'primary' || n.role === 'compute'),
   storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: true },
   ups: { enabled: false },
-  production: { controlPlanes: 3, workers: 0, version: 'v1.13.9', memoryGb: 6 },
-  devops: { servers: 1, agents: 1, version: 'v1.34.2+k3s1', memoryGb: 6 },
+  production: { controlPlanes: 3, workers: 0, memoryGb: 6 },
+  devops: { servers: 1, agents: 1, memoryGb: 6 },
   apps: ['immich', 'vaultwarden', 'paperless-ngx', 'uptime-kuma'],
   ai: { gatewayPort: 4000, nodes: [reference.ai!.nodes![0]!] },
   backup: {
@@ -195,8 +195,8 @@ const single: Spec = {
   nodes: [{ ...pveNode('pve1', 'primary', 1, '58:47:ca:70:00:01'), memoryGb: 64 }],
   storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: false },
   ups: { enabled: false },
-  production: { controlPlanes: 1, workers: 0, version: 'v1.13.9', memoryGb: 4 },
-  devops: { servers: 1, agents: 0, version: 'v1.34.2+k3s1', memoryGb: 4 },
+  production: { controlPlanes: 1, workers: 0, memoryGb: 4 },
+  devops: { servers: 1, agents: 0, memoryGb: 4 },
   apps: ['immich', 'vaultwarden'],
   ai: { gatewayPort: 4000, nodes: [] },
   backup: {

@@ -227,7 +227,8 @@ function appServices({
     // The app's own image, pinned by digest in the versions catalog (absent: the check reports it).
     const image = versions.images[app.containers[0]!.image];
     const tag = image ? parseImageRef(image)?.tag : undefined;
-    const version = e.version ?? tag;
+    // An app pinned in beelab.yaml (`v2.4.0@sha256:…`) is already in the catalog's image (site/app-pins.ts).
+    const version = tag ?? e.version?.split('@')[0];
     apps.push(
       service(100, {
         name: app.name,

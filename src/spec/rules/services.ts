@@ -1,6 +1,7 @@
 // Rules over what runs: clusters, apps, AI mesh, backups, watchdogs, UPS, alerts.
 import { APP_CATALOG, findApp } from '../../catalog/apps.ts';
 import { closest } from '../../kernel/suggest.ts';
+import { APP_VERSION } from '../app-version.ts';
 import { specApps } from '../apps-of.ts';
 import { writtenHosts } from './hosts-of.ts';
 import type { Finding, RuleContext } from './rule.ts';
@@ -71,6 +72,15 @@ export function appRules({ spec, written }: RuleContext): Finding[] {
         hint: 'remove one',
       });
     seen.add(name);
+    if (typeof a !== 'string' && a.version !== undefined && !APP_VERSION.test(a.version)) {
+      const image = findApp(name)?.containers[0]?.image ?? name;
+      out.push({
+        code: 'app/version-unpinned',
+        path: ['apps', i, 'version'],
+        message: `apps[${i}].version "${a.version}" has no digest: Beelab pins every image by tag and digest, so a tag alone would not say which image runs`,
+        hint: `write it as TAG@sha256:DIGEST, e.g. ${a.version.split('@')[0]}@sha256:<64 hex digits> (\`docker buildx imagetools inspect <image>:${a.version.split('@')[0]}\` prints the digest), or change the \`${image}\` image in versions.yaml`,
+      });
+    }
     if (typeof a !== 'string' && a.on && a.on !== 'compose') {
       const count = a.on === 'devops' ? (spec.devops?.servers ?? 0) : (spec.production?.controlPlanes ?? 0);
       if (count === 0)
