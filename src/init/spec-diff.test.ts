@@ -9,6 +9,16 @@ describe('specDiff', () => {
     expect(specDiff(tierDefaults('reference'), tierDefaults('reference'))).toEqual([]);
   });
 
+  it("reads a bare app name becoming an object as that object's fields being set", () => {
+    const before = { apps: ['immich', 'jellyfin'] };
+    const after = { apps: [{ name: 'immich', version: 'v2.4.0' }, 'forgejo'] };
+    expect(specDiff(before, after)).toEqual([
+      'apps: + forgejo',
+      'apps: - jellyfin',
+      'apps[immich].version: undefined → "v2.4.0"',
+    ]);
+  });
+
   it('names changed values, added and removed named items, and list members', () => {
     const before = tierDefaults('reference');
     const after = answersToSpec({

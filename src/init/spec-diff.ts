@@ -8,13 +8,21 @@ function show(v: Json): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Lists whose items carry a name are compared by name (added / removed / changed), not by position. */
-function byName(list: unknown[]): Map<string, unknown> | undefined {
-  const named = list.every(
-    (i) => i !== null && typeof i === 'object' && typeof (i as { name?: unknown }).name === 'string',
-  );
-  if (!named) return undefined;
-  return new Map(list.map((i) => [(i as { name: string }).name, i]));
+const hasName = (i: unknown): i is { name: string } =>
+  i !== null && typeof i === 'object' && typeof (i as { name?: unknown }).name === 'string';
+
+/**
+ * Lists whose items carry a name are compared by name (added / removed / changed), not by position. A list
+ * mixing names and named objects (`apps: [immich, { name: jellyfin, on: devops }]`) counts a bare name as
+ * `{ name }`, so `immich` becoming `{ name: immich, version: … }` reads as its version being set.
+ */
+function byName(a: unknown[], b: unknown[]): [Map<string, unknown>, Map<string, unknown>] | undefined {
+  const both = [...a, ...b];
+  const objects = both.some(hasName);
+  if (!both.every((i) => hasName(i) || (objects && typeof i === 'string'))) return undefined;
+  const map = (list: unknown[]) =>
+    new Map(list.map((i) => (typeof i === 'string' ? [i, { name: i }] : [(i as { name: string }).name, i])));
+  return [map(a), map(b)];
 }
 
 function label(v: unknown): string {
@@ -24,9 +32,9 @@ function label(v: unknown): string {
 function walk(path: string, a: Json, b: Json, out: string[]): void {
   if (isDeepStrictEqual(a, b)) return;
   if (Array.isArray(a) && Array.isArray(b)) {
-    const ma = byName(a);
-    const mb = byName(b);
-    if (ma && mb) {
+    const named = byName(a, b);
+    if (named) {
+      const [ma, mb] = named;
       const added = [...mb.keys()].filter((k) => !ma.has(k));
       const removed = [...ma.keys()].filter((k) => !mb.has(k));
       if (added.length) out.push(`${path}: + ${added.join(', ')}`);
