@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { defineApply } from './apply.ts';
 import { defineCheck } from './check.ts';
+import { defineCommit } from './commit.ts';
 import { defineGateway } from './gateway.ts';
 import { defineInit } from './init.ts';
 import { defineLab } from './lab.ts';
@@ -20,6 +21,7 @@ export const commands: DefineCommand[] = [
   defineRender,
   definePlan,
   defineCheck,
+  defineCommit,
   defineGateway,
   defineWatchdog,
   defineStatus,
