@@ -13,6 +13,7 @@ import type { Host, HostRole, Service } from '../../site/types.ts';
 /** Operating systems a Wazuh agent runs on (Talos has no packages, VyOS and plugs none we install). */
 const AGENT_OS: ReadonlySet<Host['os']> = new Set([
   'debian',
+  'ubuntu',
   'proxmox-ve',
   'proxmox-backup',
   'macos',
