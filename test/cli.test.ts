@@ -205,5 +205,11 @@ describe('beelab CLI', () => {
     expect(byId.get('ansible-inventory')).toBe('passed');
     expect(byId.get('yamllint')).toBe('passed');
     expect([...byId.values()]).not.toContain('skipped');
+    // progress: stdout is only the JSON; stderr (not a terminal here) has a plain line per validator
+    const n = report.results.length;
+    expect(r.stderr).toContain(`check [1/${n} validators] rules passed`);
+    expect(r.stderr).toMatch(new RegExp(`check \\[\\d+/${n} validators\\] yamllint passed \\(\\d[^)]* s\\)`));
+    expect(r.stderr).toMatch(new RegExp(`^check: ${n}/${n} validators in \\d`, 'm'));
+    expect(r.stderr).not.toContain('\x1b[');
   });
 });

@@ -1,4 +1,5 @@
 // Progress: a live line per running step and an overall bar on a terminal; timestamped lines otherwise; JSON events.
+import { bar } from '../kernel/progress.ts';
 import type { ApplyEvent } from './engine.ts';
 
 export interface Reporter {
@@ -74,10 +75,8 @@ export function ttyReporter(out: Out, columns = () => process.stdout.columns ?? 
     const rows = [...running.entries()].map(([id, t0]) =>
       `  ⟳ ${id}  ${((performance.now() - t0) / 1000).toFixed(1)}s`.slice(0, w),
     );
-    const width = 30;
-    const fill = total === 0 ? width : Math.round((finished / total) * width);
     rows.push(
-      `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${finished}/${total} steps${failed ? `, ${failed} failed` : ''}, ${running.size} running`,
+      `${bar(finished, total)} ${finished}/${total} steps${failed ? `, ${failed} failed` : ''}, ${running.size} running`,
     );
     out.write(`${rows.join('\n')}\n`);
     drawn = rows.length;

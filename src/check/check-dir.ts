@@ -17,6 +17,7 @@ export interface CheckDirOptions {
   concurrency?: number;
   timeoutMs?: number;
   onResult?: (r: ValidatorResult) => void;
+  onStart?: (v: Validator) => void;
 }
 
 /** Checks the generated repository in `dir`; `report.ok` false means exit non-zero. */

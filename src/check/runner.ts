@@ -26,6 +26,8 @@ export interface RunChecksOptions {
   strict?: boolean;
   /** Called as each result is known, e.g. for progress output. */
   onResult?: (result: ValidatorResult) => void;
+  /** Called when a validator's tool starts (not for those skipped or not applicable). */
+  onStart?: (validator: Validator) => void;
   /** Tool lookup; tests and callers may narrow PATH. Default: process.env.PATH. */
   path?: string;
 }
@@ -101,6 +103,7 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckReport> {
     queue.map((job) =>
       limit(async () => {
         const deadline = job.validator.timeoutMs ?? timeoutMs;
+        opts.onStart?.(job.validator);
         slots[job.index] = emit(await runOne(job.validator, job.files, job.toolPath, source, deadline));
       }),
     ),

@@ -1,4 +1,6 @@
 // Runs every planned probe through the agents and judges it against the policy's prediction.
+
+import type { Progress } from '../kernel/progress.ts';
 import { ask } from './agent/client.ts';
 import type { ProbeResult } from './agent/protocol.ts';
 import type { LabContext } from './context.ts';
@@ -63,7 +65,12 @@ function behindHost(p: PlannedProbe, guards: ReadonlyMap<string, HostGuard>): Pl
 /** A second, slower try for allowed connections that failed: a loaded machine is not a closed port. */
 export const RETRY_TIMEOUT_MS = 3000;
 
-async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number): Promise<ProbeOutcome[]> {
+async function runOn(
+  ctx: LabContext,
+  probes: PlannedProbe[],
+  timeoutMs?: number,
+  progress?: Progress,
+): Promise<ProbeOutcome[]> {
   const machines = new Set(ctx.plan.machines.map((m) => m.address));
   const byNs = new Map<string, PlannedProbe[]>();
   for (const p of probes) byNs.set(p.netns, [...(byNs.get(p.netns) ?? []), p]);
@@ -71,6 +78,7 @@ async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number
     [...byNs].map(async ([netns, list]) => {
       const socket = ctx.sockets.get(netns);
       if (!socket) throw new Error(`no agent in ${netns}`);
+      progress?.start(netns);
       const wire = list.map(({ id, src, dst, proto, port, timeoutMs: t }) => ({
         id,
         src,
@@ -86,9 +94,12 @@ async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number
         120_000,
       );
       const byId = new Map(res.results.map((r) => [r.id, r]));
-      return list.map((p) =>
+      const judged = list.map((p) =>
         judge(p, byId.get(p.id) ?? { id: p.id, connected: false, error: 'no result', ms: 0 }, machines),
       );
+      const bad = judged.filter((o) => !o.ok).length;
+      progress?.done(netns, `${list.length} probes${bad ? `, ${bad} to retry or failed` : ''}`);
+      return judged;
     }),
   );
   return outcomes.flat();
@@ -98,11 +109,15 @@ async function runOn(ctx: LabContext, probes: PlannedProbe[], timeoutMs?: number
  * Every planned probe, judged. Only "should connect but did not" is tried again, once and slower; a blocked
  * probe that connected is never retried: one connection is proof of a hole.
  */
-export async function checkMatrix(ctx: LabContext): Promise<ProbeOutcome[]> {
+export async function checkMatrix(ctx: LabContext, progress?: Progress): Promise<ProbeOutcome[]> {
   const guards = await hostGuards(ctx);
   const probes = planProbes(ctx.plan, ctx.router, ctx.listeners).map((p) => behindHost(p, guards));
-  const first = await runOn(ctx, probes);
+  const namespaces = new Set(probes.map((p) => p.netns)).size;
+  progress?.addTotal(namespaces);
+  progress?.note(`policy matrix: ${probes.length} probes from ${namespaces} namespaces`);
+  const first = await runOn(ctx, probes, undefined, progress);
   const retry = first.filter((o) => !o.ok && !o.result.connected).map((o) => o.probe);
+  if (retry.length > 0) progress?.note(`policy matrix: ${retry.length} probes again, slower`);
   const again = new Map((await runOn(ctx, retry, RETRY_TIMEOUT_MS)).map((o) => [o.probe.id, o]));
   return first.map((o) => again.get(o.probe.id) ?? o).sort((a, b) => a.probe.id - b.probe.id);
 }

@@ -2,6 +2,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { findTool } from '../check/tool-path.ts';
 import { ExitError, UserError } from '../errors.ts';
+import { createProgress } from '../kernel/progress.ts';
 import { loadProject } from '../project/load.ts';
 import { ask } from './agent/client.ts';
 import { detectLinkMode, type LabContext, labContext } from './context.ts';
@@ -160,6 +161,7 @@ export async function runLabUp(
     );
   const id = newRunId();
   const start = performance.now();
+  const progress = createProgress({ label: 'lab up', unit: 'steps', out: process.stdout });
   const ctx = await guarded(
     id,
     (ok) => ok,
@@ -169,11 +171,11 @@ export async function runLabUp(
         id,
         mode: parseMode(opts.links),
         siteDir: resolvePath(dir),
-        log: write,
+        log: (line) => progress.note(line),
         machines,
         machineTimeoutMs: timeoutMs,
       }),
-  );
+  ).finally(() => progress.close(false));
   write(`lab ${id} up in ${((performance.now() - start) / 1000).toFixed(1)} s. Enter a namespace with e.g.:`);
   write(`  ip netns exec ${ctx.plan.vlans[0]?.netns ?? ctx.plan.names.router} bash`);
   if (ctx.plan.machines.length > 0)
@@ -202,27 +204,32 @@ export async function runLabTest(
   preconditions();
   const { site } = await loadProject(dir);
   const running = await runningLab(dir);
-  const log = opts.json ? () => {} : write;
-  const report = running
-    ? await labTest(await reachable(labContext(site, running.id, running.mode, running.machines), dir))
-    : await (async () => {
-        const id = newRunId();
-        return guarded(
+  const progress = createProgress({ label: 'lab test', unit: 'checks', out: process.stderr });
+  const log = opts.json ? () => {} : (line: string) => progress.note(line);
+  const test = async () => {
+    if (running)
+      return labTest(
+        await reachable(labContext(site, running.id, running.mode, running.machines), dir),
+        progress,
+      );
+    const id = newRunId();
+    return guarded(
+      id,
+      (ok) => ok && opts.keep === true,
+      async ({ signal, built }) => {
+        const ctx = await labUp(site, {
           id,
-          (ok) => ok && opts.keep === true,
-          async ({ signal, built }) => {
-            const ctx = await labUp(site, {
-              id,
-              mode: parseMode(opts.links),
-              siteDir: resolvePath(dir),
-              log,
-              signal,
-            });
-            built();
-            return labTest(ctx);
-          },
-        );
-      })();
+          mode: parseMode(opts.links),
+          siteDir: resolvePath(dir),
+          log,
+          signal,
+        });
+        built();
+        return labTest(ctx, progress);
+      },
+    );
+  };
+  const report = await test().finally(() => progress.close());
   if (opts.json) write(JSON.stringify(report, null, 2));
   else
     write(

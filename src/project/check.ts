@@ -9,6 +9,7 @@ import type { CheckReport } from '../check/runner.ts';
 import type { Validator, ValidatorResult } from '../check/validator.ts';
 import { defaultValidators } from '../check/validators/index.ts';
 import type { Diagnostic } from '../kernel/diagnostic.ts';
+import type { Progress } from '../kernel/progress.ts';
 import { layers } from '../layers/index.ts';
 import { siteSecretLeaks } from '../secrets/leaks.ts';
 import { siteRules } from '../site/rules.ts';
@@ -17,6 +18,8 @@ import { loadProject, type Project } from './load.ts';
 export interface ProjectCheckOptions {
   strict?: boolean;
   onResult?: (r: ValidatorResult) => void;
+  /** Shows each validator starting and finishing (the CLI's progress line). */
+  progress?: Progress;
   /** Loaded already (init and render pass theirs). */
   project?: Project;
 }
@@ -26,6 +29,13 @@ export function internalRules(project: Project): Diagnostic[] {
   const out = [...project.warnings, ...siteRules(project.site)];
   for (const layer of layers) out.push(...(layer.rules?.(project.site) ?? []));
   return out;
+}
+
+/** A result in a few words for the progress line: `passed`, `2 errors`, `skipped (no yamllint)`. */
+function outcome(r: ValidatorResult): string {
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  if (r.status === 'failed' && errors > 0) return `failed, ${errors} error${errors === 1 ? '' : 's'}`;
+  return r.status;
 }
 
 export function projectValidators(): Validator[] {
@@ -41,15 +51,23 @@ export function projectValidators(): Validator[] {
 
 export async function runProjectChecks(dir: string, options: ProjectCheckOptions = {}): Promise<CheckReport> {
   const project = options.project ?? (await loadProject(dir));
+  const validators = projectValidators();
+  const progress = options.progress;
+  progress?.setTotal(validators.length + 1);
+  progress?.start('rules');
   const t0 = performance.now();
   const rules = [...internalRules(project), ...(await secretRules(dir))];
   const rulesDurationMs = performance.now() - t0;
   return checkDir(dir, {
     rules,
     rulesDurationMs,
-    validators: projectValidators(),
+    validators,
     strict: options.strict ?? false,
-    ...(options.onResult ? { onResult: options.onResult } : {}),
+    onStart: (v) => progress?.start(v.id),
+    onResult: (r) => {
+      progress?.done(r.id, outcome(r));
+      options.onResult?.(r);
+    },
   });
 }
 

@@ -12,6 +12,8 @@ export interface EngineOptions {
   /** Deadline per check, ms; default 2000. */
   timeoutMs?: number;
   probe?: ProbeRunner;
+  /** Each result as it is known (progress). */
+  onResult?: (r: StatusResult) => void;
 }
 
 /** Results come back in the order of `targets`. */
@@ -24,7 +26,11 @@ export async function checkAll(targets: StatusTarget[], opts: EngineOptions = {}
     targets.map((target) => {
       const run = () => all(() => probe(target.probe, { timeoutMs }));
       const p = target.probe.kind === 'icmp' ? icmp(run) : run();
-      return p.then((r) => ({ ...r, target }));
+      return p.then((r) => {
+        const result = { ...r, target };
+        opts.onResult?.(result);
+        return result;
+      });
     }),
   );
 }

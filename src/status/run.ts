@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitError, UserError } from '../errors.ts';
 import { DURATION_HINT, type DurationBounds, durationProblem, parseDuration } from '../kernel/duration.ts';
+import { createProgress } from '../kernel/progress.ts';
 import { describeProbe } from '../probe/describe.ts';
 import { checkAll, summarize } from './engine.ts';
 import { renderJson, renderTable } from './table.ts';
@@ -71,7 +72,15 @@ export async function runStatus(opts: StatusOptions): Promise<void> {
   try {
     do {
       const started = performance.now();
-      const results = await checkAll(targets, { concurrency, timeoutMs });
+      // One run shows its progress (stderr); --watch redraws the table instead.
+      const progress = opts.watch
+        ? undefined
+        : createProgress({ label: 'status', unit: 'checks', total: targets.length, eachLine: false });
+      const results = await checkAll(targets, {
+        concurrency,
+        timeoutMs,
+        onResult: (r) => progress?.done(r.target.name, r.state),
+      }).finally(() => progress?.close());
       const elapsed = performance.now() - started;
       down = summarize(results).down;
       const text = opts.json ? renderJson(results, elapsed) : renderTable(results, elapsed);

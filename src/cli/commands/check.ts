@@ -18,7 +18,11 @@ export const defineCheck: DefineCommand = (program) => {
     .action(async (dir: string, opts: { strict?: boolean; json?: boolean }) => {
       const { runProjectChecks } = await import('../../project/check.ts');
       const { formatReport, toJson } = await import('../../check/summary.ts');
-      const report = await runProjectChecks(dir, { strict: opts.strict ?? false });
+      const { createProgress } = await import('../../kernel/progress.ts');
+      const progress = createProgress({ label: 'check', unit: 'validators' });
+      const report = await runProjectChecks(dir, { strict: opts.strict ?? false, progress }).finally(() =>
+        progress.close(),
+      );
       process.stdout.write(opts.json ? toJson(report) : formatReport(report));
       if (!report.ok) throw new ExitError(1);
     });
