@@ -204,7 +204,12 @@ export async function runLabTest(
   preconditions();
   const { site } = await loadProject(dir);
   const running = await runningLab(dir);
-  const progress = createProgress({ label: 'lab test', unit: 'checks', out: process.stderr });
+  // stdout like `lab up`; with --json stdout is only the report
+  const progress = createProgress({
+    label: 'lab test',
+    unit: 'checks',
+    out: opts.json ? process.stderr : process.stdout,
+  });
   const log = opts.json ? () => {} : (line: string) => progress.note(line);
   const test = async () => {
     if (running)
