@@ -74,7 +74,7 @@ describe('ansible/inventory.yml', () => {
       'root',
       'pi',
       'admin',
-      'debian',
+      'ubuntu',
     ]);
     for (const h of ['talos-cp1', 'talos-w2', 'fw', 'plug-pve']) {
       expect(user(h)).toBeUndefined();

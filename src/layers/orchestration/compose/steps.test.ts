@@ -26,7 +26,10 @@ interface Play {
 }
 
 describe('the orchestration playbook', () => {
-  const plays = parse(files.get(ORCHESTRATION_PLAYBOOK)!.content) as Play[];
+  // the compose part's plays; the k3s part's come before them in the same playbook
+  const plays = (parse(files.get(ORCHESTRATION_PLAYBOOK)!.content) as Play[]).filter((p) =>
+    p.tags.some((t) => t === 'docker' || t === 'apps'),
+  );
 
   it('installs Docker and Caddy on the compose host, then runs one play per app, each with its own tag', () => {
     expect(plays[0]).toMatchObject({ hosts: 'apps', tags: ['docker', 'proxy'], roles: ['docker', 'caddy'] });
@@ -52,10 +55,20 @@ describe('the orchestration playbook', () => {
   it('a site without compose apps still gets a playbook Ansible accepts, and no roles', () => {
     const none = { ...site, services: site.services.filter((s) => s.kind !== 'app') };
     const tree = renderSite(none);
-    expect(parse(tree.get(ORCHESTRATION_PLAYBOOK)!.content)).toEqual([
-      { name: 'Nothing to orchestrate on this site', hosts: 'localhost', gather_facts: false, tasks: [] },
-    ]);
+    const left = parse(tree.get(ORCHESTRATION_PLAYBOOK)!.content) as Play[];
+    expect(left.length).toBeGreaterThan(0); // the k3s plays
+    expect(left.filter((p) => p.tags.some((t) => ['docker', 'proxy', 'apps'].includes(t)))).toEqual([]);
     expect(tree.has('ansible/roles/compose_app/tasks/main.yml')).toBe(false);
+    // and with no k3s cluster either, one play that says so (site.yml imports the playbook always)
+    const empty = renderSite({ ...none, devops: { ...site.devops, servers: [], agents: [] } });
+    expect(parse(empty.get(ORCHESTRATION_PLAYBOOK)!.content)).toEqual([
+      {
+        name: 'Orchestration: nothing to configure on this site (no k3s cluster, no Compose host)',
+        hosts: 'localhost',
+        gather_facts: false,
+        tasks: [],
+      },
+    ]);
   });
 });
 
