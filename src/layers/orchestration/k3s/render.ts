@@ -102,13 +102,18 @@ export function k3sPlays(site: Site): Play[] {
       tags: ['k3s', 'k3s-server'],
       roles: ['k3s_server'],
     },
-    {
-      name: 'DevOps cluster (k3s): agents join through the VIP',
-      hosts: 'k3s_agent',
-      become: true,
-      tags: ['k3s', 'k3s-agent'],
-      roles: ['k3s_agent'],
-    },
+    // a cluster of servers only (the single tier) has no k3s_agent group, and Ansible warns about the play
+    ...(site.devops.agents.length > 0
+      ? [
+          {
+            name: 'DevOps cluster (k3s): agents join through the VIP',
+            hosts: 'k3s_agent',
+            become: true,
+            tags: ['k3s', 'k3s-agent'],
+            roles: ['k3s_agent'],
+          },
+        ]
+      : []),
     addon('DevOps cluster (k3s): Cilium', 'k3s-cilium', [
       stage(
         'Install Cilium and wait until every node is Ready',
