@@ -148,7 +148,7 @@ describe('beelab CLI', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).not.toContain('beelab.lock.yaml');
     expect((await stat(join(dir, 'beelab.lock.yaml'))).mtimeMs).toBe(lockBefore.mtimeMs);
-  });
+  }, 90_000); // three CLI runs, each a cold start
 
   it('plan --exit-code exits 1 when beelab.yaml changed, and names the changes', async () => {
     const dir = join(root, 'site');
@@ -211,5 +211,5 @@ describe('beelab CLI', () => {
     expect(r.stderr).toMatch(new RegExp(`check \\[\\d+/${n} validators\\] yamllint passed \\(\\d[^)]* s\\)`));
     expect(r.stderr).toMatch(new RegExp(`^check: ${n}/${n} validators in \\d`, 'm'));
     expect(r.stderr).not.toContain('\x1b[');
-  });
+  }, 180_000); // every installed validator: grows as layers land
 });
