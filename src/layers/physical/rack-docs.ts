@@ -3,7 +3,7 @@
 import type { Host, Rack, RackItem, Site } from '../../site/types.ts';
 import { RACK_HEIGHTS } from '../../spec/schema.ts';
 import { code, doc, table } from '../markdown.ts';
-import { esc, svgText } from '../svg.ts';
+import { esc, PALETTE_CSS, svgText } from '../svg.ts';
 import { KIND_LABEL } from './rack.ts';
 
 export const RACK_MD_PATH = 'docs/rack.md';
@@ -191,38 +191,16 @@ function category(site: Site, it: RackItem): string {
   return 'other';
 }
 
-const STYLE = `
-text { font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 11px; fill: #1f2328; }
-.bg { fill: #ffffff; }
-.title { font-size: 15px; font-weight: 600; }
-.muted, .u { fill: #59636e; }
-.u { font-size: 10px; font-variant-numeric: tabular-nums; }
+/** The diagrams' palette and what only the rack draws: U numbers, the frame, the empty slots. */
+const STYLE = `${PALETTE_CSS}
+.u { font-size: 10px; font-variant-numeric: tabular-nums; fill: #59636e; }
 .frame { fill: #d1d9e0; stroke: #59636e; stroke-width: 1.5; }
 .slot { fill: #f6f8fa; stroke: #d1d9e0; }
 .item { stroke-width: 1.2; }
-.label { font-weight: 600; }
-.network { fill: #ddf4ff; stroke: #0969da; }
-.compute { fill: #dafbe1; stroke: #1a7f37; }
-.backup { fill: #fff8c5; stroke: #9a6700; }
-.security { fill: #ffebe9; stroke: #cf222e; }
-.ai { fill: #fbefff; stroke: #8250df; }
-.pi { fill: #ffeff7; stroke: #bf3989; }
-.power { fill: #eaeef2; stroke: #424a53; }
-.blank, .other { fill: #f6f8fa; stroke: #818b98; }
 @media (prefers-color-scheme: dark) {
-  text { fill: #f0f6fc; }
-  .bg { fill: #0d1117; }
-  .muted, .u { fill: #9198a1; }
+  .u { fill: #9198a1; }
   .frame { fill: #262c36; stroke: #9198a1; }
   .slot { fill: #151b23; stroke: #3d444d; }
-  .network { fill: #0c2d6b; stroke: #4493f8; }
-  .compute { fill: #0f3d1f; stroke: #3fb950; }
-  .backup { fill: #3b2e00; stroke: #d29922; }
-  .security { fill: #490202; stroke: #f85149; }
-  .ai { fill: #2e1461; stroke: #ab7df8; }
-  .pi { fill: #4d1035; stroke: #db61a2; }
-  .power { fill: #262c36; stroke: #9198a1; }
-  .blank, .other { fill: #151b23; stroke: #656c76; }
 }
 `;
 
