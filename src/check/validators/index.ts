@@ -4,6 +4,7 @@ import { amtool } from './amtool.ts';
 import { ansibleInventory } from './ansible-inventory.ts';
 import { ansibleLint } from './ansible-lint.ts';
 import { ansiblePlaybookSyntax } from './ansible-playbook-syntax.ts';
+import { blackboxExporter } from './blackbox.ts';
 import { caddyValidate } from './caddy.ts';
 import { dnsmasq } from './dnsmasq.ts';
 import { dockerCompose } from './docker-compose.ts';
@@ -26,6 +27,7 @@ export function defaultValidators(): Validator[] {
     shellcheck,
     promtool,
     amtool,
+    blackboxExporter,
     dockerCompose,
     caddyValidate,
     nft,

@@ -4,9 +4,11 @@ import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
 import { monitoringAlerts } from './monitoring/alerts.ts';
+import { monitoringPlays } from './monitoring/ansible.ts';
 import { monitoringFlows } from './monitoring/flows.ts';
 import { renderMonitoring } from './monitoring/render.ts';
 import { monitoringSpecRules } from './monitoring/spec-rules.ts';
+import { monitoringSteps } from './monitoring/steps.ts';
 import { OBSERVABILITY_PLAYBOOK, type Play, renderObservabilityPlaybook } from './playbook.ts';
 import { renderRunbooks } from './runbooks/render.ts';
 import { observabilitySite } from './site.ts';
@@ -25,9 +27,9 @@ const site: SiteContribution = {
   ],
 };
 
-/** The playbook's plays, in order: the watchdogs last, so they never cycle a host still being installed. */
+/** The playbook's plays, in order: monitoring, then the watchdogs last, so they never cycle a host still being installed. */
 function plays(site: Site): Play[] {
-  return [...watchdogPlays(site)];
+  return [...monitoringPlays(site), ...watchdogPlays(site)];
 }
 
 function render(site: Site): FileTree {
@@ -62,5 +64,5 @@ export const observabilityLayer: LayerModule = {
   site,
   render,
   validators: () => [watchdogConfigValidator],
-  steps: (site, files) => [...watchdogSteps(site, files)],
+  steps: (site, files) => [...monitoringSteps(site, files), ...watchdogSteps(site, files)],
 };

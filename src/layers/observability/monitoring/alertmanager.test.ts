@@ -2,9 +2,8 @@
 // routing tree (amtool config routes test) sends each severity and layer to the channels that asked for it, the
 // real Alertmanager inhibits a dead host's service alerts and what sits behind a dead firewall, and the channel
 // problems are located warnings and errors in beelab.yaml.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkWith, removeSites } from '../../../../test/support/check-site.ts';
 import { exampleSite } from '../../../../test/support/example-sites.ts';
+import { freePort, startDaemon } from '../../../../test/support/local-daemon.ts';
 import { needTool } from '../../../../test/support/tools.ts';
 import { amtool } from '../../../check/validators/amtool.ts';
 import { formatLocation } from '../../../kernel/diagnostic.ts';
@@ -244,7 +244,7 @@ const ALERTMANAGER = 'prometheus-alertmanager';
 describe.runIf(needTool(ALERTMANAGER, 'apt-get install prometheus-alertmanager'))(
   'the real Alertmanager with the rendered config',
   () => {
-    let am: ChildProcess | undefined;
+    let stop = async () => {};
     let dir = '';
     let base = '';
 
@@ -253,7 +253,7 @@ describe.runIf(needTool(ALERTMANAGER, 'apt-get install prometheus-alertmanager')
       writeFileSync(join(dir, 'alertmanager.yml'), configOf(exampleSite('reference')));
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
-      am = spawn(
+      ({ stop } = await startDaemon(
         ALERTMANAGER,
         [
           `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -261,13 +261,12 @@ describe.runIf(needTool(ALERTMANAGER, 'apt-get install prometheus-alertmanager')
           `--web.listen-address=127.0.0.1:${port}`,
           '--cluster.listen-address=',
         ],
-        { stdio: 'ignore' },
-      );
-      await waitReady(`${base}/-/ready`);
+        `${base}/-/ready`,
+      ));
     }, 30_000);
 
-    afterAll(() => {
-      am?.kill();
+    afterAll(async () => {
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -343,26 +342,3 @@ describe.runIf(needTool(ALERTMANAGER, 'apt-get install prometheus-alertmanager')
     }, 30_000);
   },
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
-}

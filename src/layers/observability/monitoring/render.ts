@@ -1,20 +1,34 @@
-// The monitoring/ tree: Prometheus's configuration, its alert rules and their unit tests, Alertmanager's routing.
+// The monitoring/ tree: Prometheus's configuration, its alert rules and their unit tests, Alertmanager's routing,
+// the blackbox exporter's modules.
 import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE, toYaml } from '../../../tree/serialize/index.ts';
 import { ALERTMANAGER_FILE, alertmanagerConfig } from './alertmanager-config.ts';
 import { alertRules } from './alerts.ts';
+import { monitoringRoleFiles } from './ansible.ts';
+import { BLACKBOX_FILE, blackboxConfig } from './blackbox-config.ts';
 import { PROMETHEUS_DIR, prometheusConfig } from './prometheus-config.ts';
 import { RULE_TESTS_FILE, RULES_FILE, ruleFile, ruleTestFile } from './rule-files.ts';
 import { scrapeJobs } from './scrape-jobs.ts';
 
-/** Everything under monitoring/; empty when the site has no Prometheus host. */
+/** Everything under monitoring/ and the monitor's Ansible roles; empty when the site has no Prometheus host. */
 export function renderMonitoring(site: Site): FileTree {
   const tree = new FileTree();
   const jobs = scrapeJobs(site);
   if (jobs.length === 0) return tree;
   const rules = alertRules(site, jobs);
   const yaml = (value: unknown, what: string) => toYaml(value, { header: `${GENERATED_NOTICE}\n${what}` });
+  tree.merge(monitoringRoleFiles());
+  const blackbox = blackboxConfig(jobs);
+  if (blackbox)
+    tree.add(
+      BLACKBOX_FILE,
+      yaml(
+        blackbox,
+        'Blackbox exporter on the monitor host: /etc/prometheus/blackbox.yml (the modules prometheus.yml uses)',
+      ),
+      'observability',
+    );
   return tree
     .add(
       `${PROMETHEUS_DIR}/prometheus.yml`,

@@ -1,0 +1,33 @@
+// The monitoring's Ansible: the prometheus, alertmanager and blackbox_exporter roles (files, copied as they are)
+// and the play that installs them on the monitor host. Node exporters come with the physical layer's base role.
+import type { Site } from '../../../site/types.ts';
+import { FileTree } from '../../../tree/file-tree.ts';
+import { roleFiles } from '../../ansible-roles.ts';
+import type { Play } from '../playbook.ts';
+import { monitorHost } from './scrape-jobs.ts';
+
+const ROLES = new URL('./roles/', import.meta.url);
+export const MONITORING_TAG = 'monitoring';
+/** The monitor's roles in play order: the probes and the alert routing are up before Prometheus uses them. */
+export const MONITORING_ROLES = ['blackbox_exporter', 'alertmanager', 'prometheus'] as const;
+
+export function monitoringRoleFiles(): FileTree {
+  const tree = new FileTree();
+  for (const [path, content] of roleFiles(ROLES)) tree.add(`ansible/roles/${path}`, content, 'observability');
+  return tree;
+}
+
+/** One play on the monitor host; none on a site without one. */
+export function monitoringPlays(site: Site): Play[] {
+  const monitor = monitorHost(site);
+  if (!monitor) return [];
+  return [
+    {
+      name: `Monitoring on ${monitor.name} (blackbox exporter, Alertmanager, Prometheus)`,
+      hosts: monitor.name,
+      become: true,
+      tags: [MONITORING_TAG],
+      roles: [...MONITORING_ROLES],
+    },
+  ];
+}
