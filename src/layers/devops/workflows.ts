@@ -21,6 +21,7 @@ export const CHECK_APT_PACKAGES = [
   'shellcheck',
   'prometheus',
   'prometheus-alertmanager',
+  'prometheus-blackbox-exporter',
   'docker-compose',
   'nftables',
   'dnsmasq',

@@ -13,6 +13,7 @@ import { renderContext, resolveSite } from '../../index.ts';
 import { observabilityLayer } from '../index.ts';
 import { OBSERVABILITY_PLAYBOOK } from '../playbook.ts';
 import { WATCHDOG_METRICS_PORT } from '../site.ts';
+import { WATCHDOG_TAG } from './ansible.ts';
 import { selfCheckHosts, watchdogConfig } from './config.ts';
 import { WATCHDOG_STEP } from './steps.ts';
 import { watchdogConfigValidator } from './validator.ts';
@@ -70,12 +71,14 @@ describe('reference build: each Pi watchdog.yaml', () => {
 
   it('installs through one play per Pi in the observability playbook, and one apply step after the base', () => {
     const tree = files(site);
-    const plays = parse(tree.get(OBSERVABILITY_PLAYBOOK)!.content);
+    const plays = parse(tree.get(OBSERVABILITY_PLAYBOOK)!.content).filter((p: { tags: string[] }) =>
+      p.tags.includes(WATCHDOG_TAG),
+    );
     expect(plays.map((p: { hosts: string }) => p.hosts)).toEqual(['wd1', 'wd2']);
     expect(plays[1].vars.beelab_watchdog_gpio).toBe(true);
     expect(tree.get('watchdog/wd2.service')!.content).toContain('DeviceAllow=/dev/gpiochip0 rw');
     expect(tree.get('watchdog/wd1.service')!.content).not.toContain('DeviceAllow');
-    const steps = observabilityLayer.steps!(site, tree);
+    const steps = observabilityLayer.steps!(site, tree).filter((s) => s.id === WATCHDOG_STEP);
     expect(steps.map((s) => [s.id, s.hosts])).toEqual([[WATCHDOG_STEP, ['wd1', 'wd2']]]);
     const step = steps[0]!;
     expect(step.run.kind === 'shell' && step.run.script).toContain('beelab watchdog --bundle');
@@ -90,19 +93,14 @@ describe('reference build: each Pi watchdog.yaml', () => {
     expect(md).toMatch(/\| `pbs2` \| `[\d.]+` \| none: a screen and keyboard/);
   });
 
-  it('a site without watchdogs renders none of it (a playbook with one empty play, which site.yml imports)', () => {
+  it('a site without watchdogs renders none of it (its playbook holds the monitoring play only)', () => {
     const single = exampleSite('single');
     const tree = files(single);
     const paths = tree.entries().map(([p]) => p);
     expect(paths.filter((p) => /watchdog/.test(p) && !p.startsWith('docs/runbooks/'))).toEqual([]);
     expect(paths).toContain(OBSERVABILITY_PLAYBOOK);
-    expect(parse(tree.get(OBSERVABILITY_PLAYBOOK)!.content)).toEqual([
-      {
-        name: 'Observability: nothing to install on this site',
-        hosts: 'localhost',
-        gather_facts: false,
-        tasks: [],
-      },
+    expect(parse(tree.get(OBSERVABILITY_PLAYBOOK)!.content).map((p: { tags: string[] }) => p.tags)).toEqual([
+      ['monitoring'],
     ]);
   });
 });
