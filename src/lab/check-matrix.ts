@@ -97,8 +97,11 @@ async function runOn(
       const judged = list.map((p) =>
         judge(p, byId.get(p.id) ?? { id: p.id, connected: false, error: 'no result', ms: 0 }, machines),
       );
-      const bad = judged.filter((o) => !o.ok).length;
-      progress?.done(netns, `${list.length} probes${bad ? `, ${bad} to retry or failed` : ''}`);
+      // a blocked probe that connected is a hole at once; one that should connect and did not is tried again
+      const holes = judged.filter((o) => !o.ok && o.result.connected).length;
+      const again = judged.filter((o) => !o.ok && !o.result.connected).length;
+      const notes = [holes ? `${holes} connected that must not` : '', again ? `${again} to try again` : ''];
+      progress?.done(netns, [`${list.length} probes`, ...notes.filter(Boolean)].join(', '));
       return judged;
     }),
   );
