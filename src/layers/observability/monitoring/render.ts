@@ -1,5 +1,5 @@
 // The monitoring/ tree: Prometheus's configuration, its alert rules and their unit tests, Alertmanager's routing,
-// the blackbox exporter's modules.
+// the blackbox exporter's modules, Grafana's provisioning and dashboards.
 import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE, toYaml } from '../../../tree/serialize/index.ts';
@@ -7,6 +7,7 @@ import { ALERTMANAGER_FILE, alertmanagerConfig } from './alertmanager-config.ts'
 import { alertRules } from './alerts.ts';
 import { monitoringRoleFiles } from './ansible.ts';
 import { BLACKBOX_FILE, blackboxConfig } from './blackbox-config.ts';
+import { renderGrafana } from './grafana-provisioning.ts';
 import { PROMETHEUS_DIR, prometheusConfig } from './prometheus-config.ts';
 import { RULE_TESTS_FILE, RULES_FILE, ruleFile, ruleTestFile } from './rule-files.ts';
 import { scrapeJobs } from './scrape-jobs.ts';
@@ -18,7 +19,7 @@ export function renderMonitoring(site: Site): FileTree {
   if (jobs.length === 0) return tree;
   const rules = alertRules(site, jobs);
   const yaml = (value: unknown, what: string) => toYaml(value, { header: `${GENERATED_NOTICE}\n${what}` });
-  tree.merge(monitoringRoleFiles());
+  tree.merge(monitoringRoleFiles()).merge(renderGrafana(site, jobs));
   const blackbox = blackboxConfig(jobs);
   if (blackbox)
     tree.add(
