@@ -52,8 +52,8 @@ export function renderGrafana(site: Site, jobs: readonly ScrapeJob[]): FileTree 
   const tree = new FileTree();
   const header = (what: string) => ({ header: `${GENERATED_NOTICE}\n${what}` });
   tree.add(
-    `${GRAFANA_DIR}/provisioning/datasources/prometheus.yml`,
-    toYaml(datasources(), header('Grafana datasource: /etc/grafana/provisioning/datasources/prometheus.yml')),
+    `${GRAFANA_DIR}/provisioning/datasources/beelab.yml`,
+    toYaml(datasources(), header('Grafana datasource: /etc/grafana/provisioning/datasources/beelab.yml')),
     'observability',
   );
   tree.add(

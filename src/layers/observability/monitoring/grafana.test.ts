@@ -90,7 +90,7 @@ const PROMETHEUS_OWN = [
 describe('Grafana provisioning', () => {
   it('provisions the Prometheus datasource every panel reads and a file provider for the dashboards', () => {
     const files = renderMonitoring(exampleSite('reference'));
-    const ds = parse(files.get(`${GRAFANA_DIR}/provisioning/datasources/prometheus.yml`)!.content);
+    const ds = parse(files.get(`${GRAFANA_DIR}/provisioning/datasources/beelab.yml`)!.content);
     expect(ds.datasources).toMatchObject([
       { type: 'prometheus', uid: 'prometheus', url: 'http://127.0.0.1:9090', isDefault: true },
     ]);
