@@ -508,3 +508,31 @@ export function appSecretName(app: CatalogApp, secret: string): string {
 export function appSecretVar(secret: string): string {
   return secret.toUpperCase().replace(/-/g, '_');
 }
+
+/** What a catalog environment value's placeholders stand for where the app runs. */
+export interface AppValueContext {
+  /** https://<fqdn> */
+  url: string;
+  fqdn: string;
+  /** The site's timezone. */
+  tz: string;
+  /** How the runtime reads one of the app's secrets (a `.env` variable, a Kubernetes Secret key, ...). */
+  secret: (name: string) => string;
+}
+
+/**
+ * A catalog value with `{url}`, `{fqdn}`, `{tz}` and `{secret:NAME}` filled in. A secret the app does not declare is
+ * a catalog bug (thrown), never the user's.
+ */
+export function expandAppValue(app: CatalogApp, value: string, ctx: AppValueContext): string {
+  return value.replace(/\{(url|fqdn|tz|secret:([a-z0-9-]+))\}/g, (_, key: string, secret?: string) => {
+    if (secret) {
+      if (!app.secrets.some((s) => s.name === secret))
+        throw new Error(`catalog: ${app.name} uses {secret:${secret}} but declares no such secret`);
+      return ctx.secret(secret);
+    }
+    if (key === 'url') return ctx.url;
+    if (key === 'fqdn') return ctx.fqdn;
+    return ctx.tz;
+  });
+}

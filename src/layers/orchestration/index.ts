@@ -5,13 +5,14 @@ import { FileTree } from '../../tree/file-tree.ts';
 import type { LayerModule } from '../layer.ts';
 import { composePart } from './compose/part.ts';
 import { k3sPart } from './k3s/index.ts';
+import { clusterAppsPart } from './kube/index.ts';
 import type { OrchestrationPart } from './part.ts';
 import { ORCHESTRATION_PLAYBOOK, renderOrchestrationPlaybook } from './playbook.ts';
 import { orchestrationSite } from './site.ts';
 import { talosPart } from './talos/index.ts';
 
 /** The parts, in the order their plays and steps run. */
-const parts: readonly OrchestrationPart[] = [talosPart, k3sPart, composePart];
+const parts: readonly OrchestrationPart[] = [talosPart, k3sPart, clusterAppsPart, composePart];
 
 export const orchestrationLayer: LayerModule = {
   id: 'orchestration',

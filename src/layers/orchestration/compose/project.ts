@@ -1,7 +1,7 @@
 // One app's compose.yaml: its containers with pinned images, health checks, limits, the pool's data directories
 // and secrets from the `.env` that `beelab apply` writes. Written for Compose v2 and Debian's docker-compose 1.29
 // alike: no top-level `name`, `include` or `develop`, limits as `mem_limit`/`cpus`.
-import { type AppContainer, appSecretVar } from '../../../catalog/apps.ts';
+import { type AppContainer, appSecretVar, expandAppValue } from '../../../catalog/apps.ts';
 import type { Site } from '../../../site/types.ts';
 import { GENERATED_NOTICE, toYaml } from '../../../tree/serialize/index.ts';
 import { APPS_DATA_ROOT, type ComposeApp } from './apps.ts';
@@ -9,17 +9,13 @@ import { APPS_DATA_ROOT, type ComposeApp } from './apps.ts';
 /** Why a variable may be missing: compose refuses to start rather than run with an empty secret. */
 const ENV_REQUIRED = 'is written to .env by beelab apply';
 
-/** `{url}`, `{fqdn}`, `{tz}` and `{secret:NAME}` in a catalog value, for this app. */
+/** A catalog value for this app's Compose project: secrets are `.env` variables compose requires. */
 function expand(value: string, a: ComposeApp, site: Site): string {
-  return value.replace(/\{(url|fqdn|tz|secret:([a-z0-9-]+))\}/g, (_, key: string, secret?: string) => {
-    if (secret) {
-      if (!a.app.secrets.some((s) => s.name === secret))
-        throw new Error(`catalog: ${a.app.name} uses {secret:${secret}} but declares no such secret`);
-      return `\${${appSecretVar(secret)}:?${ENV_REQUIRED}}`;
-    }
-    if (key === 'url') return a.url;
-    if (key === 'fqdn') return a.service.fqdn!;
-    return site.timezone;
+  return expandAppValue(a.app, value, {
+    url: a.url,
+    fqdn: a.service.fqdn!,
+    tz: site.timezone,
+    secret: (name) => `\${${appSecretVar(name)}:?${ENV_REQUIRED}}`,
   });
 }
 

@@ -6,6 +6,7 @@ import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { LbPool, Site, Vip } from '../../../site/types.ts';
+import { ciliumIngressValues, metallbIngressPool } from '../kube/ingress.ts';
 
 export const K3S_MANIFESTS = {
   kubeVip: 'k3s/manifests/kube-vip.yaml',
@@ -124,6 +125,7 @@ export function ciliumChart(site: Site, vip: Vip, valuesYaml: (v: unknown) => st
     k8sServicePort: 6443,
     ipam: { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: [site.devops.podSubnet] } },
     operator: { replicas: Math.min(2, site.devops.servers.length + site.devops.agents.length) },
+    ...ciliumIngressValues(site, 'devops'),
   };
   return helmChart('cilium', {
     repo: 'https://helm.cilium.io',
@@ -145,21 +147,23 @@ export function metallbChart(site: Site): object {
   });
 }
 
-/** The Site's pool as MetalLB's address pool, announced on the VLAN by ARP. */
-export function metallbPool(pool: LbPool): object[] {
-  const metadata = { name: pool.name, namespace: 'metallb-system' };
-  return [
-    {
+/** The Site's pool (and the ingress VIP, when apps run here) as MetalLB's address pools, announced by ARP. */
+export function metallbPool(pool: LbPool | undefined, ingress: Vip | undefined): object[] {
+  const out: object[] = [];
+  if (pool)
+    out.push({
       apiVersion: 'metallb.io/v1beta1',
       kind: 'IPAddressPool',
-      metadata,
+      metadata: { name: pool.name, namespace: 'metallb-system' },
       spec: { addresses: [`${pool.range[0]}-${pool.range[1]}`], autoAssign: true },
-    },
-    {
-      apiVersion: 'metallb.io/v1beta1',
-      kind: 'L2Advertisement',
-      metadata,
-      spec: { ipAddressPools: [pool.name] },
-    },
-  ];
+    });
+  if (ingress) out.push(metallbIngressPool(ingress));
+  const names = [pool?.name, ingress?.name].filter((n): n is string => n !== undefined);
+  out.push({
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'L2Advertisement',
+    metadata: { name: names[0], namespace: 'metallb-system' },
+    spec: { ipAddressPools: names },
+  });
+  return out;
 }

@@ -4,6 +4,7 @@ import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { toYaml, toYamlDocuments } from '../../../tree/serialize/yaml.ts';
 import { ansibleYaml, roleFiles } from '../../ansible-roles.ts';
+import { ingressVip } from '../kube/ingress.ts';
 import type { Play } from '../part.ts';
 import {
   ciliumChart,
@@ -62,6 +63,7 @@ export function renderK3s(site: Site): FileTree {
     `Cilium ${site.versions.cilium}: the CNI and kube-proxy of the DevOps cluster (k3s Helm controller).`,
   );
   const pool = k3sPool(site);
+  const ingress = ingressVip(site, 'devops');
   if (pool) {
     yaml(
       K3S_MANIFESTS.metallb,
@@ -70,8 +72,8 @@ export function renderK3s(site: Site): FileTree {
     );
     yaml(
       K3S_MANIFESTS.metallbPool,
-      metallbPool(pool),
-      `MetalLB's addresses: the ${pool.name} pool ${pool.range[0]}-${pool.range[1]} on VLAN ${pool.vlan}, announced by ARP.`,
+      metallbPool(pool, ingress),
+      `MetalLB's addresses: the ${pool.name} pool ${pool.range[0]}-${pool.range[1]} on VLAN ${pool.vlan}${ingress ? `, and the ingress VIP ${ingress.address} for the Services that ask for it` : ''}, announced by ARP.`,
     );
   }
   return tree;

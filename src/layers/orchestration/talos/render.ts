@@ -4,11 +4,14 @@ import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { toYaml, toYamlDocuments } from '../../../tree/serialize/yaml.ts';
+import { ciliumIngressValues, talosLbManifests } from '../kube/ingress.ts';
 import { talosClusterName, talosClusterPatch, talosNodePatch, talosNodes } from './config.ts';
 import {
   renderTalosScript,
   TALOS_CILIUM_VALUES,
   TALOS_CLUSTER_PATCH,
+  TALOS_LB_MANIFESTS,
+  TALOS_LB_POOL,
   TALOS_SCHEMATIC,
   TALOS_SCRIPT,
   talosNodePatchPath,
@@ -49,6 +52,7 @@ export function talosCiliumValues(site: Site): Record<string, unknown> {
     // LB-IPAM hands out the cluster's pool; L2 announcements answer ARP for those addresses on the VLAN.
     l2announcements: { enabled: true },
     externalIPs: { enabled: true },
+    ...ciliumIngressValues(site, 'production'),
   };
 }
 
@@ -78,6 +82,20 @@ export function renderTalos(site: Site): FileTree {
   // Exactly the factory's bytes (no comment): `curl -X POST --data-binary @talos/schematic.yaml
   // https://factory.talos.dev/schematics` answers with the id in versions.yaml.
   tree.add(TALOS_SCHEMATIC, talosSchematicYaml(), 'orchestration');
+  const lb = talosLbManifests(
+    site,
+    site.pools.find((p) => p.name === TALOS_LB_POOL),
+  );
+  if (lb.length)
+    tree.add(
+      TALOS_LB_MANIFESTS,
+      toYamlDocuments(lb, {
+        header: header(
+          'Cilium LB-IPAM: the addresses of the LoadBalancer Services and their ARP announcements (talos/talos.sh cilium).',
+        ),
+      }),
+      'orchestration',
+    );
   tree.add(
     TALOS_CILIUM_VALUES,
     toYaml(talosCiliumValues(site), {

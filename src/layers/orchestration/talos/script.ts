@@ -21,6 +21,10 @@ export const TALOS_SCHEMATIC = 'talos/schematic.yaml';
 export const talosNodePatchPath = (host: string) => `talos/nodes/${host}.yaml`;
 /** Cilium's Helm values for the Talos cluster (kube-proxy replacement, LB-IPAM, KubePrism as the API). */
 export const TALOS_CILIUM_VALUES = 'k8s/production/cilium-values.yaml';
+/** Cilium LB-IPAM's pools and L2 announcement policy, applied once Cilium (and so its CRDs) runs. */
+export const TALOS_LB_MANIFESTS = 'k8s/production/manifests/load-balancers.yaml';
+/** The Site's load-balancer pool of the Talos cluster (orchestration/site.ts). */
+export const TALOS_LB_POOL = 'talos-lb';
 
 /** `v1.35.4` → `1.35.4` (talosctl takes the Kubernetes version without the v). */
 const bare = (v: string) => v.replace(/^v/, '');
@@ -39,11 +43,11 @@ export function renderTalosScript(site: Site): string {
   return `#!/usr/bin/env bash
 # ${GENERATED_NOTICE}
 # The production Talos cluster ${talosClusterName(site)}, built with talosctl from the patches beside this script.
-# Needs talosctl ${site.production.version}, helm and age. Run from anywhere:
+# Needs talosctl ${site.production.version}, helm, kubectl and age. Run from anywhere:
 #   talos/talos.sh apply NODE   apply the machine config (maintenance mode: --insecure; else authenticated)
 #   talos/talos.sh bootstrap    bootstrap etcd on ${first.name}, once (a bootstrapped cluster is left alone)
 #   talos/talos.sh kubeconfig   merge the cluster's talosconfig and kubeconfig into ~/.talos and ~/.kube
-#   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm
+#   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm, then its LB-IPAM pools
 #   talos/talos.sh health       wait until etcd, the API and every node are healthy
 # The cluster secrets (talosctl gen secrets, made once by beelab apply) are secrets/${TALOS_SECRET}.age.
 set -euo pipefail
@@ -118,6 +122,9 @@ case "\${1:-}" in
     helm upgrade --install cilium cilium --repo https://helm.cilium.io \\
       --version ${site.versions.cilium} --namespace kube-system \\
       --values ${TALOS_CILIUM_VALUES} --kubeconfig "$work/kubeconfig" --wait
+    if [[ -f ${TALOS_LB_MANIFESTS} ]]; then
+      kubectl --kubeconfig "$work/kubeconfig" apply -f ${TALOS_LB_MANIFESTS}
+    fi
     ;;
   health)
     talosctl -n "$FIRST_CONTROL_PLANE" health --wait-timeout 10m \\

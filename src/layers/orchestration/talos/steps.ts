@@ -8,6 +8,7 @@ import { hasTalos } from './render.ts';
 import {
   TALOS_CILIUM_VALUES,
   TALOS_CLUSTER_PATCH,
+  TALOS_LB_MANIFESTS,
   TALOS_SCRIPT,
   TALOS_SECRET,
   talosNodePatchPath,
@@ -77,7 +78,7 @@ export function talosSteps(site: Site, files: FileTree): Step[] {
       title: `Cilium ${site.versions.cilium} as the CNI and kube-proxy of ${talosClusterName(site)} (Helm)`,
       hosts: names,
       run: run('cilium'),
-      inputs: [...base, TALOS_CILIUM_VALUES],
+      inputs: [...base, TALOS_CILIUM_VALUES, ...(files.has(TALOS_LB_MANIFESTS) ? [TALOS_LB_MANIFESTS] : [])],
       after: [TALOS_STEPS.kubeconfig],
       secrets: [TALOS_SECRET],
       verify: {

@@ -1,0 +1,49 @@
+// The cluster apps of a Site: each app service placed on the production (Talos) or DevOps (k3s) cluster, with its
+// catalog entry, the cluster's ingress VIP and its folder k8s/<cluster>/apps/<app>/.
+import { type CatalogApp, findApp } from '../../../catalog/apps.ts';
+import type { Service, Site, Vip } from '../../../site/types.ts';
+
+/** The clusters apps can run on, by their key in the Site (and their folder under k8s/). */
+export type AppCluster = 'production' | 'devops';
+
+export interface ClusterApp {
+  service: Service;
+  app: CatalogApp;
+  cluster: AppCluster;
+  /** The cluster's ingress VIP: the address DNS gives the app's name, the shared ingress's and its L4 ports'. */
+  ingress: Vip;
+  /** `k8s/<cluster>/apps/<app>`: its manifests and kustomization.yaml. */
+  dir: string;
+  /** https://<fqdn> */
+  url: string;
+}
+
+/** The folder of a cluster's apps: `kubectl apply -k k8s/<cluster>/apps` deploys them all. */
+export const clusterAppsDir = (cluster: AppCluster) => `k8s/${cluster}/apps`;
+
+/** Every app on a cluster whose ingress VIP exists, in Site order (the apps on compose are the compose part's). */
+export function clusterApps(site: Site): ClusterApp[] {
+  const out: ClusterApp[] = [];
+  for (const service of site.services) {
+    if (service.kind !== 'app') continue;
+    const cluster = service.placement;
+    if (cluster !== 'production' && cluster !== 'devops') continue;
+    const app = findApp(service.name);
+    const ingress = site.vips.find((v) => v.name === service.hosts[0]);
+    if (!app || !ingress || !service.fqdn) continue;
+    out.push({
+      service,
+      app,
+      cluster,
+      ingress,
+      dir: `${clusterAppsDir(cluster)}/${app.name}`,
+      url: `https://${service.fqdn}`,
+    });
+  }
+  return out;
+}
+
+/** The app's ports other than its web port: reached at the ingress VIP through a LoadBalancer Service. */
+export function l4Ports(a: Pick<ClusterApp, 'app'>) {
+  return a.app.ports.filter((p) => p.name !== a.app.web);
+}
