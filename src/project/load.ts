@@ -68,12 +68,13 @@ export function parseLock(text: string): Lock {
   return r.data;
 }
 
-/** Throws a UserError listing every error in beelab.yaml at once. */
-export function assertValid(diagnostics: Diagnostic[], file: string): void {
+/** Throws a UserError listing every error at once; `file` names the file (or files) they are in. */
+export function assertValid(diagnostics: Diagnostic[], file: string | string[]): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return;
+  const files = typeof file === 'string' ? [file] : file;
   throw new UserError(
-    `${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
+    `${files.join(' and ')} ${files.length === 1 ? 'has' : 'have'} ${errors.length} error${errors.length === 1 ? '' : 's'}`,
     diagnostics.map((d) => `  ${formatDiagnostic(d).replace(/\n/g, '\n  ')}`),
   );
 }
@@ -105,17 +106,23 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
     ]);
   }
   const parsed = parseSiteSpec(text, SPEC_FILE, old);
-  assertValid(parsed.diagnostics, SPEC_FILE);
+  // The versions catalog: its errors (an image without a digest) are reported with the spec's, all at once.
+  const versionsOnDisk = await readOptional(join(dir, VERSIONS_FILE));
+  const loadedVersions = loadVersions(versionsOnDisk);
+  const withErrors = [
+    [SPEC_FILE, parsed.diagnostics],
+    [VERSIONS_FILE, loadedVersions.diagnostics],
+  ] as const;
+  assertValid(
+    [...parsed.diagnostics, ...loadedVersions.diagnostics],
+    withErrors.filter(([, ds]) => ds.some((d) => d.severity === 'error')).map(([f]) => f),
+  );
   if (lockText === undefined && !options.newLock && existsSync(join(dir, MANIFEST_PATH))) {
     throw new UserError(
       `${LOCK_FILE} is missing, but ${dir} was rendered before (${MANIFEST_PATH} exists): every address, VM id, MAC and interface would be allocated afresh and may move`,
       [`  hint: restore it (git checkout ${LOCK_FILE}); to allocate anew on purpose, pass --new-lock`],
     );
   }
-  // The versions catalog: errors in it (an image without a digest) stop loading like the spec's.
-  const versionsOnDisk = await readOptional(join(dir, VERSIONS_FILE));
-  const loadedVersions = loadVersions(versionsOnDisk);
-  assertValid(loadedVersions.diagnostics, VERSIONS_FILE);
   const { site, lock, lockChanges } = resolveSite(parsed.spec!, old, loadedVersions.versions);
   // A value the lock held that this resolve moved is never silent: a host changed VLAN, or the lock was damaged.
   const moved: Diagnostic[] = lockChanges.map((c) => ({

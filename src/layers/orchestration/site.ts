@@ -14,8 +14,11 @@ import {
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
 import { specApps } from '../../spec/apps-of.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
+import { orchestrationSiteRules } from './site-rules.ts';
 
 export const orchestrationSite: SiteContribution = {
+  rules: orchestrationSiteRules,
+
   hosts({ spec, vlanFor, hypervisors }) {
     if (!hypervisors) return [];
     const servers = vlanFor('servers');

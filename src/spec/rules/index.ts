@@ -7,7 +7,7 @@ import { gatewayRules, tailscaleRules } from './ai.ts';
 import { computeRules } from './compute.ts';
 import { fieldRules } from './fields.ts';
 import { nodeRules, uniquenessRules } from './hosts.ts';
-import { firewallNicRule, supernetRule, vlanRules } from './network.ts';
+import { clusterSubnetRules, firewallNicRule, supernetRule, vlanRules } from './network.ts';
 import type { SpecPlan, SpecRule, SpecRuleOptions } from './rule.ts';
 import { aiRules, appNameRules, appRules, clusterRules, referenceRules } from './services.ts';
 
@@ -18,6 +18,7 @@ export const SPEC_RULES: SpecRule[] = [
   nodeRules,
   uniquenessRules,
   clusterRules,
+  clusterSubnetRules,
   computeRules,
   appRules,
   appNameRules,

@@ -1,6 +1,6 @@
 // Rules over addressing: supernet, VLAN ids and subnets, explicit addresses, MACs.
 
-import { containsNet, formatNet, overlaps, parseCidr } from '../../net/ipam.ts';
+import { containsNet, formatNet, type Net, overlaps, parseCidr } from '../../net/ipam.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { checkFirewallNic, checkNic, RESERVED_VLAN_NAMES, supernetProblem } from '../fields.ts';
 import type { Finding, RuleContext } from './rule.ts';
@@ -117,6 +117,67 @@ export function firewallNicRule({ spec, written }: RuleContext): Finding[] {
         hint: `the name the ${platform} firewall shows for its ${key === 'wan' ? 'uplink' : 'VLAN trunk'} NIC`,
       });
     }
+  }
+  return out;
+}
+
+/** Private ranges a cluster's subnets commonly use: the first clear of the supernet and the other subnet is offered. */
+const SUBNET_CANDIDATES = {
+  podSubnet: ['10.244.0.0/16', '10.42.0.0/16', '172.30.0.0/16', '192.168.128.0/18'],
+  serviceSubnet: ['10.96.0.0/12', '10.43.0.0/16', '172.31.0.0/16', '192.168.192.0/18'],
+} as const;
+
+function suggestion(
+  supernet: Net,
+  field: keyof typeof SUBNET_CANDIDATES,
+  subnets: { field: string; net: Net | undefined }[],
+): string {
+  const other = subnets.find((s) => s.field !== field)?.net;
+  const free = SUBNET_CANDIDATES[field].find((c) => {
+    const n = parseCidr(c)!;
+    return !overlaps(n, supernet) && !(other && overlaps(n, other));
+  });
+  return free ? `, e.g. ${free}` : '';
+}
+
+/**
+ * The clusters' pod and service subnets are routed inside each cluster only: overlapping the site's supernet
+ * would make a pod's address or a Service's cluster IP shadow a machine of the site, and a cluster's pod and
+ * service subnets must not overlap each other. Judged for a cluster that has nodes, or whose subnets were written.
+ */
+export function clusterSubnetRules({ spec, written }: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const supernetText = spec.network?.supernet ?? DEFAULTS.supernet;
+  const supernet = parseCidr(supernetText);
+  const clusters = [
+    ['production', 'Talos', (spec.production?.controlPlanes ?? 0) > 0],
+    ['devops', 'k3s', (spec.devops?.servers ?? 0) > 0],
+  ] as const;
+  for (const [key, what, used] of clusters) {
+    const own = spec[key] ?? {};
+    const subnets = (['podSubnet', 'serviceSubnet'] as const).map((field) => {
+      const text = own[field] ?? DEFAULTS[key][field];
+      const path = [key, field];
+      return { field, text, net: parseCidr(text), path, given: written(path) || own[field] !== undefined };
+    });
+    if (!used && !subnets.some((s) => s.given)) continue;
+    for (const s of subnets) {
+      if (!s.net || !supernet || !overlaps(s.net, supernet)) continue;
+      out.push({
+        code: 'cluster/subnet-overlap',
+        path: s.path,
+        message: `${key}.${s.field} ${s.text}${s.given ? '' : ` (${what}'s default)`} overlaps the supernet ${formatNet(supernet)}: the ${what} cluster would route ${s.field === 'podSubnet' ? 'pod addresses' : 'Service cluster IPs'} that belong to the site's own VLANs`,
+        hint: `set ${key}.${s.field} to a range outside ${formatNet(supernet)}${suggestion(supernet, s.field, subnets)}`,
+      });
+    }
+    const [pod, svc] = subnets;
+    if (pod!.net && svc!.net && overlaps(pod!.net, svc!.net))
+      out.push({
+        code: 'cluster/subnet-overlap',
+        path: (svc!.given ? svc! : pod!).path,
+        message: `${key}.serviceSubnet ${svc!.text} overlaps ${key}.podSubnet ${pod!.text}: a cluster IP could be a pod's address`,
+        hint: `give the ${what} cluster two separate ranges, e.g. its defaults ${DEFAULTS[key].podSubnet} and ${DEFAULTS[key].serviceSubnet}`,
+      });
   }
   return out;
 }
