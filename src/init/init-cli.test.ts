@@ -27,7 +27,7 @@ function beelab(...args: string[]) {
     cwd: ROOT,
     input: '',
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 170_000, // under the quick start's own test budget (180 s): render + every validator
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

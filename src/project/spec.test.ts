@@ -351,6 +351,34 @@ const cases: Case[] = [
     text: 'lowercase MAC address',
     at: '9:"00:11',
   },
+  {
+    name: 'a backup schedule with a line break (it would have become a second key in jobs.cfg)',
+    yaml: `${BASE}backup: { schedule: "*-*-* 02:00\\nnotes-template x" }\n`,
+    code: 'spec/schema',
+    text: 'must be one line of text',
+    at: '8:"*-*-*',
+  },
+  {
+    name: 'a hardware model with a line break (it reaches doc tables and the inventory)',
+    yaml: BASE + NODES.replace('memoryGb: 64', 'memoryGb: 64\n    model: "MS-01\\nx"'),
+    code: 'spec/schema',
+    text: 'nodes[0].model',
+    at: '12:"MS-01',
+  },
+  {
+    name: 'a UPS driver that is no NUT driver name',
+    yaml: `${BASE}ups: { driver: "usbhid-ups; reboot" }\n`,
+    code: 'spec/schema',
+    text: 'NUT driver name',
+    at: '8:"usbhid',
+  },
+  {
+    name: 'a drive id with a line break is shown quoted, on one line',
+    yaml: BASE + NODES.replace('/dev/disk/by-id/nvme-B', '"/dev/disk/by-id/nvme-B\\nx"'),
+    code: 'drive/unstable-id',
+    text: '"/dev/disk/by-id/nvme-B\\nx" is not a stable drive id',
+    at: '14:"/dev',
+  },
 ];
 
 /** 9 levels of 9 aliases each: a "billion laughs" (9^9 values if expanded). */

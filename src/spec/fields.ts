@@ -14,7 +14,7 @@ const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z
 export const checkDnsName: Check<string> = (v) =>
   DNS_NAME.test(v)
     ? undefined
-    : `"${v}" is not a DNS-safe name: use 2-32 lowercase letters, digits and -, starting with a letter`;
+    : `${shown(v)} is not a DNS-safe name: use 2-32 lowercase letters, digits and -, starting with a letter`;
 
 /** A value for a message: quoted, with newlines and other control characters escaped, cut when long. */
 export function shown(v: string): string {
@@ -105,7 +105,7 @@ export function checkFirewallNic(platform: Platform, v: string): string | undefi
 export const checkDriveId: Check<string> = (v) =>
   DRIVE_ID.test(v)
     ? undefined
-    : `"${v}" is not a stable drive id: use its /dev/disk/by-id/... path (see \`ls -l /dev/disk/by-id\`), not /dev/sdX`;
+    : `${shown(v)} is not a stable drive id: use its /dev/disk/by-id/... path (see \`ls -l /dev/disk/by-id\`), not /dev/sdX`;
 
 /** Smallest supernet: one /24 per VLAN is carved from it, so it holds at least one (capacity is a plan rule). */
 export const MAX_SUPERNET_PREFIX = 24;
@@ -116,7 +116,7 @@ export function supernetProblem(v: string): { code: string; message: string; hin
   if (!m || !isValidIp(m[1]!) || Number(m[2]) > 32) {
     return {
       code: 'net/supernet-invalid',
-      message: `"${v}" is not an IPv4 range in CIDR notation`,
+      message: `${shown(v)} is not an IPv4 range in CIDR notation`,
       hint: 'write it like 10.20.0.0/16',
     };
   }
@@ -127,21 +127,21 @@ export function supernetProblem(v: string): { code: string; message: string; hin
     const n = ipToInt(m[1]!);
     return {
       code: 'net/supernet-invalid',
-      message: `"${v}" is not a network address (host bits set)`,
+      message: `${shown(v)} is not a network address (host bits set)`,
       hint: `did you mean ${formatNet({ base: n - (n % size), prefix, size })}?`,
     };
   }
   if (!isPrivate(net)) {
     return {
       code: 'net/supernet-public',
-      message: `"${v}" is not a private range`,
+      message: `${shown(v)} is not a private range`,
       hint: 'use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
     };
   }
   if (prefix > MAX_SUPERNET_PREFIX) {
     return {
       code: 'net/supernet-small',
-      message: `"${v}" is too small: every VLAN gets a /24 carved from it`,
+      message: `${shown(v)} is too small: every VLAN gets a /24 carved from it`,
       hint: `use /${MAX_SUPERNET_PREFIX} or larger (one /24 per VLAN); a /16 is typical`,
     };
   }

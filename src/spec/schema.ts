@@ -103,8 +103,10 @@ export const nodeSchema = z
       .describe(
         'primary: the first Proxmox VE node; compute: more PVE nodes; backup: Proxmox Backup Server; security: Wazuh and the honeypot.',
       ),
-    model: z.string().optional().describe('Hardware model, for the inventory.'),
-    cpu: z.strictObject({ model: z.string().optional(), cores: z.number().int().positive() }).optional(),
+    model: oneLineText(120).optional().describe('Hardware model, for the inventory.'),
+    cpu: z
+      .strictObject({ model: oneLineText(120).optional(), cores: z.number().int().positive() })
+      .optional(),
     memoryGb: z.number().int().positive().optional(),
     drives: z.array(drive).optional(),
     nic: nic.optional(),
@@ -154,7 +156,7 @@ const aiNode = z.strictObject({
   role: z.enum(AI_ROLES),
   hardware: z
     .strictObject({
-      model: z.string().describe('e.g. Mac Studio M2 Ultra.'),
+      model: oneLineText(120).describe('e.g. Mac Studio M2 Ultra.'),
       memoryGb: z.number().int().positive(),
     })
     .optional(),
@@ -424,8 +426,15 @@ export const specSchema = z
     ups: z
       .strictObject({
         enabled: z.boolean().optional(),
-        model: z.string().optional(),
-        driver: z.string().optional().describe(`NUT driver. Default: ${DEFAULTS.upsDriver}.`),
+        model: oneLineText(120).optional(),
+        driver: z
+          .string()
+          .regex(
+            /^[a-z0-9][a-z0-9_-]*$/,
+            'must be a NUT driver name such as usbhid-ups (see `man nutupsdrv`)',
+          )
+          .optional()
+          .describe(`NUT driver. Default: ${DEFAULTS.upsDriver}.`),
         host: z.string().optional().describe('Node the UPS USB cable is plugged into. Default: the primary.'),
       })
       .optional(),
@@ -535,8 +544,7 @@ export const specSchema = z
           .describe('Node running Proxmox Backup Server. Default: the backup node.'),
         mirror: z.string().optional().describe('Second PBS that pulls a copy. Default: from tier.'),
         retention: retention.optional(),
-        schedule: z
-          .string()
+        schedule: oneLineText(100)
           .optional()
           .describe(
             `systemd calendar event for backups. Default: ${DEFAULTS.backup.schedule} (daily at 02:00).`,
