@@ -9,3 +9,11 @@ import type { FileTree } from '../tree/file-tree.ts';
 export function collectSteps(site: Site, files: FileTree, registry: readonly LayerModule[] = layers): Step[] {
   return registry.flatMap((layer) => layer.steps?.(site, files) ?? []);
 }
+
+/**
+ * What `beelab apply` runs: every step but the restores. A restore overwrites a VM or a machine's data with its
+ * backup, which only a rebuild (new, empty hardware) wants.
+ */
+export function applySteps(steps: readonly Step[]): Step[] {
+  return steps.filter((s) => s.rebuild?.phase !== 'restore');
+}

@@ -8,7 +8,7 @@ import { loadIdentity } from '../secrets/identity.ts';
 import { SecretStore } from '../secrets/store.ts';
 import { ensureSecrets, missingSecrets, secretProvider } from '../secrets/use.ts';
 import { planTree } from '../tree/writer.ts';
-import { collectSteps } from './collect.ts';
+import { applySteps, collectSteps } from './collect.ts';
 import { type ApplyEvent, startApply } from './engine.ts';
 import { processExecutor } from './executor.ts';
 import { buildGraph } from './graph.ts';
@@ -249,14 +249,15 @@ function resumeTarget(journal: Journal, mode: 'apply' | 'rebuild'): { run: strin
   return { run: last.start.run, selection: last.start.selection };
 }
 
-async function loadAll(dir: string) {
+async function loadAll(dir: string, mode: 'apply' | 'rebuild') {
   // The journal first: a damaged one stops everything before anything else is read.
   const journal = Journal.open(dir);
   const project = await loadProject(dir);
   const tree = renderSite(project.site);
   await assertRendered(dir, tree);
   const store = SecretStore.open(dir);
-  const steps = collectSteps(project.site, tree);
+  const all = collectSteps(project.site, tree);
+  const steps = mode === 'apply' ? applySteps(all) : all;
   const graph = buildGraph(steps, new Set(project.site.hosts.map((h) => h.name)));
   return { journal, project, store, graph };
 }
@@ -266,7 +267,7 @@ export async function runApply(dir: string, opts: ApplyCliOptions, io: Io = defa
     io.stdout.write(formatHistory(Journal.open(dir)));
     return;
   }
-  const { journal, project, store, graph } = await loadAll(dir);
+  const { journal, project, store, graph } = await loadAll(dir, 'apply');
   let selection = opts.only ?? [];
   let resumeOf: string | undefined;
   if (opts.resume) {
@@ -314,7 +315,7 @@ export async function runRebuild(
       '  example: beelab rebuild pve2 my-lab    |    beelab rebuild --all my-lab',
     ]);
   }
-  const { journal, project, store, graph } = await loadAll(dir);
+  const { journal, project, store, graph } = await loadAll(dir, 'rebuild');
   const site = project.site;
   if (host !== undefined && !site.hosts.some((h) => h.name === host)) {
     throw new UserError(`no host ${host} in the Site`, [

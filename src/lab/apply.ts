@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { collectSteps } from '../apply/collect.ts';
+import { applySteps, collectSteps } from '../apply/collect.ts';
 import { type ApplyEvent, startApply } from '../apply/engine.ts';
 import type { StepExecutor, StepOutcome, StepRun } from '../apply/executor.ts';
 import { buildGraph } from '../apply/graph.ts';
@@ -176,7 +176,8 @@ export async function labApply(ctx: LabContext, opts: LabApplyOptions = {}): Pro
     ]);
   const journal = Journal.open(repo);
   const hosts = new Set(ctx.site.hosts.map((h) => h.name));
-  const steps = collectSteps(ctx.site, renderSite(ctx.site));
+  const all = collectSteps(ctx.site, renderSite(ctx.site));
+  const steps = opts.rebuild ? all : applySteps(all);
   let graph = buildGraph(steps, hosts);
   let selected = graph.order;
   if (opts.rebuild) {

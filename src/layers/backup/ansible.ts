@@ -13,6 +13,9 @@ import { RESTIC_SECRET, RESTIC_USER, resticRepoDir, resticSources } from './rest
 export const BACKUP_PLAYBOOK = 'ansible/playbooks/backup.yml';
 const ROLES = new URL('./roles/', import.meta.url);
 
+/** The tag of the play that restores the newest file backup: tagged `never` too, so only `--tags` runs it. */
+export const RESTIC_RESTORE_TAG = 'restic-restore';
+
 export const backupVarsPath = (host: string) => `ansible/host_vars/${host}/backup.yml`;
 const header = (what: string) => `${GENERATED_NOTICE}\n\n${what}`;
 
@@ -54,6 +57,18 @@ export function backupPlaybook(site: Site, model: BackupModel): unknown[] {
             become: true,
             tags: ['backup', 'restic'],
             roles: ['restic_client'],
+          },
+          {
+            name: 'Restore the newest file backup (beelab rebuild, or --tags restic-restore --limit HOST)',
+            hosts: restic.join(':'),
+            become: true,
+            tags: ['never', RESTIC_RESTORE_TAG],
+            tasks: [
+              {
+                name: 'Restore with the rendered restore.sh',
+                'ansible.builtin.include_role': { name: 'restic_client', tasks_from: 'restore' },
+              },
+            ],
           },
         ]
       : []),

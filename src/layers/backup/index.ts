@@ -3,6 +3,7 @@ import type { LayerModule } from '../layer.ts';
 import { BACKUP_PLAYBOOK } from './ansible.ts';
 import { renderBackup } from './render.ts';
 import { backupSite } from './site.ts';
+import { backupSteps } from './steps.ts';
 import { backupValidators } from './validators.ts';
 
 export const backupLayer: LayerModule = {
@@ -16,4 +17,5 @@ export const backupLayer: LayerModule = {
   site: backupSite,
   render: renderBackup,
   validators: backupValidators,
+  steps: backupSteps,
 };

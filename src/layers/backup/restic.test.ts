@@ -60,12 +60,20 @@ describe('the rendered restic clients', () => {
       expect(s.repository).toBe(`sftp:restic@${model.primary.host.address}:/backup/restic/${s.host.name}`);
   });
 
-  it.runIf(needTool('shellcheck', 'apt-get install shellcheck'))('backup.sh is shellcheck-clean', () => {
-    const dir = client('pve1');
-    const r = spawnSync('shellcheck', ['-x', join(dir, 'backup.sh')], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
+  it.runIf(needTool('shellcheck', 'apt-get install shellcheck'))(
+    'backup.sh and restore.sh are shellcheck-clean',
+    () => {
+      const mac = sources.find((x) => x.platform === 'macos')!.host.name;
+      for (const host of ['pve1', mac]) {
+        const dir = client(host);
+        const r = spawnSync('shellcheck', ['-x', join(dir, 'backup.sh'), join(dir, 'restore.sh')], {
+          encoding: 'utf8',
+        });
+        expect(r.stdout + r.stderr).toBe('');
+        expect(r.status).toBe(0);
+      }
+    },
+  );
 });
 
 describe.runIf(needTool('restic', 'apt-get install restic'))('restore drill (restic)', () => {
@@ -97,7 +105,8 @@ describe.runIf(needTool('restic', 'apt-get install restic'))('restore drill (res
     run(join(dir, 'backup.sh'), [], env);
     rmSync(data, { recursive: true });
     const target = join(work, 'restored');
-    run('restic', ['restore', 'latest', '--target', target], env);
+    // The rendered restore.sh: the whole snapshot into the staging directory (pve1 keeps no data path in place).
+    expect(run(join(dir, 'restore.sh'), [target], env)).toContain(`everything in ${target}`);
     const after = hashes(join(target, data));
     const kept = Object.fromEntries(
       Object.entries(before).filter(([p]) => !p.endsWith('.gguf') && !p.includes('.cache/huggingface')),

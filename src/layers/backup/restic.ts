@@ -39,7 +39,14 @@ export interface ResticSource {
   paths: string[];
   /** `sftp:restic@ADDR:/backup/restic/HOST`. */
   repository: string;
+  /** Paths a restore puts back where they were: data no role recreates (homes, /srv). */
+  restoreInPlace: string[];
+  /** Where a restore puts the whole snapshot, to compare and pick from (the roles recreate the configuration). */
+  restoreStage: string;
 }
+
+/** Data Beelab does not recreate: a restore puts it back in place; configuration goes beside, for comparison. */
+const IN_PLACE = new Set(['/home', '/srv', '/Users']);
 
 function pathsOf(h: Host): string[] {
   if (h.kind === 'mac')
@@ -67,6 +74,8 @@ export function resticSources(site: Site, model: BackupModel): ResticSource[] {
       platform: h.kind === 'mac' ? 'macos' : 'linux',
       paths: pathsOf(h),
       repository: `sftp:${RESTIC_USER}@${model.primary.host.address}:${dir}/${h.name}`,
+      restoreInPlace: pathsOf(h).filter((p) => IN_PLACE.has(p)),
+      restoreStage: h.kind === 'mac' ? '/Users/Shared/beelab-restore' : '/var/lib/beelab/restore',
     }));
 }
 
@@ -130,6 +139,39 @@ fi
 if [[ "$steps" == *" check "* ]]; then
   restic check
 fi
+`;
+}
+
+/**
+ * The restore a rebuild runs (and an admin at 3 a.m.): the newest snapshot (or BEELAB_RESTIC_SNAPSHOT) whole into
+ * the staging directory, then the data paths in place. The settings are those backup.sh uses.
+ */
+export function restoreScript(source: ResticSource): string {
+  return `#!/usr/bin/env bash
+# Beelab: restore this machine's newest file backup (restic). The whole snapshot goes to the staging directory
+# (configuration: compare and copy what you need; the roles recreate the rest); data paths go back in place.
+# Usage: restore.sh [STAGING_DIR]    BEELAB_RESTIC_SNAPSHOT=<id> restores another snapshot than the newest.
+set -euo pipefail
+
+here="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
+if [[ -z "\${RESTIC_REPOSITORY:-}" ]]; then
+  set -a
+  # shellcheck source=/dev/null
+  . "$here/restic.env"
+  set +a
+fi
+: "\${RESTIC_PASSWORD_FILE:?RESTIC_PASSWORD_FILE must name the repository password file}"
+snapshot="\${BEELAB_RESTIC_SNAPSHOT:-latest}"
+stage="\${1:-${source.restoreStage}}"
+in_place=(${source.restoreInPlace.join(' ')})
+
+mkdir -p "$stage"
+chmod 700 "$stage"
+restic restore "$snapshot" --tag beelab --target "$stage"
+for p in "\${in_place[@]}"; do
+  restic restore "$snapshot" --tag beelab --target / --include "$p"
+done
+echo "restored $snapshot: everything in $stage\${in_place[*]:+, and in place: \${in_place[*]}}"
 `;
 }
 
@@ -209,6 +251,7 @@ export function resticFiles(site: Site, source: ResticSource, firstTime: number)
     'includes.txt': `${source.paths.join('\n')}\n`,
     'excludes.txt': `# Model weights are downloaded again; caches are rebuilt.\n${RESTIC_EXCLUDES.join('\n')}\n`,
     'backup.sh': backupScript(site),
+    'restore.sh': restoreScript(source),
   };
   if (source.platform === 'macos')
     files['com.beelab.restic.plist'] = launchdPlist(Math.floor(firstTime / 60), firstTime % 60);
