@@ -68,7 +68,7 @@ export function restoreVmScript(node: string, storage: string, vmid: number): st
 function restoreVmStep(vm: Host, via: Host, storage: string, server: string): Step {
   const v = vm.vm!;
   const login = `root@${via.address}`;
-  const arg = '"$([ "${BEELAB_RESTORE_UNVERIFIED:-0}" = 1 ] && echo allow-unverified || echo verified)"';
+  const arg = `"$([ "${'$'}{BEELAB_RESTORE_UNVERIFIED:-0}" = 1 ] && echo allow-unverified || echo verified)"`;
   return {
     id: BACKUP_STEPS.restoreVm(vm.name),
     layer: 'backup',
