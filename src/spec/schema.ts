@@ -71,7 +71,7 @@ export const ALERT_TYPES = ['email', 'ntfy', 'webhook', 'matrix'] as const;
 export const ALERT_SEVERITIES = ['critical', 'warning'] as const;
 export const RELAY_TYPES = ['gpio', 'shelly-gen1', 'shelly-gen2', 'tasmota', 'pikvm', 'command'] as const;
 export const PI_MODELS = ['pi-zero-2w', 'pi3', 'pi4', 'pi5'] as const;
-export const DRIVE_ROLES = ['system', 'pool', 'backup', 'cache'] as const;
+export const DRIVE_ROLES = ['system', 'pool', 'backup', 'cache', 'recovery'] as const;
 export const APP_PLACEMENTS = ['compose', 'devops', 'production'] as const;
 /** What a rack item that is no host of the site is; a host is placed by its name alone. */
 export const RACK_ITEM_KINDS = ['patch-panel', 'switch', 'ups', 'pdu', 'shelf', 'blank', 'other'] as const;
@@ -84,7 +84,7 @@ const drive = z
     role: z
       .enum(DRIVE_ROLES)
       .describe(
-        'What the drive is for. system: the OS; pool: the storage pool; backup: PBS datastore; cache: L2ARC/special.',
+        'What the drive is for. system: the OS; pool: the storage pool; backup: PBS datastore; cache: L2ARC/special; recovery: the Clonezilla clone of the system drive (primary node).',
       ),
     sizeGb: z.number().int().positive().optional().describe('Capacity in GB, used for capacity checks.'),
   })

@@ -3,6 +3,7 @@
 import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import { renderBackupAnsible } from './ansible.ts';
+import { CLONEZILLA_DIR, clonezillaFiles } from './clonezilla.ts';
 import { backupModel, pbsServers } from './model.ts';
 import { pbsDir, pbsFiles } from './pbs-config.ts';
 import { PVE_JOBS_PATH, PVE_STORAGE_PATH, pveJobsCfg, pveStorageCfg } from './pve-config.ts';
@@ -13,6 +14,8 @@ export function renderBackup(site: Site): FileTree {
   const tree = new FileTree();
   const model = backupModel(site);
   tree.merge(renderBackupAnsible(site, model));
+  for (const [name, content] of Object.entries(clonezillaFiles(site)))
+    tree.add(`${CLONEZILLA_DIR}/${name}`, content, 'backup', name.endsWith('.sh') ? 0o755 : 0o644);
   if (!model) return tree;
   for (const s of pbsServers(model))
     for (const [name, content] of Object.entries(pbsFiles(site, model, s)))

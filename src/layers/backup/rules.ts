@@ -129,9 +129,42 @@ function windowRule(site: Site, totalGb: number): Finding[] {
   ];
 }
 
+/** A recovery drive smaller than the system drive cannot hold its clone; a recovery drive off the primary is unused. */
+function recoveryRule(ctx: RuleContext, site: Site): Finding[] {
+  const out: Finding[] = [];
+  for (const h of site.hosts) {
+    const i = nodeIndex(ctx, h.name);
+    const drives = ctx.spec.nodes?.[i]?.drives ?? [];
+    const j = drives.findIndex((d) => d?.role === 'recovery');
+    if (i < 0 || j < 0) continue;
+    const recovery = h.drives.find((d) => d.role === 'recovery');
+    const system = h.drives.find((d) => d.role === 'system');
+    if (!h.roles.includes('pve_primary'))
+      out.push({
+        code: 'backup/recovery-drive',
+        severity: 'warning',
+        path: ['nodes', i, 'drives', j, 'role'],
+        message: `${h.name} has a recovery drive, but only the primary Proxmox VE node is cloned with Clonezilla: it stays unused`,
+        hint: 'move the drive to the primary node, or give it another role',
+      });
+    else if (
+      recovery?.sizeGb !== undefined &&
+      system?.sizeGb !== undefined &&
+      recovery.sizeGb < system.sizeGb
+    )
+      out.push({
+        code: 'backup/recovery-drive',
+        path: ['nodes', i, 'drives', j, 'sizeGb'],
+        message: `${h.name}'s recovery drive (${recovery.sizeGb} GB) is smaller than its system drive (${system.sizeGb} GB): the clone does not fit`,
+        hint: `use a recovery drive of at least ${system.sizeGb} GB`,
+      });
+  }
+  return out;
+}
+
 /** The backup layer's spec rules (SiteContribution.rules). */
 export function backupRules(ctx: RuleContext, site: Site): Finding[] {
-  const out = retentionRule(site);
+  const out = [...retentionRule(site), ...recoveryRule(ctx, site)];
   const model = backupModel(site);
   if (!model) return out;
   const total = vmDiskGb(model);

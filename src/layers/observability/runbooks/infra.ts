@@ -1,6 +1,8 @@
 // Runbooks of the machines and the building: a host, a Proxmox node, the primary's system disk, a pool disk,
 // the firewall, mains power, the whole site.
+
 import type { Site } from '../../../site/types.ts';
+import { CLONEZILLA_DIR, clonePlan, LIVE_DIR, scriptName } from '../../backup/clonezilla.ts';
 import { code, table } from '../../markdown.ts';
 import { PHYSICAL_STEPS } from '../../physical/steps.ts';
 import { host, login, named, type Runbook, sh, steps, watcherOf, withRole } from './runbook.ts';
@@ -101,35 +103,67 @@ export function primaryDiskFailed(site: Site): Runbook {
       signs: [],
       sections: [],
     };
+  const plan = clonePlan(site);
+  const size = (gb?: number) => (gb ? ` (${gb} GB)` : '');
+  const pool = primary.drives.filter((d) => d.role === 'pool');
+  const n = primary.name;
+  const drives = [
+    `System drive: ${code(disk.id)}${size(disk.sizeGb)}.`,
+    plan
+      ? `Recovery drive (its Clonezilla clone): ${code(plan.target)}${size(plan.targetGb)}.`
+      : site.backup.clonezilla
+        ? `No recovery drive in beelab.yaml: add a second drive of at least the system drive's size to ${n} with \`role: recovery\`, and Beelab renders the clone and restore scripts (${code(CLONEZILLA_DIR)}).`
+        : 'No Clonezilla clone is kept (backup.clonezilla is false).',
+    `Pool drives: ${pool.map((d) => code(d.id)).join(', ') || 'none'} (leave them in).`,
+  ].join(' ');
+  const live = (what: 'clone' | 'restore') => `${LIVE_DIR}/${scriptName(what, n)}`;
+  const sections = plan
+    ? [
+        drives,
+        '### Come back from the clone (about 10 minutes)',
+        steps(
+          `In the firmware's one-time boot menu choose the recovery drive: ${n} boots as it was at the last clone, leaves HA maintenance by itself (the unit \`beelab-after-clone\` the clone carries) and rejoins the cluster. VM disks are on the pool, VM configurations in the cluster file system: nothing newer is lost but changes to ${n}'s own configuration since the clone, which the next step puts back.`,
+          `Converge the node: \`beelab rebuild ${n}\` (or \`beelab apply --only ${n}\`).`,
+          "Replace the dead system drive with one at least as large, then copy the recovery drive back onto it: boot Clonezilla live from the stick with the restore line of `boot-parameters.txt`, or from its command line run the restore script with the new drive's id. It refuses a drive that is missing, mounted, the same, or too small; it powers off when done.",
+          `Put the new drive's id into beelab.yaml (nodes: ${n}, drives, role system), render, and boot from it.`,
+        ),
+        sh(
+          `sudo bash ${live('restore')} /dev/disk/by-id/<new drive>   # in Clonezilla live`,
+          `ssh ${login(primary)} 'pvecm status && zpool status ${site.storage.pool}'`,
+          `beelab rebuild ${n}`,
+        ),
+        '### Take the clone (monthly, and before every Proxmox VE upgrade)',
+        steps(
+          `Copy ${code(`${CLONEZILLA_DIR}/`)} of this repository to the Clonezilla live stick as \`beelab/\`.`,
+          `On ${n} as root: \`${scriptName('prepare', n)}\` puts it into HA maintenance (HA guests migrate away), shuts the other guests down and arms the unit that leaves maintenance at the next boot.`,
+          `Reboot ${n} into the stick from the one-time boot menu (not the boot order: the clone reboots into Proxmox VE at the end) with the clone line of \`boot-parameters.txt\`; it runs unattended.`,
+          'Both drives carry the same LVM or ZFS identifiers after a clone: keep the system drive first in the boot order, and expect LVM to warn about duplicate physical volumes while both are in.',
+        ),
+        sh(
+          `scp ${CLONEZILLA_DIR}/${scriptName('prepare', n)} ${login(primary)}: && ssh ${login(primary)} bash ${scriptName('prepare', n)}`,
+          `# then in Clonezilla live (what the boot parameters run): sudo bash ${live('clone')}`,
+        ),
+      ]
+    : [
+        drives,
+        steps(
+          'Replace the system drive with one at least as large.',
+          `Install Proxmox VE on it from the installer ISO (the rebuild's manual step), then rebuild the node: its pool is imported, its configuration converged.`,
+          'Boot it; check that it rejoined the cluster and imported its pool.',
+        ),
+        sh(
+          `ssh ${login(primary)} 'pvecm status && zpool status ${site.storage.pool}'`,
+          `beelab rebuild ${n}`,
+        ),
+      ];
   return {
     slug: 'primary-disk-failed',
     impact: `${named(primary)} does not boot: its VMs, ${site.storage.nfs ? 'the NFS share, ' : ''}${site.ups?.host === primary.name ? 'the UPS server, ' : ''}and its cluster vote are gone. The pool drives are intact.`,
     signs: [
       'The node stops answering (host-down, pve-node-down); its console shows no boot device or I/O errors.',
     ],
-    sections: [
-      `System drive: ${code(disk.id)}${disk.sizeGb ? ` (${disk.sizeGb} GB)` : ''}. Pool drives: ${
-        primary.drives
-          .filter((d) => d.role === 'pool')
-          .map((d) => code(d.id))
-          .join(', ') || 'none'
-      } (leave them in).`,
-      steps(
-        'Replace the system drive with one at least as large.',
-        site.backup.clonezilla
-          ? 'Boot Clonezilla Live from USB, mount the image repository where the Clonezilla images of the primary are kept, and restore the newest image of its system disk onto the new drive (`restoredisk`).'
-          : 'No Clonezilla image is kept (backup.clonezilla is false): install Proxmox VE on the new drive and rebuild the node.',
-        'Boot it; check that it rejoined the cluster and imported its pool.',
-        "Anything newer than the image (VM configs are in the cluster file system, VM disks on the pool) needs nothing; rerun the node's steps to converge.",
-      ),
-      sh(
-        '# in Clonezilla Live, with the image repository mounted at /home/partimag',
-        'ocs-sr -g auto -e1 auto -e2 -r -j2 -c -p reboot restoredisk <image> <new disk, e.g. nvme0n1>',
-        `ssh ${login(primary)} 'pvecm status && zpool status ${site.storage.pool}'`,
-        `beelab rebuild ${primary.name}`,
-      ),
-    ],
-    automated: `beelab rebuild ${primary.name}`,
+    sections,
+    automated: `beelab rebuild ${n}`,
   };
 }
 

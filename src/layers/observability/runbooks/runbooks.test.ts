@@ -40,7 +40,14 @@ describe.each(EXAMPLES)('%s', (name) => {
     const primary = site.hosts.find((h) => h.roles.includes('pve_primary'))!;
     const system = primary.drives.find((d) => d.role === 'system')!;
     expect(text(runbookPath('primary-disk-failed'))).toContain(system.id);
-    expect(text(runbookPath('primary-disk-failed'))).toContain('restoredisk');
+    // The clone and its way back: the recovery drive by id and the rendered Clonezilla scripts.
+    const recovery = primary.drives.find((d) => d.role === 'recovery');
+    const runbook = text(runbookPath('primary-disk-failed'));
+    if (recovery) {
+      expect(runbook).toContain(recovery.id);
+      expect(runbook).toContain(`/run/live/medium/beelab/restore-${primary.name}.sh`);
+      expect(files.has(`backup/clonezilla/restore-${primary.name}.sh`)).toBe(true);
+    } else expect(runbook).toContain('No recovery drive in beelab.yaml');
     expect(pool).toContain(`zpool replace ${site.storage.pool} `);
   });
 
