@@ -28,7 +28,10 @@ describe('beelab apply / rebuild (command logic)', () => {
     const dir = await renderedSite();
     const c = capture();
     await runApply(dir, { dryRun: true }, { stdout: c.out, stdinIsTTY: false });
-    expect(c.text()).toMatch(/^Plan: 24 of 24 steps to run/);
+    // 27 with the backup layer's three (its restore steps are for a rebuild only)
+    expect(c.text()).toMatch(/^Plan: 27 of 27 steps to run/);
+    expect(c.text()).toContain('backup/pve-storage');
+    expect(c.text()).not.toContain('backup/restore');
     // the physical layer's playbook, one tag group per step, with the project's ansible.cfg
     expect(c.text()).toContain(
       'env ANSIBLE_CONFIG=ansible/ansible.cfg ansible-playbook -i ansible/inventory.yml ansible/playbooks/physical.yml --tags base',

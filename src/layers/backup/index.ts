@@ -10,8 +10,8 @@ export const backupLayer: LayerModule = {
   id: 'backup',
   layout: {
     title: '6 Backup station',
-    paths: ['backup/', 'ansible/playbooks/backup.yml'],
-    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job, restic file backups of the nodes, Pis and Macs; their Ansible roles pbs_server, pve_backup, restic_client',
+    paths: ['backup/', 'ansible/playbooks/backup.yml', 'docs/backup.md'],
+    what: 'Proxmox Backup Server (datastore, prune, verify and sync jobs, users, tokens, ACLs, notifications), the Proxmox VE storage and backup job, restic file backups of the nodes, Pis and Macs, Clonezilla for the primary; the Ansible roles pbs_server, pve_backup, restic_client; docs/backup.md (sizes, restore times)',
     playbook: BACKUP_PLAYBOOK,
   },
   site: backupSite,

@@ -3,6 +3,7 @@
 import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import { renderBackupAnsible } from './ansible.ts';
+import { BACKUP_DOC_PATH, renderBackupDoc } from './backup-docs.ts';
 import { CLONEZILLA_DIR, clonezillaFiles } from './clonezilla.ts';
 import { backupModel, pbsServers } from './model.ts';
 import { pbsDir, pbsFiles } from './pbs-config.ts';
@@ -17,6 +18,7 @@ export function renderBackup(site: Site): FileTree {
   for (const [name, content] of Object.entries(clonezillaFiles(site)))
     tree.add(`${CLONEZILLA_DIR}/${name}`, content, 'backup', name.endsWith('.sh') ? 0o755 : 0o644);
   if (!model) return tree;
+  tree.add(BACKUP_DOC_PATH, renderBackupDoc(site, model), 'backup');
   for (const s of pbsServers(model))
     for (const [name, content] of Object.entries(pbsFiles(site, model, s)))
       tree.add(`${pbsDir(s.host.name)}/${name}`, content, 'backup');
