@@ -46,8 +46,16 @@ describe('rebuild', () => {
 
   it('one host: only its steps, and notes on what is assumed up', async () => {
     const { order, notes } = await rebuildOrder('reference', 'k3s-a1');
-    expect(order).toEqual(['physical/pve-vms', 'physical/base', 'k3s/agents', 'security/wazuh']);
+    // Last, its data: the newest verified backup of the VM (a restore runs in a rebuild only).
+    expect(order).toEqual([
+      'physical/pve-vms',
+      'physical/base',
+      'k3s/agents',
+      'security/wazuh',
+      'backup/restore/k3s-a1',
+    ]);
     expect(notes).toContain('physical/pve-vms: physical/pve-storage is assumed done.');
+    expect(notes).toContain('backup/restore/k3s-a1: backup/pve-storage is assumed done.');
     expect(notes).toContain('pve1 (the Proxmox node of k3s-a1) is assumed up.');
     expect(notes).toContain('The firewall fw is assumed up.');
     const fw = await rebuildOrder('single', 'fw');
