@@ -1,5 +1,5 @@
-// `beelab secrets list|show|rotate|recipients|recovery-kit`.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `beelab secrets list|show|set|rotate|recipients|recovery-kit`.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadProject } from '../project/load.ts';
@@ -83,6 +83,10 @@ export async function secretsRotate(dir: string, name: string, out: Out = proces
     ]);
   }
   const kind = entry?.kind ?? def?.kind ?? 'token';
+  if (kind === 'issued')
+    throw new UserError(`${name} is issued by another system; Beelab cannot make a new one`, [
+      `  hint: ${def?.issuedBy ?? 'get a new one there and store it with `beelab secrets set`'}`,
+    ]);
   if (!isRandomKind(kind)) {
     // A new Talos bundle means new cluster CAs: every node would have to be reinstalled, not re-keyed.
     throw new UserError(`${name} is a ${kind} bundle; Beelab does not rotate it`, [
@@ -138,4 +142,50 @@ export async function secretsRecoveryKit(
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, text);
   out.write(`Wrote ${RECOVERY_KIT_PATH}. Print it and keep it with a copy of your age key.\n`);
+}
+
+/** `beelab secrets set NAME --from FILE`: stores a value another system issued (or replaces it, keeping the old). */
+export async function secretsSet(
+  dir: string,
+  name: string,
+  from: string,
+  out: Out = process.stdout,
+): Promise<void> {
+  const { site, store } = await openSite(dir);
+  const def = siteSecrets(site).find((d) => d.name === name);
+  if (!def)
+    throw new UserError(`no secret ${name} in this site`, [
+      `  known: ${
+        siteSecrets(site)
+          .map((d) => d.name)
+          .join(', ') || 'none'
+      }`,
+    ]);
+  if (def.kind !== 'issued')
+    throw new UserError(
+      `${name} is made by Beelab (${def.kind}); set only stores what another system issues`,
+      [`  hint: \`beelab secrets rotate ${name}\` gives it a new value`],
+    );
+  const value = (
+    await readFile(from, 'utf8').catch(() => {
+      throw new UserError(`cannot read ${from}`);
+    })
+  ).trim();
+  const wrong = def.check?.(value);
+  if (wrong) throw new UserError(`${from} ${wrong}`);
+  if (site.admin.ageRecipients.length === 0)
+    throw new UserError('no age recipients: site.admin.ageRecipients in beelab.yaml is empty', [
+      '  hint: add your public key (age-keygen prints it); see docs/secrets.md',
+    ]);
+  if (store.has(name)) {
+    const gen = await store.rotate(name, value, site.admin.ageRecipients, def);
+    out.write(
+      `Stored a new ${name} (generation ${gen}); the old one is kept in secrets/rotated/. Commit secrets/.\n`,
+    );
+  } else {
+    await store.create(def, value, site.admin.ageRecipients);
+    out.write(
+      `Stored ${name}, encrypted to ${site.admin.ageRecipients.length} recipient(s). Commit secrets/.\n`,
+    );
+  }
 }

@@ -5,11 +5,14 @@ import { PBS_ENCRYPTION_SECRET, pveTokenSecret, syncTokenSecret } from '../layer
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import type { Site } from '../site/types.ts';
 
-/** Random values of a form, and `talos-secrets`: the bundle `talosctl gen secrets` makes (CAs, keys, tokens). */
-export const SECRET_KINDS = ['password', 'token', 'api-key', 'key', 'talos-secrets'] as const;
+/**
+ * Random values of a form; `talos-secrets`, the bundle `talosctl gen secrets` makes (CAs, keys, tokens); and
+ * `issued`, a credential another system issues (OPNsense's API key and secret), stored with `beelab secrets set`.
+ */
+export const SECRET_KINDS = ['password', 'token', 'api-key', 'key', 'talos-secrets', 'issued'] as const;
 export type SecretKind = (typeof SECRET_KINDS)[number];
 /** The kinds Beelab makes from randomness itself. */
-export type RandomKind = Exclude<SecretKind, 'talos-secrets'>;
+export type RandomKind = Exclude<SecretKind, 'talos-secrets' | 'issued'>;
 
 /** A secret a tool makes: the command that writes it to the file OUT, and how to install the tool. */
 export interface SecretTool {
@@ -18,7 +21,7 @@ export interface SecretTool {
   installHint: string;
 }
 
-export const SECRET_TOOLS: Record<Exclude<SecretKind, RandomKind>, SecretTool> = {
+export const SECRET_TOOLS: Record<Exclude<SecretKind, RandomKind | 'issued'>, SecretTool> = {
   'talos-secrets': {
     command: 'talosctl',
     args: (out) => ['gen', 'secrets', '--output-file', out],
@@ -28,7 +31,7 @@ export const SECRET_TOOLS: Record<Exclude<SecretKind, RandomKind>, SecretTool> =
 };
 
 export function isRandomKind(kind: SecretKind): kind is RandomKind {
-  return !(kind in SECRET_TOOLS);
+  return kind !== 'issued' && !(kind in SECRET_TOOLS);
 }
 
 export interface SecretDef {
@@ -38,7 +41,23 @@ export interface SecretDef {
   description: string;
   /** Who or what uses it, for the recovery kit. */
   usedBy: string;
+  /** For an `issued` secret: where to get it and how to store it. */
+  issuedBy?: string;
+  /** For an `issued` secret: what is wrong with a value given to `beelab secrets set`, or undefined. */
+  check?: (value: string) => string | undefined;
 }
+
+/** OPNsense's API credentials as its apikey.txt has them (`key=…` and `secret=…` lines), or `KEY:SECRET`. */
+export function parseApiKeyPair(text: string): { key: string; secret: string } | undefined {
+  const key = /^key=(\S+)$/m.exec(text)?.[1];
+  const secret = /^secret=(\S+)$/m.exec(text)?.[1];
+  if (key && secret) return { key, secret };
+  const m = /^([^:\s]+):(\S+)$/.exec(text.trim());
+  return m ? { key: m[1]!, secret: m[2]! } : undefined;
+}
+
+/** The name of the firewall's API credential in secrets/. */
+export const FIREWALL_API_SECRET = 'firewall-api-key';
 
 /** A fresh value of a kind: 256 bits of randomness in a form the consumer accepts. */
 export function generateSecret(kind: RandomKind): string {
@@ -61,9 +80,22 @@ export function generateSecret(kind: RandomKind): string {
 export function siteSecrets(site: Site): SecretDef[] {
   const out: SecretDef[] = [];
   const p = site.firewall.platform;
-  if (p === 'opnsense' || p === 'pfsense' || p === 'vyos') {
+  if (p === 'opnsense') {
+    // OPNsense makes the key and its secret itself (a key cannot be chosen): the user stores what it issued.
     out.push({
-      name: 'firewall-api-key',
+      name: FIREWALL_API_SECRET,
+      kind: 'issued',
+      description: `API key and secret of the OPNsense firewall ${site.firewall.host} (its apikey.txt: key=… and secret=… lines)`,
+      usedBy: `beelab drift (downloads ${site.firewall.host}'s configuration through its API)`,
+      issuedBy: `issued by OPNsense: System → Access → Users → (a user with the privilege "Diagnostics: Configuration History") → API keys → + downloads apikey.txt; store it with \`beelab secrets set ${FIREWALL_API_SECRET} --from apikey.txt\``,
+      check: (v) =>
+        parseApiKeyPair(v)
+          ? undefined
+          : 'is not an OPNsense API key and secret: expected apikey.txt (key=… and secret=… lines) or KEY:SECRET',
+    });
+  } else if (p === 'pfsense' || p === 'vyos') {
+    out.push({
+      name: FIREWALL_API_SECRET,
       kind: 'api-key',
       description: `API key of the ${p} firewall ${site.firewall.host}`,
       usedBy: `${site.firewall.host} (firewall API)`,

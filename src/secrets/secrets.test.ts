@@ -204,7 +204,10 @@ describe('a secret a tool makes (talos-secrets: talosctl gen secrets)', () => {
     const { created, skipped } = await withPath(`${bin}:/usr/bin:/bin`, () =>
       ensureSecrets(site, SecretStore.open(dir)),
     );
-    expect(skipped).toEqual([]);
+    // The OPNsense API key and secret are issued by the firewall, never generated: they wait for the user.
+    expect(skipped).toEqual([
+      { name: 'firewall-api-key', why: expect.stringMatching(/^issued by OPNsense: .*beelab secrets set/) },
+    ]);
     expect(created).toContain('talos-secrets');
     const id = await loadIdentity(keyFile(dir, keyA));
     expect(await SecretStore.open(dir).read('talos-secrets', id)).toBe('cluster:\n  id: abc\n');
@@ -217,6 +220,7 @@ describe('a secret a tool makes (talos-secrets: talosctl gen secrets)', () => {
       ensureSecrets(site, SecretStore.open(dir)),
     );
     expect(skipped).toEqual([
+      { name: 'firewall-api-key', why: expect.stringMatching(/^issued by OPNsense/) },
       { name: 'talos-secrets', why: expect.stringMatching(/^talosctl is not installed/) },
     ]);
     expect(created).toContain('k3s-token');

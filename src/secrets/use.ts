@@ -34,6 +34,13 @@ export async function ensureSecrets(
   const created: string[] = [];
   const skipped: { name: string; why: string }[] = [];
   for (const def of missingSecrets(site, store)) {
+    if (def.kind === 'issued') {
+      skipped.push({
+        name: def.name,
+        why: def.issuedBy ?? 'issued by another system: store it with `beelab secrets set`',
+      });
+      continue;
+    }
     const value = await produceSecret(def.kind);
     if (typeof value !== 'string') {
       skipped.push({ name: def.name, why: value.missing });
@@ -50,6 +57,7 @@ export async function ensureSecrets(
  */
 export async function produceSecret(kind: SecretKind): Promise<string | { missing: string }> {
   if (isRandomKind(kind)) return generateSecret(kind);
+  if (kind === 'issued') return { missing: 'issued by another system: store it with `beelab secrets set`' };
   const tool = SECRET_TOOLS[kind];
   const dir = await mkdtemp(join(tmpdir(), 'beelab-secret-'));
   try {

@@ -40,6 +40,20 @@ Examples:
       await secretsShow(dir, name);
     });
   secrets
+    .command('set')
+    .description('store a secret another system issues (the OPNsense API key and secret), encrypted')
+    .argument('<name>')
+    .argument(...DIR)
+    .requiredOption('--from <file>', 'the file holding it, e.g. the apikey.txt OPNsense downloads')
+    .addHelpText(
+      'after',
+      '\nExample:\n  beelab secrets set firewall-api-key my-lab --from ~/Downloads/apikey.txt\n',
+    )
+    .action(async (name: string, dir: string, opts: { from: string }) => {
+      const { secretsSet } = await import('../secrets-run.ts');
+      await secretsSet(dir, name, opts.from);
+    });
+  secrets
     .command('rotate')
     .description('give a secret a new value (the old one is kept encrypted under secrets/rotated/)')
     .argument('<name>')
