@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { defineApply } from './apply.ts';
 import { defineCheck } from './check.ts';
 import { defineCommit } from './commit.ts';
+import { defineDrift } from './drift.ts';
 import { defineGateway } from './gateway.ts';
 import { defineInit } from './init.ts';
 import { defineLab } from './lab.ts';
@@ -22,6 +23,7 @@ export const commands: DefineCommand[] = [
   definePlan,
   defineCheck,
   defineCommit,
+  defineDrift,
   defineGateway,
   defineWatchdog,
   defineStatus,

@@ -1,0 +1,51 @@
+// `beelab drift [dir]`: the running firewall's configuration against the rendered one, item by item.
+import { ExitError } from '../../errors.ts';
+import type { DefineCommand } from './index.ts';
+
+export const defineDrift: DefineCommand = (program) => {
+  program
+    .command('drift')
+    .description(
+      "download the running firewall's configuration (OPNsense API) and report rule by rule and host mapping by host mapping what differs from the rendered one",
+    )
+    .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .option('--url <url>', "the firewall's API, e.g. https://10.20.10.1 (default: its management address)")
+    .option('--api-key <file>', 'apikey.txt as OPNsense downloads it (default: the secret firewall-api-key)')
+    .option('--ca <file>', "PEM certificate to trust (the firewall's own, usually self-signed)")
+    .option('--insecure', 'do not verify the certificate (said in the output)')
+    .option(
+      '--export',
+      `write the live rules, aliases and host mappings to network/opnsense/export/rules.xml and commit them`,
+    )
+    .option('--exit-code', 'exit 1 when there is drift (for CI and timers)')
+    .option('--json', 'the differences as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  beelab drift my-lab --ca fw.pem             # key and secret from secrets/firewall-api-key.age',
+        '  beelab drift my-lab --api-key apikey.txt --export',
+        '',
+        'See docs/pipeline.md#beelab-drift.',
+      ].join('\n'),
+    )
+    .action(
+      async (
+        dir: string,
+        opts: {
+          url?: string;
+          apiKey?: string;
+          ca?: string;
+          insecure?: boolean;
+          export?: boolean;
+          exitCode?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const { driftSite } = await import('../../pipeline/drift/drift.ts');
+        const r = await driftSite(dir, opts);
+        if (opts.exitCode && r.drifts.length > 0) throw new ExitError(1);
+      },
+    );
+};
