@@ -25,6 +25,10 @@ export interface Versions {
   metallb: string;
   /** kube-vip image tag: the API VIP of the k3s servers. */
   kubeVip: string;
+  /** Model servers on the AI Macs: Ollama's macOS release, llama.cpp's build tag, MLX LM on PyPI. */
+  ollama: string;
+  llamaCpp: string;
+  mlxLm: string;
   cloudImages: { debian: PinnedImage; ubuntu: PinnedImage };
   /** Ansible collections (requirements.yml): name → version. */
   collections: Record<string, string>;
@@ -63,6 +67,9 @@ export const VERSION_SOURCES: Record<ScalarVersion, { key: string; source?: Vers
     source: { datasource: 'helm', registryUrl: 'https://metallb.github.io/metallb', depName: 'metallb' },
   },
   kubeVip: { key: 'kube-vip', source: { datasource: 'docker', depName: 'ghcr.io/kube-vip/kube-vip' } },
+  ollama: { key: 'ollama', source: { datasource: 'github-releases', depName: 'ollama/ollama' } },
+  llamaCpp: { key: 'llama-cpp', source: { datasource: 'github-releases', depName: 'ggml-org/llama.cpp' } },
+  mlxLm: { key: 'mlx-lm', source: { datasource: 'pypi', depName: 'mlx-lm' } },
 };
 
 /** The versions this release of Beelab was tested with. */
@@ -74,6 +81,10 @@ export const BUILTIN_VERSIONS: Versions = {
   cilium: '1.18.4',
   metallb: '0.15.2',
   kubeVip: 'v1.0.1',
+  // Release tags whose assets the Macs' bootstrap downloads: ollama-darwin.tgz, llama-<tag>-bin-macos-arm64.zip.
+  ollama: 'v0.13.3',
+  llamaCpp: 'b7423',
+  mlxLm: '0.30.5',
   cloudImages: {
     // SHA512SUMS / SHA256SUMS of the dated release directories (as also pinned by lima-vm's templates).
     debian: {

@@ -7,6 +7,7 @@ import {
   renderGatewayConfig,
   renderLitellmConfig,
 } from './gateway-config.ts';
+import { renderMacs } from './macs.ts';
 import { aiSite } from './site.ts';
 import { POLICY_PATH, renderPolicy, tailnetPolicy } from './tailscale-policy.ts';
 import { renderTailscaleReadme, TAILSCALE_README } from './tailscale-up.ts';
@@ -28,6 +29,8 @@ export const aiLayer: LayerModule = {
       if (site.ai.gateway === 'litellm') tree.add(LITELLM_CONFIG_PATH, renderLitellmConfig(site), 'ai');
       else tree.add(GATEWAY_CONFIG_PATH, renderGatewayConfig(site), 'ai');
     }
+    for (const [path, text] of renderMacs(site))
+      tree.add(path, text, 'ai', path.endsWith('.sh') ? 0o755 : 0o644);
     return tree.add(POLICY_PATH, renderPolicy(site), 'ai').add(
       TAILSCALE_README,
       renderTailscaleReadme(

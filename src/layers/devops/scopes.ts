@@ -49,6 +49,9 @@ export const SCALAR_SCOPES: Record<ScalarVersion, string> = {
   cilium: 'k3s',
   metallb: 'k3s',
   kubeVip: 'k3s',
+  ollama: 'ai',
+  llamaCpp: 'ai',
+  mlxLm: 'ai',
 };
 
 const PLACEMENT_SCOPES: Record<AppPlacement, string> = {

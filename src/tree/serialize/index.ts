@@ -3,6 +3,7 @@ export { commentLines, GENERATED_NOTICE } from './header.ts';
 export { type HujsonOptions, toHujson } from './hujson.ts';
 export { type IniEntries, type IniOptions, type IniScalar, type IniSections, toIni } from './ini.ts';
 export { type JsonOptions, toJson } from './json.ts';
+export { type PlistOptions, type PlistValue, toPlist } from './plist.ts';
 export {
   type ParsedSection,
   parseSectionConfig,

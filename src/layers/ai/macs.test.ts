@@ -1,0 +1,136 @@
+// The Macs' setup: every plist is read back by Python's plistlib (the property-list reader that follows Apple's
+// format) and carries what launchd needs; the scripts pass shellcheck; the servers are the catalog's versions,
+// bound to the address the gateway reaches.
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkWith, removeSites, where } from '../../../test/support/check-site.ts';
+import { exampleSite } from '../../../test/support/example-sites.ts';
+import { requireTool } from '../../../test/support/tools.ts';
+import { shellcheck } from '../../check/validators/shellcheck.ts';
+import { toPlist } from '../../tree/serialize/index.ts';
+import { aiLayer } from './index.ts';
+import { renderMacs } from './macs.ts';
+import { BACKEND_PORTS } from './site.ts';
+
+afterAll(removeSites);
+
+const site = exampleSite('reference');
+const files = new Map(
+  aiLayer.render!(site, { layouts: [] })
+    .entries()
+    .map(([p, f]) => [p, f] as const),
+);
+
+/** Reads plists with plistlib in one run; throws with Python's message when one is not a property list. */
+function readPlists(xmls: string[]): Record<string, unknown>[] {
+  const out = execFileSync(
+    'python3',
+    [
+      '-c',
+      'import json,plistlib,sys; print(json.dumps([plistlib.loads(x.encode()) for x in json.load(sys.stdin)]))',
+    ],
+    { input: JSON.stringify(xmls), stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  return JSON.parse(out.toString()) as Record<string, unknown>[];
+}
+
+const addressOf = (host: string) => site.hosts.find((h) => h.name === host)!.address;
+
+describe('Mac setup (ai/macs/<host>/)', () => {
+  it('renders a Brewfile, a bootstrap script and a plist per managed model server for every AI node', () => {
+    for (const node of site.ai.nodes) {
+      const dir = `ai/macs/${node.host}`;
+      expect(files.get(`${dir}/Brewfile`)?.content).toContain('brew "tailscale"');
+      expect(files.get(`${dir}/bootstrap.sh`)?.mode).toBe(0o755);
+      for (const kind of node.backends.filter((b) => ['ollama', 'llamacpp', 'mlx'].includes(b)))
+        expect(files.has(`${dir}/launchd/com.beelab.${kind}.plist`), `${dir} ${kind}`).toBe(true);
+    }
+    // MLX comes from a uv environment; the head runs the gateway on Node.
+    expect(files.get('ai/macs/ai-head/Brewfile')!.content).toMatch(/^brew "uv"$/m);
+    expect(files.get('ai/macs/ai-head/Brewfile')!.content).toMatch(/^brew "node"$/m);
+    expect(files.get('ai/macs/ai-2/Brewfile')!.content).not.toMatch(/brew "(uv|node)"/);
+  });
+
+  it('writes plists that plistlib reads, with the keys launchd needs, at the pinned versions and the bound address', (ctx) => {
+    requireTool(ctx, 'python3', 'apt-get install python3');
+    const plists = [...files].filter(([p]) => p.endsWith('.plist'));
+    expect(plists.length).toBeGreaterThanOrEqual(5);
+    const parsed = readPlists(plists.map(([, f]) => f.content as string));
+    const read = (path: string) => parsed[plists.findIndex(([p]) => p === path)]!;
+    for (const [path] of plists) {
+      const p = read(path);
+      const label = path.replace(/^.*\//, '').replace(/\.plist$/, '');
+      expect(p.Label, path).toBe(label);
+      expect(p.ProgramArguments, path).toEqual(expect.arrayContaining([expect.stringMatching(/^\//)]));
+      expect(p.RunAtLoad, path).toBe(true);
+      expect(p.KeepAlive, path).toBeTruthy();
+      expect(p.StandardOutPath, path).toMatch(/^\/usr\/local\/var\/log\/beelab\/.+\.log$/);
+      expect(p.StandardErrorPath, path).toBe(p.StandardOutPath);
+      expect(p.UserName, path).toBe('_beelab');
+    }
+    const head = addressOf('ai-head');
+    const ollama = read('ai/macs/ai-head/launchd/com.beelab.ollama.plist');
+    expect(ollama.ProgramArguments).toEqual([
+      `/usr/local/opt/beelab/ollama/${site.versions.ollama}/ollama`,
+      'serve',
+    ]);
+    expect(ollama.EnvironmentVariables).toMatchObject({
+      OLLAMA_HOST: `${head}:${BACKEND_PORTS.ollama}`,
+      OLLAMA_KEEP_ALIVE: '24h',
+    });
+    const mlx = read('ai/macs/ai-head/launchd/com.beelab.mlx.plist');
+    expect(mlx.ProgramArguments).toEqual([
+      `/usr/local/opt/beelab/mlx-lm/${site.versions.mlxLm}/bin/mlx_lm.server`,
+      '--host',
+      head,
+      '--port',
+      String(BACKEND_PORTS.mlx),
+    ]);
+    // ai-2 pulls its models once Ollama answers; the pull job retries until it succeeds.
+    const pull = read('ai/macs/ai-2/launchd/com.beelab.ollama-pull.plist');
+    expect(pull.KeepAlive).toEqual({ SuccessfulExit: false });
+    const pullScript = files.get('ai/macs/ai-2/pull-models.sh')!.content as string;
+    for (const m of site.ai.nodes.find((n) => n.host === 'ai-2')!.models)
+      expect(pullScript).toContain(`pull ${m}`);
+    // The gateway's LaunchDaemon on the head runs the bundle with the installed gateway.yaml.
+    const gw = read('ai/macs/ai-head/launchd/com.beelab.gateway.plist');
+    expect(gw.ProgramArguments).toEqual(
+      expect.arrayContaining(['--config', '/usr/local/etc/beelab-gateway/gateway.yaml']),
+    );
+    expect(files.has('ai/macs/ai-2/launchd/com.beelab.gateway.plist')).toBe(false);
+  });
+
+  it('bootstraps with pmset for a server, the pinned release archives and every plist it renders', () => {
+    const sh = files.get('ai/macs/ai-head/bootstrap.sh')!.content as string;
+    expect(sh).toMatch(/^pmset -a sleep 0 .*autorestart 1$/m);
+    expect(sh).toContain(`/ollama/releases/download/${site.versions.ollama}/ollama-darwin.tgz`);
+    expect(sh).toContain(`uv pip install "mlx-lm==${site.versions.mlxLm}"`);
+    const loop = /^labels=\((.+)\)$/m.exec(sh)![1]!.split(' ');
+    const rendered = [...files.keys()]
+      .filter((p) => p.startsWith('ai/macs/ai-head/launchd/'))
+      .map((p) => p.replace(/^.*\//, '').replace(/\.plist$/, ''));
+    expect(loop.sort()).toEqual(rendered.sort());
+  });
+
+  it('writes scripts that shellcheck passes', async (ctx) => {
+    requireTool(ctx, 'shellcheck', 'apt-get install shellcheck');
+    const scripts = Object.fromEntries(
+      [...files].filter(([p]) => p.endsWith('.sh')).map(([p, f]) => [p, f.content as string]),
+    );
+    // With a tailnet the daemons bind the Mac's tailnet address, read at bootstrap.
+    const tailnet = renderMacs({ ...site, ai: { ...site.ai, tailnet: 'tail1234.ts.net' } });
+    const head = tailnet.get('ai/macs/ai-head/bootstrap.sh')!;
+    expect(head).toContain('bind=$(tailscale ip -4 | head -n 1)');
+    scripts['tailnet/bootstrap.sh'] = head;
+    expect(Object.keys(scripts).length).toBeGreaterThanOrEqual(site.ai.nodes.length + 1);
+    const r = await checkWith(shellcheck, scripts);
+    expect(where(r)).toEqual([]);
+  });
+
+  it('toPlist escapes text and keeps integers, booleans, arrays and nested dicts', (ctx) => {
+    requireTool(ctx, 'python3', 'apt-get install python3');
+    const value = { Label: 'a&b <c>', N: 3, T: true, F: false, A: ['x', 1], D: { E: {} }, Empty: [] };
+    expect(readPlists([toPlist(value, { header: 'note -- here' })])).toEqual([value]);
+    expect(() => toPlist({ x: 1.5 })).toThrow(/only integers/);
+  });
+});
