@@ -81,6 +81,11 @@ function packageRules(site: Site): Record<string, unknown>[] {
       versioning:
         'regex:^v(?<major>\\d+)\\.(?<minor>\\d+)\\.(?<patch>\\d+)(?<compatibility>\\+k3s)(?<build>\\d+)$',
     },
+    {
+      description: 'llama.cpp tags are build numbers (b7423): compare them as one number',
+      matchDepNames: ['ggml-org/llama.cpp'],
+      versioning: 'regex:^b(?<major>\\d+)$',
+    },
   ];
   for (const [scope, deps] of [...scopesOf(site)].sort(([a], [b]) => a.localeCompare(b))) {
     rules.push({
