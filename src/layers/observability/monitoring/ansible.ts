@@ -1,4 +1,4 @@
-// The monitoring's Ansible: the prometheus, alertmanager and blackbox_exporter roles (files, copied as they are)
+// The monitoring's Ansible: the prometheus, alertmanager, blackbox_exporter and grafana roles (files, copied as they are)
 // and the play that installs them on the monitor host. Node exporters come with the physical layer's base role.
 import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
@@ -8,8 +8,9 @@ import { monitorHost } from './scrape-jobs.ts';
 
 const ROLES = new URL('./roles/', import.meta.url);
 export const MONITORING_TAG = 'monitoring';
-/** The monitor's roles in play order: the probes and the alert routing are up before Prometheus uses them. */
-export const MONITORING_ROLES = ['blackbox_exporter', 'alertmanager', 'prometheus'] as const;
+/** The monitor's roles in play order: the probes and the alert routing are up before Prometheus uses them, and
+ * Prometheus before the dashboards that read it. */
+export const MONITORING_ROLES = ['blackbox_exporter', 'alertmanager', 'prometheus', 'grafana'] as const;
 
 export function monitoringRoleFiles(): FileTree {
   const tree = new FileTree();
@@ -23,7 +24,7 @@ export function monitoringPlays(site: Site): Play[] {
   if (!monitor) return [];
   return [
     {
-      name: `Monitoring on ${monitor.name} (blackbox exporter, Alertmanager, Prometheus)`,
+      name: `Monitoring on ${monitor.name} (blackbox exporter, Alertmanager, Prometheus, Grafana)`,
       hosts: monitor.name,
       become: true,
       tags: [MONITORING_TAG],

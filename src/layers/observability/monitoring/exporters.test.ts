@@ -176,11 +176,11 @@ describe('the monitor’s Ansible', () => {
   const site = exampleSite('reference');
   const files = renderSite(site);
 
-  it('one play installs the blackbox exporter, Alertmanager and Prometheus on the monitor host', () => {
+  it('one play installs the blackbox exporter, Alertmanager, Prometheus and Grafana on the monitor host', () => {
     const plays = parse(files.get(OBSERVABILITY_PLAYBOOK)!.content) as { hosts: string; roles: string[] }[];
     expect(plays[0]).toMatchObject({
       hosts: site.observability.monitor,
-      roles: ['blackbox_exporter', 'alertmanager', 'prometheus'],
+      roles: ['blackbox_exporter', 'alertmanager', 'prometheus', 'grafana'],
     });
     for (const role of plays[0]!.roles) expect(files.has(`ansible/roles/${role}/tasks/main.yml`)).toBe(true);
     // Each role checks its file with the daemon's own tool before it replaces the running one.
@@ -196,11 +196,14 @@ describe('the monitor’s Ansible', () => {
     expect(step.hosts).toEqual([site.observability.monitor]);
     expect(step.after).toEqual([PHYSICAL_STEPS.base]);
     expect(step.run).toMatchObject({ kind: 'ansible-playbook', tags: ['monitoring'] });
+    expect(step.secrets).toEqual(['grafana-admin-password']);
     for (const f of [
       BLACKBOX_FILE,
       'monitoring/alertmanager/alertmanager.yml',
       'monitoring/prometheus/prometheus.yml',
       'ansible/roles/prometheus/tasks/main.yml',
+      'monitoring/grafana/dashboards/beelab-overview.json',
+      'ansible/roles/grafana/tasks/main.yml',
     ])
       expect(step.inputs).toContain(f);
   });
