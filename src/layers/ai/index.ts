@@ -9,6 +9,7 @@ import {
 } from './gateway-config.ts';
 import { renderMacs } from './macs.ts';
 import { aiSite } from './site.ts';
+import { aiSteps } from './steps.ts';
 import { POLICY_PATH, renderPolicy, tailnetPolicy } from './tailscale-policy.ts';
 import { renderTailscaleReadme, TAILSCALE_README } from './tailscale-up.ts';
 import { gatewayConfigValidator, tailscalePolicyValidator } from './validators.ts';
@@ -40,5 +41,6 @@ export const aiLayer: LayerModule = {
       'ai',
     );
   },
+  steps: aiSteps,
   validators: () => [tailscalePolicyValidator, gatewayConfigValidator],
 };

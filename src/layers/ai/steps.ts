@@ -1,0 +1,136 @@
+// The AI layer's apply steps: per Mac over SSH, copy its setup folder and run bootstrap.sh (which installs the
+// servers and loads their LaunchDaemons), verified by each model server's health URL; the gateway last: its
+// bundle, gateway.yaml and the keys' hashes from the secrets, verified by one completion with the smoke-test key.
+
+import { DEFAULT_ENTRY } from '../../gateway/service-files.ts';
+import type { Site } from '../../site/types.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
+import { ansibleAccess } from '../devops/ansible-access.ts';
+import { type Step, secretEnvName, shellQuote } from '../step.ts';
+import { GATEWAY_CONFIG_PATH, GATEWAY_ETC, keyHashFile, keySecret, meshBackends } from './gateway-config.ts';
+import { GATEWAY_LABEL, macDir } from './macs.ts';
+import { BACKEND_HEALTH, SMOKE_KEY } from './site.ts';
+
+const SSH = `ssh -o BatchMode=yes ${'$'}{BEELAB_SSH_OPTS:-}`; // a shell expansion, not a template
+
+export const macStep = (host: string) => `ai/mac/${host}`;
+export const GATEWAY_STEP = 'ai/gateway';
+
+/** `user@address` of a Mac. */
+function target(site: Site, host: string): string {
+  const h = site.hosts.find((x) => x.name === host)!;
+  const access = ansibleAccess(h);
+  return `${access.ssh ? access.user : 'admin'}@${h.address}`;
+}
+
+/** GET a URL until it answers 200 (a server loading its models answers 503 for a while). */
+function until200(url: string, tries = 60): string {
+  const curl = ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', url]
+    .map(shellQuote)
+    .join(' ');
+  return [
+    `ok=; for _ in $(seq 1 ${tries}); do`,
+    `  code=$(${curl} || true)`,
+    '  if [ "$code" = 200 ]; then ok=1; break; fi',
+    '  sleep 5',
+    'done',
+    `[ -n "$ok" ] || { echo "${url} answered \${code:-nothing}, not 200" >&2; exit 1; }`,
+  ].join('\n');
+}
+
+export function aiSteps(site: Site, files: FileTree): Step[] {
+  const out: Step[] = [];
+  const backends = meshBackends(site);
+  for (const node of site.ai.nodes) {
+    const dir = macDir(node.host);
+    if (!files.has(`${dir}/bootstrap.sh`)) continue;
+    const dest = 'beelab-ai';
+    const script = [
+      `tar -C ${shellQuote(dir)} -cf - . | ${SSH} ${target(site, node.host)} ${shellQuote(
+        `rm -rf ${dest} && mkdir -p ${dest} && tar -C ${dest} -xf - && sudo -n ./${dest}/bootstrap.sh`,
+      )}`,
+    ].join('\n');
+    const mine = backends.filter((b) => b.host === node.host);
+    out.push({
+      id: macStep(node.host),
+      layer: 'ai',
+      title: `${node.host}: Homebrew bundle, power settings, ${mine.map((b) => b.kind).join(', ')} at their pinned versions, LaunchDaemons loaded; each server's health URL answers`,
+      hosts: [node.host],
+      run: { kind: 'shell', script },
+      inputs: files
+        .entries()
+        .map(([p]) => p)
+        .filter((p) => p.startsWith(`${dir}/`))
+        .sort(),
+      // On the Mac itself (only the gateway may reach the servers through the firewall), at the URL the gateway
+      // uses: the MagicDNS name when the site names a tailnet, else the site name.
+      verify: {
+        kind: 'shell',
+        script: `${SSH} ${target(site, node.host)} ${shellQuote(
+          mine.map((b) => until200(`${b.url}${BACKEND_HEALTH[b.kind]}`)).join('\n'),
+        )}`,
+      },
+      rebuild: { phase: 'app' },
+    });
+  }
+  const gw = site.ai.gatewayHost;
+  if (gw && files.has(GATEWAY_CONFIG_PATH) && out.length > 0) {
+    const smoke = site.ai.keys.find((k) => k.name === SMOKE_KEY)!;
+    const keys = site.ai.keys.map((k) => k.name);
+    const h = site.hosts.find((x) => x.name === gw)!;
+    const ssh = `${SSH} ${target(site, gw)}`;
+    const entry = DEFAULT_ENTRY.launchd;
+    const script = [
+      // The bundle is a build product of the Beelab that runs this apply: made fresh, never committed.
+      'work=$(mktemp -d)',
+      'trap \'rm -rf "$work"\' EXIT',
+      'beelab gateway bundle --out "$work/beelab-gateway.mjs"',
+      'mkdir -p "$work/keys"',
+      ...keys.map(
+        (k) => `beelab gateway hash-key < "$${secretEnvName(keySecret(k))}" > "$work/${keyHashFile(k)}"`,
+      ),
+      `cp ${shellQuote(GATEWAY_CONFIG_PATH)} "$work/gateway.yaml"`,
+      `tar -C "$work" -cf - . | ${ssh} ${shellQuote(
+        [
+          'set -e',
+          'tmp=$(mktemp -d)',
+          'tar -C "$tmp" -xf -',
+          `sudo -n install -d -m 0755 ${entry.replace(/\/[^/]+$/, '')}`,
+          `sudo -n install -m 0644 "$tmp/beelab-gateway.mjs" ${entry}`,
+          `sudo -n install -d -m 0750 -g _beelab ${GATEWAY_ETC} ${GATEWAY_ETC}/keys`,
+          `sudo -n install -m 0640 -g _beelab "$tmp/gateway.yaml" ${GATEWAY_ETC}/gateway.yaml`,
+          `sudo -n install -m 0640 -g _beelab "$tmp"/keys/*.sha256 ${GATEWAY_ETC}/keys/`,
+          'rm -rf "$tmp"',
+          `sudo -n launchctl kickstart -k system/${GATEWAY_LABEL}`,
+        ].join('\n'),
+      )}`,
+    ].join('\n');
+    const url = `http://${h.address}:${site.ai.gatewayPort}/v1/chat/completions`;
+    const model = smoke.models?.[0] ?? 'small';
+    const body = JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: 'Say OK.' }],
+      max_tokens: 8,
+    });
+    const verify = [
+      until200(`http://${h.address}:${site.ai.gatewayPort}/readyz`, 30),
+      `key=$(cat "$${secretEnvName(keySecret(SMOKE_KEY))}")`,
+      `reply=$(curl -fsS --max-time 120 -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data ${shellQuote(body)} ${shellQuote(url)})`,
+      // A completion has a choice with a message; anything else is printed for the log.
+      `printf '%s' "$reply" | grep -q '"choices"' || { echo "no completion: $reply" >&2; exit 1; }`,
+    ].join('\n');
+    out.push({
+      id: GATEWAY_STEP,
+      layer: 'ai',
+      title: `The gateway on ${gw}: bundle, gateway.yaml, the keys' hashes; a completion through it with the ${SMOKE_KEY} key`,
+      hosts: [gw],
+      run: { kind: 'shell', script },
+      inputs: [GATEWAY_CONFIG_PATH],
+      after: out.map((s) => s.id),
+      secrets: keys.map(keySecret),
+      verify: { kind: 'shell', script: verify },
+      rebuild: { phase: 'app' },
+    });
+  }
+  return out;
+}
