@@ -54,7 +54,7 @@ describe('AI steps', () => {
     const rest = r.diagnostics.filter((d) => {
       const { file, line, col } = d.location ?? {};
       const text = scripts[file!]?.split('\n')[line! - 1]?.slice(col! - 1) ?? '';
-      return !(d.code === 'shellcheck/SC2086' && text.startsWith('${BEELAB_SSH_OPTS:-}'));
+      return !(d.code === 'shellcheck/SC2086' && text.startsWith(`\${BEELAB_SSH_OPTS:-}`));
     });
     expect(rest.map((d) => `${d.location?.file}:${d.location?.line} ${d.code} ${d.message}`)).toEqual([]);
     expect(where(r).length).toBeGreaterThan(0);
