@@ -62,21 +62,22 @@ export function resticRepoDir(model: BackupModel): string {
   return model.primary.path.replace(/\/[^/]+$/, '/restic');
 }
 
-/** Every host whose files restic keeps: physical Debian-family hosts, Pis and Macs (VMs are in vzdump). */
+/** Whether restic keeps a host's files: physical Debian-family hosts, Pis and Macs (VMs are in vzdump). */
+export function isResticSource(h: Host): boolean {
+  return !h.vm && (h.kind === 'mac' || ((h.kind === 'physical' || h.kind === 'pi') && isDebianFamily(h)));
+}
+
+/** Every host whose files restic keeps, with its repository on the primary backup server. */
 export function resticSources(site: Site, model: BackupModel): ResticSource[] {
   const dir = resticRepoDir(model);
-  return site.hosts
-    .filter(
-      (h) => !h.vm && (h.kind === 'mac' || ((h.kind === 'physical' || h.kind === 'pi') && isDebianFamily(h))),
-    )
-    .map((h) => ({
-      host: h,
-      platform: h.kind === 'mac' ? 'macos' : 'linux',
-      paths: pathsOf(h),
-      repository: `sftp:${RESTIC_USER}@${model.primary.host.address}:${dir}/${h.name}`,
-      restoreInPlace: pathsOf(h).filter((p) => IN_PLACE.has(p)),
-      restoreStage: h.kind === 'mac' ? '/Users/Shared/beelab-restore' : '/var/lib/beelab/restore',
-    }));
+  return site.hosts.filter(isResticSource).map((h) => ({
+    host: h,
+    platform: h.kind === 'mac' ? 'macos' : 'linux',
+    paths: pathsOf(h),
+    repository: `sftp:${RESTIC_USER}@${model.primary.host.address}:${dir}/${h.name}`,
+    restoreInPlace: pathsOf(h).filter((p) => IN_PLACE.has(p)),
+    restoreStage: h.kind === 'mac' ? '/Users/Shared/beelab-restore' : '/var/lib/beelab/restore',
+  }));
 }
 
 /** `--keep-daily 7 ...`: the spec's retention as restic forget flags (a period of 0 is left out). */

@@ -1,6 +1,8 @@
 // The backup layer's part of the Site: a PBS VM when no backup node exists, the PBS service and Site.backup.
 import { type SiteContribution, service, tcp, vmRequest } from '../../site/contribution.ts';
+import type { Flow } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
+import { isResticSource, RESTIC_USER } from './restic.ts';
 import { backupRules } from './rules.ts';
 
 export const backupSite: SiteContribution = {
@@ -36,6 +38,25 @@ export const backupSite: SiteContribution = {
         volumes: ['/etc/proxmox-backup'],
       }),
     ];
+  },
+
+  /** Each restic client reaches the primary backup server's SFTP (tcp/22, user restic, SFTP only). */
+  flows({ spec, hosts, withRole }) {
+    const primary = spec.backup?.primary ?? withRole('pbs')[0];
+    if (!primary || !hosts.some((h) => h.name === primary)) return [];
+    return hosts
+      .filter((h) => h.name !== primary && isResticSource(h))
+      .map(
+        (h): Flow => ({
+          id: `${h.name}->restic@${primary}`,
+          service: 'restic',
+          from: { kind: 'host', host: h.name },
+          to: { kind: 'host', host: primary },
+          protocol: 'tcp',
+          ports: [22],
+          why: `restic file backups of ${h.name} to its repository on ${primary} (SFTP as user ${RESTIC_USER})`,
+        }),
+      );
   },
 
   rules: backupRules,
