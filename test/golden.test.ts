@@ -78,8 +78,10 @@ describe.each(exampleNames())('golden: %s', (name) => {
   });
 });
 
-it('keeps the goldens under 5 MB', () => {
+// Seven layers rendered for six sites (one of 200 nodes) came to 5.0 MB on 2026-12-01; the budget keeps the
+// repository lean and makes a sudden jump (a layer writing per-host copies) fail here.
+it('keeps the goldens under 6 MB', () => {
   let total = 0;
   for (const f of listFiles(GOLDEN_DIR)) total += readFileSync(join(GOLDEN_DIR, f)).length;
-  expect(total).toBeLessThan(5 * 1024 * 1024);
+  expect(total).toBeLessThan(6 * 1024 * 1024);
 });
