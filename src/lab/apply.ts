@@ -38,6 +38,7 @@ export function notEmulated(step: Step, machines: ReadonlySet<string>): string |
   if (step.id === FIREWALL_STEP) return undefined;
   if (!step.hosts.some((h) => machines.has(h)))
     return `none of its hosts (${step.hosts.join(', ') || 'none'}) is a lab machine`;
+  if (step.notInLab) return step.notInLab;
   if (step.run.kind === 'ansible-playbook' || step.rebuild?.provisions) return undefined;
   // A shell, talosctl, http or manual step addresses its hosts its own way, not through the lab inventory.
   return `a ${step.run.kind} step runs only against the real hosts`;

@@ -85,6 +85,12 @@ export interface Step {
    * generic manual install step for those hosts is left out.
    */
   rebuild?: { phase: RebuildPhase; provisions?: boolean };
+  /**
+   * Why the emulated lab cannot run this step even on its machines (it needs something from outside the
+   * machine, e.g. a vendor's apt repository or container images from a registry): `lab apply` lists it as
+   * not emulated instead of failing.
+   */
+  notInLab?: string;
 }
 
 /** `$BEELAB_SECRET_<NAME>`: the variable holding the path of a decrypted secret during a step. */

@@ -64,6 +64,8 @@ export function monitoringSteps(site: Site, files: FileTree): Step[] {
         script: `${SSH} ${user}@${monitor.address} systemctl is-active --quiet ${MONITORING_UNITS.join(' ')}`,
       },
       rebuild: { phase: 'app' },
+      notInLab:
+        "it installs Prometheus, Alertmanager, the blackbox exporter and Grafana (from Grafana's apt repository): the lab's machines have only Beelab's local package set",
     },
   ];
 }

@@ -38,6 +38,10 @@ function ansibleInputs(files: FileTree, roles: string[], own: string[]): string[
  * GET the app's health URL through the proxy on its host (by name, at the host's address, so the admin's
  * resolver is not in the way), trusting only the exported root; retried while the app finishes starting.
  */
+/** The lab's machines install from a local copy of Debian's packages and reach no registry. */
+const LAB_HAS_NO_REGISTRY =
+  "it installs Docker and Caddy and pulls the apps' images: the lab's machines have only Beelab's local package set and no registry (the Caddy lab test serves the generated Caddyfile instead)";
+
 export function healthThroughProxy(a: ComposeApp): string {
   const h = a.service.health!;
   const expect = h.expect ?? 200;
@@ -92,6 +96,7 @@ export function composeSteps(site: Site, files: FileTree): Step[] {
       after: [PHYSICAL_STEPS.base],
       verify: { kind: 'tcp', host: address, port: 443 },
       rebuild: { phase: 'app' },
+      notInLab: LAB_HAS_NO_REGISTRY,
     });
   }
   for (const a of deployedApps(site)) {
@@ -113,6 +118,7 @@ export function composeSteps(site: Site, files: FileTree): Step[] {
       ...(a.app.secrets.length ? { secrets: a.app.secrets.map((s) => appSecretName(a.app, s.name)) } : {}),
       verify: { kind: 'shell', script: healthThroughProxy(a) },
       rebuild: { phase: 'app' },
+      notInLab: LAB_HAS_NO_REGISTRY,
     });
   }
   return out;
