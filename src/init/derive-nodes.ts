@@ -90,7 +90,10 @@ export function setComputeNodes(spec: Spec, count: number): string[] {
   const keep = compute.slice(0, count);
   const removed = compute.slice(count).map((n) => n.name);
   const taken = usedNames(spec);
-  const primaryHasTierDrives = (primary.drives ?? []).every((d) => TIER_DRIVE_IDS.has(d.id));
+  // Only the drives a compute node is cloned from count (a recovery or backup drive is the primary's own).
+  const primaryHasTierDrives = drivesOf(primary, 'system')
+    .concat(drivesOf(primary, 'pool'))
+    .every((d) => TIER_DRIVE_IDS.has(d.id));
   const placeholderDrives = (name: string): Drive[] => {
     const template = REFERENCE_NODES.find((n) => n.name === name && n.role === 'compute');
     // While the primary still has the tier's placeholder drives, the tier's own compute nodes stay as shipped.
