@@ -28,6 +28,16 @@ function pveNode(name: string, role: 'primary' | 'compute', n: number, mac: stri
   };
 }
 
+/** The primary with a second drive that holds the Clonezilla clone of its system drive (backup/clonezilla/). */
+function withRecovery(node: NodeSpec): NodeSpec {
+  const recovery = {
+    id: '/dev/disk/by-id/ata-Samsung_SSD_870_EVO_1TB_S6PTNM0T400001D',
+    role: 'recovery',
+    sizeGb: 1000,
+  } as const;
+  return { ...node, drives: [...(node.drives ?? []), recovery] };
+}
+
 const reference: Spec = {
   version: 1,
   tier: 'reference',
@@ -43,7 +53,7 @@ const reference: Spec = {
     vlans: [vlans.mgmt, vlans.servers, vlans.devops, vlans.ai, vlans.security],
   },
   nodes: [
-    pveNode('pve1', 'primary', 1, '58:47:ca:70:00:01'),
+    withRecovery(pveNode('pve1', 'primary', 1, '58:47:ca:70:00:01')),
     pveNode('pve2', 'compute', 2, '58:47:ca:70:00:02'),
     pveNode('pve3', 'compute', 3, '58:47:ca:70:00:03'),
     {
@@ -86,7 +96,15 @@ const reference: Spec = {
   ups: { enabled: true, model: 'APC Smart-UPS 1500 RM 2U', driver: 'usbhid-ups' },
   production: { controlPlanes: 3, workers: 2, memoryGb: 8 },
   devops: { servers: 1, agents: 2, memoryGb: 8 },
-  apps: ['immich', 'vaultwarden', 'paperless-ngx', 'jellyfin', 'home-assistant', 'uptime-kuma', 'forgejo'],
+  apps: [
+    'immich',
+    'vaultwarden',
+    'paperless-ngx',
+    { name: 'jellyfin', on: 'devops' },
+    'home-assistant',
+    { name: 'uptime-kuma', on: 'production' },
+    'forgejo',
+  ],
   ai: {
     gatewayPort: 4000,
     nodes: [
@@ -163,7 +181,10 @@ const compact: Spec = {
     ...reference.network,
     vlans: [vlans.mgmt, vlans.servers, vlans.devops, vlans.ai],
   },
-  nodes: (reference.nodes ?? []).filter((n) => n.role === 'primary' || n.role === 'compute'),
+  // The reference's Proxmox VE nodes, without the primary's recovery drive (a compact rack has no Clonezilla clone).
+  nodes: (reference.nodes ?? [])
+    .filter((n) => n.role === 'primary' || n.role === 'compute')
+    .map((n) => ({ ...n, drives: (n.drives ?? []).filter((d) => d.role !== 'recovery') })),
   storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: true },
   ups: { enabled: false },
   production: { controlPlanes: 3, workers: 0, memoryGb: 6 },
@@ -192,7 +213,7 @@ const single: Spec = {
     firewall: { platform: 'linux', name: 'fw', wan: 'enp1s0', trunk: 'enp2s0' },
     vlans: [vlans.mgmt, vlans.servers],
   },
-  nodes: [{ ...pveNode('pve1', 'primary', 1, '58:47:ca:70:00:01'), memoryGb: 64 }],
+  nodes: [{ ...withRecovery(pveNode('pve1', 'primary', 1, '58:47:ca:70:00:01')), memoryGb: 64 }],
   storage: { pool: 'tank', layout: 'mirror', sync: 'none', nfs: false },
   ups: { enabled: false },
   production: { controlPlanes: 1, workers: 0, memoryGb: 4 },
