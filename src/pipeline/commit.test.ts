@@ -156,29 +156,30 @@ describe.runIf(needTool('git', 'apt-get install git'))('beelab commit: a site’
   it('words a removed app in every tool it leaves, and a catalog bump in the files that pin it', async () => {
     writeFileSync(
       join(dir, 'beelab.yaml'),
-      writeSpecYaml({ ...changed, apps: changed.apps!.filter((a) => a !== 'jellyfin') }),
+      writeSpecYaml({ ...changed, apps: changed.apps!.filter((a) => a !== 'home-assistant') }),
     );
     const versions = readFileSync(join(dir, 'versions.yaml'), 'utf8');
     expect(versions).toContain('k3s: v1.34.2+k3s1');
     writeFileSync(join(dir, 'versions.yaml'), versions.replace('k3s: v1.34.2+k3s1', 'k3s: v1.34.3+k3s1'));
     const r = await commitSite(dir, {}, quiet);
-    const gone = 'remove jellyfin (media.lab.example.com)';
+    // a Compose app (jellyfin now runs on the k3s cluster)
+    const gone = 'remove home-assistant (home.lab.example.com)';
     const k3s = 'pin k3s v1.34.3+k3s1';
     const commits = lastCommits(r.commits.length);
     expect(commits.map((c) => c.subject)).toEqual([
       `ai: ${gone}`,
-      `ansible: ${gone}; ${k3s}`,
+      `ansible: ${gone} (+1 more)`,
       `compose: ${gone}`,
       `monitoring: ${gone}`,
       `opnsense: ${gone}`,
       `docs: ${gone}; ${k3s}`,
-      `beelab: ${gone}; ${k3s}`,
+      `beelab: ${gone} (+1 more)`,
     ]);
     // Each commit holds exactly its own scope's files, and together they are the whole change.
     for (const c of commits)
       expect(new Set(c.files.map(pathScope)), c.subject).toEqual(new Set([c.subject.split(':')[0]]));
     expect(commits.find((c) => c.subject.startsWith('compose:'))!.files).toContain(
-      'compose/apps/jellyfin/compose.yaml',
+      'compose/apps/home-assistant/compose.yaml',
     );
     expect(git(dir, 'status', '--porcelain')).toBe('');
   }, 60_000);
