@@ -38,7 +38,7 @@ const BAD = edit(SINGLE, [
     '  controlPlanes: 1\n',
     '  controlPlanes: 0\n  podSubnet: 172.30.0.0/16\n  serviceSubnet: 172.30.128.0/17\n',
   ],
-  ['  version: v1.34.2+k3s1\n', '  version: v1.34.2+k3s1\n  podSubnet: 10.20.128.0/17\n'],
+  ['  agents: 0\n', '  agents: 0\n  podSubnet: 10.20.128.0/17\n'],
   [
     '  - vaultwarden\n',
     '  - vaultwarden\n  - imich\n  - { name: jellyfin, subdomain: photos }\n  - { name: uptime-kuma, on: production }\n  - { name: forgejo, on: devops }\n',
