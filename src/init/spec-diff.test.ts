@@ -49,4 +49,26 @@ describe('specDiff', () => {
     expect(lines).toHaveLength(6);
     expect(lines[5]).toBe('... and 35 more');
   });
+
+  it('lists items without names (flows) one per line as written, and a new block by its fields', () => {
+    const flow = {
+      from: { vlan: 'devops' },
+      to: { vlan: 'ai' },
+      protocol: 'tcp',
+      ports: [8443],
+      why: 'test runner reaches the ai box',
+    };
+    const other = { from: { host: 'nas' }, to: { vlan: 'servers' }, protocol: 'icmp', why: 'ping' };
+    expect(specDiff({}, { flows: [flow] })).toEqual([
+      'flows: + { from: { vlan: devops }, to: { vlan: ai }, protocol: tcp, ports: [ 8443 ], why: test runner reaches the ai box }',
+    ]);
+    expect(specDiff({ flows: [flow, other] }, { flows: [other] })).toEqual([
+      'flows: - { from: { vlan: devops }, to: { vlan: ai }, protocol: tcp, ports: [ 8443 ], why: test runner reaches the ai box }',
+    ]);
+    expect(specDiff({ flows: [flow, other] }, { flows: [other, flow] })).toEqual(['flows: reordered']);
+    expect(specDiff({}, { observability: { smtp: { host: 'mail', port: 587 } } })).toEqual([
+      'observability.smtp.host: undefined → "mail"',
+      'observability.smtp.port: undefined → 587',
+    ]);
+  });
 });

@@ -1,11 +1,18 @@
 // A short, human summary of what changes between two specs, shown before init replaces a beelab.yaml.
 import { isDeepStrictEqual } from 'node:util';
+import { stringify } from 'yaml';
 
 type Json = unknown;
 
+const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 3)}...` : s);
+
 function show(v: Json): string {
-  const s = JSON.stringify(v) ?? 'undefined';
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return cut(JSON.stringify(v) ?? 'undefined', 60);
+}
+
+/** An item as beelab.yaml would write it on one line: `{ from: { vlan: devops }, protocol: tcp, ports: [ 8443 ] }`. */
+function inline(v: Json): string {
+  return cut(stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim(), 160);
 }
 
 const hasName = (i: unknown): i is { name: string } =>
@@ -29,8 +36,15 @@ function label(v: unknown): string {
   return typeof v === 'string' ? v : v && typeof v === 'object' && 'name' in v ? String(v.name) : show(v);
 }
 
+const isObj = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 function walk(path: string, a: Json, b: Json, out: string[]): void {
   if (isDeepStrictEqual(a, b)) return;
+  // A list or block that is new (or gone) reads as its items added (or removed), not as `undefined → {...`.
+  if (a === undefined && Array.isArray(b)) a = [];
+  if (b === undefined && Array.isArray(a)) b = [];
+  if (a === undefined && isObj(b)) a = {};
+  if (b === undefined && isObj(a)) b = {};
   if (Array.isArray(a) && Array.isArray(b)) {
     const named = byName(a, b);
     if (named) {
@@ -50,9 +64,14 @@ function walk(path: string, a: Json, b: Json, out: string[]): void {
       if (!added.length && !removed.length) out.push(`${path}: reordered`);
       return;
     }
+    // Items without names (flows): each added or removed one on its own line, as written.
+    const added = b.filter((i) => !a.some((j) => isDeepStrictEqual(i, j)));
+    const removed = a.filter((i) => !b.some((j) => isDeepStrictEqual(i, j)));
+    for (const i of added) out.push(`${path}: + ${inline(i)}`);
+    for (const i of removed) out.push(`${path}: - ${inline(i)}`);
+    if (!added.length && !removed.length) out.push(`${path}: reordered`);
+    return;
   }
-  const isObj = (v: Json): v is Record<string, Json> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       walk(path ? `${path}.${key}` : key, a[key], b[key], out);
