@@ -36,7 +36,8 @@ function label(v: unknown): string {
   return typeof v === 'string' ? v : v && typeof v === 'object' && 'name' in v ? String(v.name) : show(v);
 }
 
-const isObj = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObj = (v: Json): v is Record<string, Json> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function walk(path: string, a: Json, b: Json, out: string[]): void {
   if (isDeepStrictEqual(a, b)) return;
