@@ -56,6 +56,9 @@ export function parseApiKeyPair(text: string): { key: string; secret: string } |
   return m ? { key: m[1]!, secret: m[2]! } : undefined;
 }
 
+/** The name of the mail relay's password in secrets/ (observability.smtp.username). */
+export const SMTP_PASSWORD_SECRET = 'smtp-password';
+
 /** The name of the firewall's API credential in secrets/. */
 export const FIREWALL_API_SECRET = 'firewall-api-key';
 
@@ -140,6 +143,19 @@ export function siteSecrets(site: Site): SecretDef[] {
       kind: 'password',
       description: 'Grafana admin password',
       usedBy: 'Grafana',
+    });
+  }
+  const smtp = site.observability.smtp;
+  if (smtp?.username && site.hosts.some((h) => h.name === site.observability.monitor)) {
+    // The relay's account password is chosen at the relay (or issued by the mail provider), not by Beelab.
+    out.push({
+      name: SMTP_PASSWORD_SECRET,
+      kind: 'issued',
+      description: `Password of ${smtp.username} at the mail relay ${smtp.smarthost} (observability.smtp)`,
+      usedBy: 'Alertmanager on the monitor (e-mail alerts)',
+      issuedBy: `issued by your mail relay ${smtp.smarthost} for ${smtp.username}: write the password alone to a file and store it with \`beelab secrets set ${SMTP_PASSWORD_SECRET} --from FILE\``,
+      check: (v) =>
+        v.length === 0 || v.includes('\n') ? 'is not one password: expected one non-empty line' : undefined,
     });
   }
   if (site.ups) {

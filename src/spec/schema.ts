@@ -331,7 +331,7 @@ const smtp = z
     username: oneLineText(200)
       .optional()
       .describe(
-        'Login at the relay; the password is read on the monitor from /etc/prometheus/alertmanager/smtp-password.',
+        'Login at the relay. Its password is the issued secret smtp-password: store it with `beelab secrets set smtp-password --from FILE`; apply installs it on the monitor.',
       ),
   })
   .describe('Mail relay for e-mail alert channels.');

@@ -8,18 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { checkWith, removeSites } from '../../../../test/support/check-site.ts';
 import { exampleSite } from '../../../../test/support/example-sites.ts';
 import { freePort, startDaemon } from '../../../../test/support/local-daemon.ts';
 import { needTool } from '../../../../test/support/tools.ts';
 import { amtool } from '../../../check/validators/amtool.ts';
 import { formatLocation } from '../../../kernel/diagnostic.ts';
+import { renderSite } from '../../../project/render-site.ts';
 import { parseSiteSpec } from '../../../project/spec.ts';
+import { SMTP_PASSWORD_SECRET, siteSecrets } from '../../../secrets/catalog.ts';
 import type { Site } from '../../../site/types.ts';
 import { resolveSite } from '../../index.ts';
+import { observabilityLayer } from '../index.ts';
+import { OBSERVABILITY_PLAYBOOK } from '../playbook.ts';
 import { ALERTMANAGER_FILE } from './alertmanager-config.ts';
 import { renderMonitoring } from './render.ts';
+import { MONITORING_STEP } from './steps.ts';
 
 const run = promisify(execFile);
 afterAll(removeSites);
@@ -105,6 +110,75 @@ describe('alertmanager.yml', () => {
       smtp_auth_password_file: '/etc/prometheus/alertmanager/smtp-password',
     });
   });
+
+  it.runIf(needTool('ansible-playbook', 'apt-get install ansible'))(
+    'the relay password is an issued secret the monitoring step decrypts; the role refuses to run without it',
+    async () => {
+      const site = siteOf(
+        REFERENCE.replace(
+          'observability:\n',
+          'observability:\n  smtp:\n    smarthost: smtp.example.com:587\n    username: alerts@example.com\n',
+        ),
+      );
+      const def = siteSecrets(site).find((d) => d.name === SMTP_PASSWORD_SECRET)!;
+      expect(def).toMatchObject({ kind: 'issued' });
+      expect(def.issuedBy).toContain('beelab secrets set smtp-password --from FILE');
+      expect([def.check!(''), def.check!('a\nb'), def.check!('s3cret')].map(Boolean)).toEqual([
+        true,
+        true,
+        false,
+      ]);
+      // No login, no secret: the reference as written sends through the monitor's own MTA.
+      expect(siteSecrets(exampleSite('reference')).map((d) => d.name)).not.toContain(SMTP_PASSWORD_SECRET);
+
+      const files = renderSite(site);
+      const step = observabilityLayer.steps!(site, files).find((s) => s.id === MONITORING_STEP)!;
+      expect(step.secrets).toEqual(['grafana-admin-password', SMTP_PASSWORD_SECRET]);
+      const playbook = parse(files.get(OBSERVABILITY_PLAYBOOK)!.content);
+      expect(playbook[0].vars).toEqual({ alertmanager_smtp_auth: true });
+
+      // The role's own assert task and defaults, run by the real ansible-playbook: the password comes from the
+      // file apply names in BEELAB_SECRET_SMTP_PASSWORD, and without it the play stops with the fix.
+      const dir = mkdtempSync(join(tmpdir(), 'beelab-am-role-'));
+      try {
+        const role = 'ansible/roles/alertmanager';
+        const tasks = parse(files.get(`${role}/tasks/main.yml`)!.content) as { name: string }[];
+        const assert = tasks.find((t) => t.name.startsWith("Require the mail relay's password"));
+        expect(assert).toBeDefined();
+        writeFileSync(
+          join(dir, 'play.yml'),
+          stringify([
+            {
+              hosts: 'localhost',
+              connection: 'local',
+              gather_facts: false,
+              // The role's defaults under the play's vars, as Ansible ranks them.
+              vars: { ...parse(files.get(`${role}/defaults/main.yml`)!.content), ...playbook[0].vars },
+              tasks: [assert],
+            },
+          ]),
+        );
+        const play = (env: Record<string, string>) =>
+          run('ansible-playbook', ['-i', 'localhost,', 'play.yml'], {
+            cwd: dir,
+            env: { ...process.env, ANSIBLE_NOCOLOR: '1', ...env },
+          }).then(
+            (r) => ({ ok: true, out: r.stdout }),
+            (e: { stdout: string }) => ({ ok: false, out: e.stdout }),
+          );
+        const without = await play({ BEELAB_SECRET_SMTP_PASSWORD: '' });
+        expect(without.ok).toBe(false);
+        expect(without.out).toContain('beelab secrets set smtp-password --from FILE');
+        writeFileSync(join(dir, 'pw'), 's3cret\n', { mode: 0o600 });
+        const withIt = await play({ BEELAB_SECRET_SMTP_PASSWORD: join(dir, 'pw') });
+        expect(withIt.out).toMatch(/ok=1\s+changed=0\s+unreachable=0\s+failed=0/);
+        expect(withIt.ok).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('every alert label the routes and inhibitions match on is set by the alert rules or the scrape jobs', () => {
     const site = exampleSite('reference');

@@ -28,6 +28,8 @@ export function monitoringPlays(site: Site): Play[] {
       hosts: monitor.name,
       become: true,
       tags: [MONITORING_TAG],
+      // alertmanager.yml names the relay's password file: the role then requires the password.
+      ...(site.observability.smtp?.username ? { vars: { alertmanager_smtp_auth: true } } : {}),
       roles: [...MONITORING_ROLES],
     },
   ];

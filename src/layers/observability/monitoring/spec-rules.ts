@@ -46,7 +46,7 @@ function alertChannelRules(ctx: RuleContext, site: Site): Finding[] {
         severity: 'warning',
         path: ['observability', 'alerts', i, 'target'],
         message: `observability.alerts[${i}] sends e-mail to ${a.target}, but there is no mail relay: Alertmanager hands it to an MTA on ${site.observability.monitor}:25, which Beelab does not install`,
-        hint: 'add observability.smtp: { smarthost: smtp.example.com:587, username: alerts@example.com } (the password goes to /etc/prometheus/alertmanager/smtp-password on the monitor)',
+        hint: 'add observability.smtp: { smarthost: smtp.example.com:587, username: alerts@example.com } (then store its password with `beelab secrets set smtp-password --from FILE`)',
       });
   });
   return out;

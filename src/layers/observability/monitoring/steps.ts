@@ -1,5 +1,7 @@
 // The monitoring's apply step: the observability playbook's monitoring play on the monitor host, verified by the
 // four services running there.
+
+import { SMTP_PASSWORD_SECRET } from '../../../secrets/catalog.ts';
 import type { Site } from '../../../site/types.ts';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import { ansibleAccess } from '../../devops/ansible-access.ts';
@@ -56,7 +58,8 @@ export function monitoringSteps(site: Site, files: FileTree): Step[] {
         config: ANSIBLE_CFG_PATH,
       },
       inputs,
-      secrets: [GRAFANA_SECRET],
+      // The relay's password only when the spec logs in there (an issued secret: `beelab secrets set`).
+      secrets: [GRAFANA_SECRET, ...(site.observability.smtp?.username ? [SMTP_PASSWORD_SECRET] : [])],
       // The monitor is a Debian VM: the physical layer's base step made it (users, sshd, node exporter).
       after: files.has(PHYSICAL_PLAYBOOK) ? [PHYSICAL_STEPS.base] : [],
       verify: {
