@@ -1,6 +1,7 @@
 // Renders the gateway's service definitions: a hardened systemd unit and a launchd plist (the Mac head node).
 import { SYSTEMD_SANDBOX } from '../kernel/systemd.ts';
 import { toIni } from '../tree/serialize/ini.ts';
+import { toPlist } from '../tree/serialize/plist.ts';
 
 /** What the service files need to know. */
 export interface ServiceOptions {
@@ -79,10 +80,6 @@ export function renderSystemdUnit(o: ServiceOptions): string {
   );
 }
 
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /**
  * launchd plist for a LaunchDaemon (/Library/LaunchDaemons) running as the dedicated `_beelab` user.
  * launchd has no sandbox keys worth using; hardening is the unprivileged user, a tight umask,
@@ -90,49 +87,20 @@ function xml(s: string): string {
  */
 export function renderLaunchdPlist(o: ServiceOptions & { logDir?: string; user?: string }): string {
   const logDir = o.logDir ?? '/usr/local/var/log/beelab';
-  const args = [...argv(o), '--config', o.config].map((a) => `\t\t<string>${xml(a)}</string>`).join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-\t<key>Label</key>
-\t<string>com.beelab.gateway</string>
-\t<key>ProgramArguments</key>
-\t<array>
-${args}
-\t</array>
-\t<key>UserName</key>
-\t<string>${xml(o.user ?? '_beelab')}</string>
-\t<key>EnvironmentVariables</key>
-\t<dict>
-\t\t<key>NODE_ENV</key>
-\t\t<string>production</string>
-\t</dict>
-\t<key>RunAtLoad</key>
-\t<true/>
-\t<key>KeepAlive</key>
-\t<dict>
-\t\t<key>SuccessfulExit</key>
-\t\t<false/>
-\t</dict>
-\t<key>ThrottleInterval</key>
-\t<integer>5</integer>
-\t<key>ExitTimeOut</key>
-\t<integer>${o.stopTimeoutSec}</integer>
-\t<key>ProcessType</key>
-\t<string>Interactive</string>
-\t<key>Umask</key>
-\t<integer>63</integer>
-\t<key>SoftResourceLimits</key>
-\t<dict>
-\t\t<key>NumberOfFiles</key>
-\t\t<integer>65536</integer>
-\t</dict>
-\t<key>StandardOutPath</key>
-\t<string>${xml(logDir)}/gateway.log</string>
-\t<key>StandardErrorPath</key>
-\t<string>${xml(logDir)}/gateway.log</string>
-</dict>
-</plist>
-`;
+  return toPlist({
+    Label: 'com.beelab.gateway',
+    ProgramArguments: [...argv(o), '--config', o.config],
+    UserName: o.user ?? '_beelab',
+    EnvironmentVariables: { NODE_ENV: 'production' },
+    RunAtLoad: true,
+    KeepAlive: { SuccessfulExit: false },
+    ThrottleInterval: 5,
+    ExitTimeOut: o.stopTimeoutSec,
+    ProcessType: 'Interactive',
+    // Files it creates are its own only.
+    Umask: 0o077,
+    SoftResourceLimits: { NumberOfFiles: 65536 },
+    StandardOutPath: `${logDir}/gateway.log`,
+    StandardErrorPath: `${logDir}/gateway.log`,
+  });
 }

@@ -9,6 +9,7 @@ import { caddyValidate } from './caddy.ts';
 import { dnsmasq } from './dnsmasq.ts';
 import { dockerCompose } from './docker-compose.ts';
 import { nft } from './nft.ts';
+import { plistValidator } from './plist.ts';
 import { promtool } from './promtool.ts';
 import { shellcheck } from './shellcheck.ts';
 import { yamllint } from './yamllint.ts';
@@ -32,6 +33,7 @@ export function defaultValidators(): Validator[] {
     caddyValidate,
     nft,
     dnsmasq,
+    plistValidator,
   ];
 }
 

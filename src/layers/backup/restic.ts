@@ -2,7 +2,7 @@
 // other physical Debian hosts, the Pis and the Macs, to a repository per host on the primary backup server over
 // SFTP. Model weights are left out: they are downloaded again.
 import type { Host, Site } from '../../site/types.ts';
-import { toIni } from '../../tree/serialize/index.ts';
+import { GENERATED_NOTICE, toIni, toPlist } from '../../tree/serialize/index.ts';
 import { isDebianFamily } from '../devops/ansible-access.ts';
 import type { BackupModel } from './model.ts';
 
@@ -211,38 +211,18 @@ function systemdUnits(site: Site): Record<string, string> {
 
 /** launchd's StartCalendarInterval for the schedule's first time of day (macOS has no calendar events). */
 function launchdPlist(hour: number, minute: number): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-  <key>Label</key>
-  <string>com.beelab.restic</string>
-  <key>ProgramArguments</key>
-  <array>
-    <string>/bin/bash</string>
-    <string>${RESTIC_ETC}/backup.sh</string>
-  </array>
-  <key>EnvironmentVariables</key>
-  <dict>
-    <key>PATH</key>
-    <string>/opt/homebrew/bin:/usr/local/bin:/usr/bin:/bin</string>
-  </dict>
-  <key>StartCalendarInterval</key>
-  <dict>
-    <key>Hour</key>
-    <integer>${hour}</integer>
-    <key>Minute</key>
-    <integer>${minute}</integer>
-  </dict>
-  <key>LowPriorityIO</key>
-  <true/>
-  <key>StandardOutPath</key>
-  <string>/var/log/beelab-restic.log</string>
-  <key>StandardErrorPath</key>
-  <string>/var/log/beelab-restic.log</string>
-</dict>
-</plist>
-`;
+  return toPlist(
+    {
+      Label: 'com.beelab.restic',
+      ProgramArguments: ['/bin/bash', `${RESTIC_ETC}/backup.sh`],
+      EnvironmentVariables: { PATH: '/opt/homebrew/bin:/usr/local/bin:/usr/bin:/bin' },
+      StartCalendarInterval: { Hour: hour, Minute: minute },
+      LowPriorityIO: true,
+      StandardOutPath: '/var/log/beelab-restic.log',
+      StandardErrorPath: '/var/log/beelab-restic.log',
+    },
+    { header: GENERATED_NOTICE },
+  );
 }
 
 /** The files of one restic client, by name under `backup/restic/<host>/`. */
