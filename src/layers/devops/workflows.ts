@@ -27,6 +27,8 @@ export const CHECK_APT_PACKAGES = [
   'dnsmasq',
   'systemd',
   'caddy',
+  // The plist validator's parser (plistlib).
+  'python3',
 ] as const;
 
 /** npm packages of the validators Beelab takes from npm, at the versions it is tested with. */
