@@ -45,7 +45,7 @@ export function notEmulated(step: Step, machines: ReadonlySet<string>): string |
 }
 
 /** Lab-only secrets: fresh random values in the run directory (0600), never the site's secrets/. */
-function labSecrets(ctx: LabContext): SecretProvider {
+export function labSecrets(ctx: LabContext): SecretProvider {
   return async (names) => {
     const env: Record<string, string> = {};
     for (const name of names) {
@@ -154,6 +154,8 @@ export interface LabApplyResult {
   /** Steps the lab cannot run, with why. */
   notEmulated: [string, string][];
   ms: number;
+  /** Milliseconds each step that ended took, by id. */
+  stepMs: Record<string, number>;
   /** The engine's log directory for this run. */
   logs: string;
 }
@@ -161,6 +163,12 @@ export interface LabApplyResult {
 export interface LabApplyOptions {
   /** `rebuild`: the rebuild steps of one host, every one run (the hardware is new). */
   rebuild?: string;
+  /**
+   * A drill's: only these steps (restore steps included), each run whatever the journal says, on `only` (or
+   * every machine they name). The router is left as it is.
+   */
+  steps?: string[];
+  only?: string;
   log?: (line: string) => void;
   provision?: LabExecutorOptions['provision'];
   signal?: AbortSignal;
@@ -178,7 +186,7 @@ export async function labApply(ctx: LabContext, opts: LabApplyOptions = {}): Pro
   const journal = Journal.open(repo);
   const hosts = new Set(ctx.site.hosts.map((h) => h.name));
   const all = collectSteps(ctx.site, renderSite(ctx.site));
-  const steps = opts.rebuild ? all : applySteps(all);
+  const steps = opts.rebuild || opts.steps ? all : applySteps(all);
   let graph = buildGraph(steps, hosts);
   let selected = graph.order;
   if (opts.rebuild) {
@@ -186,25 +194,34 @@ export async function labApply(ctx: LabContext, opts: LabApplyOptions = {}): Pro
     graph = buildGraph(rb.steps, hosts);
     selected = graph.order;
   }
+  if (opts.steps) {
+    const want = new Set(opts.steps);
+    const unknown = opts.steps.filter((id) => !graph.order.some((s) => s.id === id));
+    if (unknown.length > 0) throw new Error(`lab: no step ${unknown.join(', ')} in ${ctx.site.name}`);
+    selected = graph.order.filter((s) => want.has(s.id));
+  }
   const skipped: [string, string][] = [];
   const runnable = selected.filter((s) => {
     const why = notEmulated(s, machines);
     if (why) skipped.push([s.id, why]);
     return !why;
   });
-  if (!opts.rebuild && !journal.lastSuccess().has(FIREWALL_STEP)) await bareRouter(ctx);
+  if (!opts.rebuild && !opts.steps && !journal.lastSuccess().has(FIREWALL_STEP)) await bareRouter(ctx);
   const plan = await planApply({
     dir: repo,
     selected: runnable,
     journal,
     ...(opts.rebuild ? { countRun: () => false, freshReason: 'rebuild from bare hardware' } : {}),
+    ...(opts.steps ? { countRun: () => false, freshReason: 'drill' } : {}),
   });
   const ran: string[] = [];
   const failed: string[] = [];
+  const stepMs: Record<string, number> = {};
   const upToDate = plan.steps.filter((p) => p.decision.action === 'skip').map((p) => p.step.id);
   const onEvent = (e: ApplyEvent) => {
     if (e.type !== 'step-end') return;
     (e.status === 'ok' ? ran : failed).push(e.id);
+    stepMs[e.id] = e.durationMs;
     opts.log?.(
       `lab apply: ${e.id} ${e.status}${e.error ? `: ${e.error}` : ''} (${(e.durationMs / 1000).toFixed(1)} s)`,
     );
@@ -218,10 +235,11 @@ export async function labApply(ctx: LabContext, opts: LabApplyOptions = {}): Pro
       machines,
       ...(opts.provision ? { provision: opts.provision } : {}),
       ...(opts.rebuild ? { only: opts.rebuild } : {}),
+      ...(opts.only ? { only: opts.only } : {}),
     }),
     concurrency: 2,
     mode: opts.rebuild ? 'rebuild' : 'apply',
-    selection: opts.rebuild ? [opts.rebuild] : [],
+    selection: opts.rebuild ? [opts.rebuild] : (opts.steps ?? []),
     secrets: labSecrets(ctx),
     onEvent,
   });
@@ -236,6 +254,7 @@ export async function labApply(ctx: LabContext, opts: LabApplyOptions = {}): Pro
       failed,
       notEmulated: skipped,
       ms: performance.now() - start,
+      stepMs,
       logs: join(repo, '.beelab', 'logs', end.run),
     };
   } finally {

@@ -327,9 +327,15 @@ export async function runLabApply(dir: string): Promise<void> {
   if (r.status !== 'done') throw new ExitError(1, `lab apply ${r.status}: see ${r.logs}`);
 }
 
-export async function runLabDrill(kind: string, host: string, dir: string): Promise<void> {
+export async function runLabDrill(
+  kind: string,
+  host: string,
+  dir: string,
+  opts: { links?: string } = {},
+): Promise<void> {
+  if (kind === 'restore') return runRestoreDrill(host, dir, opts);
   if (kind !== 'host-dies') {
-    throw new UserError(`unknown drill ${kind}`, ['  drills: host-dies HOST']);
+    throw new UserError(`unknown drill ${kind}`, ['  drills: host-dies HOST, restore HOST']);
   }
   preconditions([
     ['ansible-playbook', 'apt-get install ansible'],
@@ -345,6 +351,50 @@ export async function runLabDrill(kind: string, host: string, dir: string): Prom
       `  rebuild: ${d.rebuild.ran.join(', ') || 'nothing ran'}${d.rebuild.failed.length ? `; failed: ${d.rebuild.failed.join(', ')}` : ''}`,
       `  ssh: ${d.sshOk ? 'answers' : 'no answer'}; services: ${svc || 'none'}`,
       `  policy: ${d.test.ok ? 'holds' : 'BROKEN'} (${d.test.matrix.length} probes)`,
+    ].join('\n'),
+  );
+  if (!d.ok) throw new ExitError(1);
+}
+
+/**
+ * `lab drill restore HOST`: in a lab of its own (HOST and a stand-in for the backup server, removed after), HOST's
+ * files are backed up with the rendered restic client, destroyed and restored by the rendered restore step.
+ */
+async function runRestoreDrill(host: string, dir: string, opts: { links?: string }): Promise<void> {
+  preconditions([
+    ['ansible-playbook', 'apt-get install ansible'],
+    ['ssh', 'apt-get install openssh-client'],
+    ...MACHINE_TOOLS,
+  ]);
+  const { site } = await loadProject(dir);
+  const { restoreDrill, restoreDrillMachines, restoreDrillPlan } = await import('./drill-restore.ts');
+  const plan = restoreDrillPlan(site, host);
+  const id = newRunId();
+  const d = await guarded(
+    id,
+    () => false,
+    async ({ signal, built }) => {
+      const ctx = await labUp(site, {
+        id,
+        mode: parseMode(opts.links),
+        siteDir: resolvePath(dir),
+        log: write,
+        signal,
+        ...restoreDrillMachines(plan),
+      });
+      built();
+      return restoreDrill(ctx, plan, { log: write });
+    },
+  );
+  const bad = d.files.filter((f) => !f.ok);
+  write(
+    [
+      `drill restore ${host}: ${d.ok ? 'PASSED' : 'FAILED'} in ${d.totalS.toFixed(1)} s (backup ${d.backupS.toFixed(1)} s, restore ${d.restoreS.toFixed(1)} s)`,
+      `  steps: ${d.steps.map((s) => `${s.id} ${s.result.status}`).join(', ')}`,
+      `  backup: ${d.backupOk ? `snapshot ${d.snapshot?.id ?? '?'} of ${d.snapshot?.paths.join(' ') ?? '?'} on ${d.server}'s stand-in` : 'FAILED'}`,
+      `  files: ${d.files.length - bad.length}/${d.files.length} restored with the same sha256${bad.length ? `; ${bad.map((f) => `${f.restoredAt}: ${f.problem}`).join('; ')}` : ''}`,
+      `  excluded ${d.excluded}: ${d.excludedOk ? 'left out, as the excludes say' : 'RESTORED (the excludes did not apply)'}`,
+      ...d.notes.map((n) => `  ${n}`),
     ].join('\n'),
   );
   if (!d.ok) throw new ExitError(1);

@@ -26,6 +26,11 @@ export interface UpOptions {
   log?: (line: string) => void;
   /** Debian hosts to boot as machines (`--machines`); none when absent. */
   machines?: MachineRequest;
+  /**
+   * Hosts the lab cannot emulate, booted anyway as Debian machines at their address to stand in for one
+   * service of theirs (a drill's: the backup server's SFTP target), with what they stand in for.
+   */
+  standIns?: { host: string; for: string }[];
   /** Per machine: nspawn start until its sshd answers (default machines/boot.ts BOOT_TIMEOUT_MS). */
   machineTimeoutMs?: number;
   /** Aborted on Ctrl-C / SIGTERM: stop before the next step so the teardown sees everything started. */
@@ -37,7 +42,11 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
   const log = opts.log ?? (() => {});
   // Checked before anything exists: a host that cannot be emulated is a user error naming it.
   const selection = selectMachines(site, opts.machines);
-  const machineNames = selection.machines.map((h) => h.name);
+  const standIns = opts.standIns ?? [];
+  const standIn = new Set(standIns.map((s) => s.host));
+  const machineNames = site.hosts
+    .filter((h) => standIn.has(h.name) || selection.machines.includes(h))
+    .map((h) => h.name);
   const ctx = labContext(site, opts.id, opts.mode, machineNames);
   const { plan } = ctx;
   createRunDir(opts.id);
@@ -51,8 +60,10 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
   });
   let root: ReturnType<typeof sharedRoot> | undefined;
   let keys: Awaited<ReturnType<typeof labKeys>> | undefined;
-  if (opts.machines !== undefined) {
-    for (const s of selection.stubs) log(`lab ${opts.id}: ${s.host}: ${s.what}, network stub: ${s.why}`);
+  if (opts.machines !== undefined || standIns.length > 0) {
+    for (const s of selection.stubs)
+      if (!standIn.has(s.host)) log(`lab ${opts.id}: ${s.host}: ${s.what}, network stub: ${s.why}`);
+    for (const s of standIns) log(`lab ${opts.id}: ${s.host}: a Debian machine standing in for ${s.for}`);
     if (machineNames.length > 0) {
       keys = await labKeys(ctx.dir, site.admin.sshKeys, opts.id);
       // The root (a debootstrap the first time, about a minute) builds while the network comes up.

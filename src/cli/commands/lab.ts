@@ -96,17 +96,18 @@ Example:
 
   lab
     .command('drill')
-    .description('rehearse a failure against the lab, timed: host-dies HOST')
-    .argument('<kind>', 'the drill: host-dies')
-    .argument('<host>', 'the machine that dies')
+    .description('rehearse a failure against the lab, timed: host-dies HOST, restore HOST')
+    .argument('<kind>', 'the drill: host-dies or restore')
+    .argument('<host>', 'the machine that dies (host-dies), the machine whose files are restored (restore)')
     .argument('[dir]', 'site directory holding beelab.yaml', '.')
+    .option(LINKS, `${LINKS_HELP} (restore, which builds its own lab)`, 'auto')
     .addHelpText(
       'after',
-      '\nhost-dies: the machine is killed and its disk (its overlay) deleted, `rebuild HOST` runs through the\nengine against the lab, then it must answer SSH, its services respond and the policy matrix hold.\n\nExample:\n  sudo beelab lab drill host-dies apps my-lab',
+      "\nhost-dies: the machine is killed and its disk (its overlay) deleted, `rebuild HOST` runs through the\nengine against the lab, then it must answer SSH, its services respond and the policy matrix hold.\n\nrestore: in a lab of its own (removed after), HOST (a restic client) and a Debian stand-in for the backup\nserver's SFTP target boot; the restic step installs the rendered client, files with known sha256 are backed\nup by the rendered unit, destroyed, and the rendered restore step must bring every one back (exit 1 if not).\n\nExample:\n  sudo beelab lab drill host-dies apps my-lab\n  sudo beelab lab drill restore sec1 my-lab",
     )
-    .action(async (kind: string, host: string, dir: string) => {
+    .action(async (kind: string, host: string, dir: string, opts: { links?: string }) => {
       const { runLabDrill } = await import('../../lab/run.ts');
-      await runLabDrill(kind, host, dir);
+      await runLabDrill(kind, host, dir, opts);
     });
 
   lab

@@ -36,8 +36,8 @@ export const ROOT_PACKAGES = [
 ] as const;
 
 /**
- * What the generated roles install on a Debian host (base, chrony, NUT client) plus python3-apt, which
- * Ansible's apt module needs. The machines have no route out, so the root carries these packages, with
+ * What the generated roles install on a Debian host (base, chrony, NUT client, the restic client of the backup
+ * layer) plus python3-apt, which Ansible's apt module needs. The machines have no route out, so the root carries these packages, with
  * their dependencies and recommends, as a local apt repository at LAB_APT_DIR, and its sources.list
  * points there: the roles install them for real, from apt, as on a real host.
  */
@@ -48,6 +48,7 @@ export const LAB_APT_PACKAGES = [
   'nut-client',
   'prometheus-node-exporter',
   'python3-apt',
+  'restic',
   'unattended-upgrades',
 ] as const;
 
