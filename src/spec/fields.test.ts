@@ -4,10 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requireTool } from '../../test/support/tools.ts';
+import { needTool, requireTool } from '../../test/support/tools.ts';
 import { formatAlert, parseAlert } from '../init/alert-target.ts';
 import {
   checkAlertTarget,
+  checkCalendar,
   checkDnsName,
   checkDomain,
   checkDriveId,
@@ -201,4 +202,52 @@ describe('issue 9 field checks: each says what is allowed', () => {
     if (fragment === undefined) expect(problem).toBeUndefined();
     else expect(problem).toContain(fragment);
   });
+});
+
+describe('checkCalendar', () => {
+  // What systemd.time(7) and the Proxmox docs show, and what users write.
+  const GOOD = [
+    '*-*-* 02:00',
+    '02:00',
+    'daily',
+    'Weekly',
+    'sat 03:30',
+    'mon..fri 22:00',
+    'Sat,Sun *-*-* 02:00 Europe/Berlin',
+    '*-*-1 04:00 UTC',
+    'Mon *-*-1..7 03:00',
+    '*:0/15',
+    '*-*-* *:00:00',
+    'Friday 23:30',
+    '2026-*-01 05:00',
+  ];
+  const BAD = [
+    'every tuesday-ish',
+    'at 2am',
+    'daily at 02:00',
+    'noon',
+    '02:00 sometimes',
+    'mon..fri 22:00 and sat',
+  ];
+
+  it('accepts calendar events and refuses words that are none, saying which', () => {
+    for (const v of GOOD) expect(checkCalendar(v), v).toBeUndefined();
+    for (const v of BAD) expect(checkCalendar(v), v).toMatch(/is not a systemd calendar event \(".+" is no /);
+  });
+
+  it.runIf(needTool('systemd-analyze', 'apt-get install systemd'))(
+    'agrees with systemd-analyze calendar: what it accepts, systemd parses; what it refuses, systemd refuses',
+    () => {
+      const parses = (v: string) => {
+        try {
+          execFileSync('systemd-analyze', ['calendar', '--iterations=1', v], { stdio: 'pipe' });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (const v of GOOD) expect(parses(v), v).toBe(true);
+      for (const v of BAD) expect(parses(v), v).toBe(false);
+    },
+  );
 });

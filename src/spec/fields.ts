@@ -334,3 +334,39 @@ export function checkAlertTarget(type: AlertKind, target: string): string | unde
 
 /** The VLAN names the firewall policy uses for its own zones (a copy kept equal to the policy's by a test). */
 export const RESERVED_VLAN_NAMES = ['wan', 'firewall', 'internet', 'any', 'tailnet', 'self'] as const;
+
+const WEEKDAY = '(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?';
+const WEEKDAYS = new RegExp(`^${WEEKDAY}(?:\\.\\.${WEEKDAY})?(?:,${WEEKDAY}(?:\\.\\.${WEEKDAY})?)*$`, 'i');
+const CALENDAR_SHORTHANDS = new Set([
+  'minutely',
+  'hourly',
+  'daily',
+  'weekly',
+  'monthly',
+  'yearly',
+  'annually',
+  'quarterly',
+  'semiannually',
+]);
+
+/**
+ * The shape of a systemd calendar event (systemd.time(7)), which Proxmox VE and PBS schedules also accept:
+ * a shorthand (`daily`), or `[weekdays] [date] [time] [timezone]` like `mon..fri 22:00` or `*-*-1 04:00 UTC`.
+ * Words that are none of these are refused here, located; `beelab check` has systemd-analyze parse the rest.
+ */
+export const checkCalendar: Check<string> = (v) => {
+  const bad = (why: string) =>
+    `${shown(v)} is not a systemd calendar event (${why}): write it like "*-*-* 02:00" (daily at 02:00), "sat 03:30" or "mon..fri 22:00"`;
+  const tokens = v.trim().split(/\s+/);
+  if (tokens.length === 1 && CALENDAR_SHORTHANDS.has(tokens[0]!.toLowerCase())) return undefined;
+  let i = WEEKDAYS.test(tokens[0]!) ? 1 : 0;
+  const date = /^[\d*][\d*,./~]*-[\d*][\d*,./~]*(?:-[\d*][\d*,./~]*)?$/;
+  const time = /^[\d*][\d*,./]*:[\d*][\d*,./]*(?::[\d*][\d*,./]*)?$/;
+  if (tokens[i] && date.test(tokens[i]!)) i++;
+  if (tokens[i] && time.test(tokens[i]!)) i++;
+  if (i === 0) return bad(`"${tokens[0]}" is no weekday, date or time`);
+  // A timezone last: UTC or an IANA name such as Europe/Berlin.
+  if (tokens[i] && /^(?:UTC|[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+)$/.test(tokens[i]!)) i++;
+  if (i < tokens.length) return bad(`"${tokens[i]}" is no weekday, date, time or timezone here`);
+  return undefined;
+};

@@ -4,6 +4,7 @@ import { LAYERS } from '../tree/file-tree.ts';
 import { DEFAULTS } from './defaults.ts';
 import {
   type Check,
+  checkCalendar,
   checkDomain,
   checkEmail,
   checkIpv4,
@@ -544,7 +545,7 @@ export const specSchema = z
           .describe('Node running Proxmox Backup Server. Default: the backup node.'),
         mirror: z.string().optional().describe('Second PBS that pulls a copy. Default: from tier.'),
         retention: retention.optional(),
-        schedule: oneLineText(100)
+        schedule: checked(oneLineText(100), checkCalendar)
           .optional()
           .describe(
             `systemd calendar event for backups. Default: ${DEFAULTS.backup.schedule} (daily at 02:00).`,
