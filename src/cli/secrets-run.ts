@@ -7,6 +7,7 @@ import { generateSecret, isRandomKind, siteSecrets } from '../secrets/catalog.ts
 import { loadIdentity } from '../secrets/identity.ts';
 import { RECOVERY_KIT_PATH, renderRecoveryKit } from '../secrets/recovery-kit.ts';
 import { SecretStore } from '../secrets/store.ts';
+import { produceSecret } from '../secrets/use.ts';
 import type { Site } from '../site/types.ts';
 
 type Out = { write(s: string): unknown };
@@ -87,6 +88,15 @@ export async function secretsRotate(dir: string, name: string, out: Out = proces
     throw new UserError(`${name} is issued by another system; Beelab cannot make a new one`, [
       `  hint: ${def?.issuedBy ?? 'get a new one there and store it with `beelab secrets set`'}`,
     ]);
+  if (kind === 'ssh-key') {
+    const value = await produceSecret(kind);
+    if (typeof value !== 'string') throw new UserError(`cannot make a new ${name}: ${value.missing}`);
+    const gen = await store.rotate(name, value, site.admin.ageRecipients, def);
+    out.write(
+      `Rotated ${name} (generation ${gen}); the old key is kept in secrets/rotated/${name}.${gen - 1}.age.\nPut the new public key on the firewall (\`beelab drift\` prints it when the firewall refuses the key). Commit secrets/.\n`,
+    );
+    return;
+  }
   if (!isRandomKind(kind)) {
     // A new Talos bundle means new cluster CAs: every node would have to be reinstalled, not re-keyed.
     throw new UserError(`${name} is a ${kind} bundle; Beelab does not rotate it`, [

@@ -6,13 +6,22 @@ import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import type { Site } from '../site/types.ts';
 
 /**
- * Random values of a form; `talos-secrets`, the bundle `talosctl gen secrets` makes (CAs, keys, tokens); and
- * `issued`, a credential another system issues (OPNsense's API key and secret), stored with `beelab secrets set`.
+ * Random values of a form; `talos-secrets`, the bundle `talosctl gen secrets` makes (CAs, keys, tokens);
+ * `ssh-key`, an OpenSSH private key `ssh-keygen` makes; and `issued`, a credential another system issues
+ * (OPNsense's API key and secret), stored with `beelab secrets set`.
  */
-export const SECRET_KINDS = ['password', 'token', 'api-key', 'key', 'talos-secrets', 'issued'] as const;
+export const SECRET_KINDS = [
+  'password',
+  'token',
+  'api-key',
+  'key',
+  'talos-secrets',
+  'ssh-key',
+  'issued',
+] as const;
 export type SecretKind = (typeof SECRET_KINDS)[number];
 /** The kinds Beelab makes from randomness itself. */
-export type RandomKind = Exclude<SecretKind, 'talos-secrets' | 'issued'>;
+export type RandomKind = Exclude<SecretKind, 'talos-secrets' | 'ssh-key' | 'issued'>;
 
 /** A secret a tool makes: the command that writes it to the file OUT, and how to install the tool. */
 export interface SecretTool {
@@ -27,6 +36,12 @@ export const SECRET_TOOLS: Record<Exclude<SecretKind, RandomKind | 'issued'>, Se
     args: (out) => ['gen', 'secrets', '--output-file', out],
     installHint:
       "install talosctl of the site's Talos version (https://www.talos.dev/latest/talos-guides/install/talosctl/)",
+  },
+  'ssh-key': {
+    command: 'ssh-keygen',
+    // Ed25519, no passphrase (the age encryption of secrets/ protects it); ssh-keygen also writes OUT.pub.
+    args: (out) => ['-q', '-t', 'ed25519', '-N', '', '-C', 'beelab-drift', '-f', out],
+    installHint: 'apt-get install openssh-client',
   },
 };
 
@@ -61,6 +76,8 @@ export const SMTP_PASSWORD_SECRET = 'smtp-password';
 
 /** The name of the firewall's API credential in secrets/. */
 export const FIREWALL_API_SECRET = 'firewall-api-key';
+/** The SSH key `beelab drift` reads a pfSense or VyOS firewall's configuration with. */
+export const FIREWALL_SSH_SECRET = 'firewall-ssh-key';
 
 /** A fresh value of a kind: 256 bits of randomness in a form the consumer accepts. */
 export function generateSecret(kind: RandomKind): string {
@@ -102,6 +119,12 @@ export function siteSecrets(site: Site): SecretDef[] {
       kind: 'api-key',
       description: `API key of the ${p} firewall ${site.firewall.host}`,
       usedBy: `${site.firewall.host} (firewall API)`,
+    });
+    out.push({
+      name: FIREWALL_SSH_SECRET,
+      kind: 'ssh-key',
+      description: `SSH key (Ed25519) beelab drift logs in to the ${p} firewall ${site.firewall.host} with; its public half goes on the firewall`,
+      usedBy: `beelab drift (reads ${site.firewall.host}'s configuration over SSH)`,
     });
   }
   if (site.production.controlPlanes.length > 0) {

@@ -11,7 +11,18 @@ export interface Drift {
   fields: string[];
 }
 
-const NOUN: Record<ItemKind, string> = { rule: 'rule', alias: 'address set', host: 'host mapping' };
+const NOUN: Record<ItemKind, string> = {
+  rule: 'rule',
+  nat: 'NAT rule',
+  alias: 'address set',
+  interface: 'interface',
+  vlan: 'VLAN',
+  dhcp: 'DHCP scope',
+  host: 'host mapping',
+  record: 'DNS record',
+  setting: 'setting',
+};
+const ORDER = Object.keys(NOUN) as ItemKind[];
 
 export function compareItems(rendered: readonly ConfigItem[], live: readonly ConfigItem[]): Drift[] {
   const out: Drift[] = [];
@@ -30,7 +41,7 @@ export function compareItems(rendered: readonly ConfigItem[], live: readonly Con
     const fields = keys
       .filter((k) => (r.fields[k] ?? '') !== (l.fields[k] ?? ''))
       .map((k) => `${k}: ${show(r.fields[k])} → ${show(l.fields[k])}`);
-    const disabled = r.fields.enabled === '1' && l.fields.enabled === '0' && fields.length === 1;
+    const disabled = fields.length === 1 && isDisabling(r.fields, l.fields);
     out.push({
       kind: r.kind,
       change: 'changed',
@@ -60,8 +71,13 @@ export function compareItems(rendered: readonly ConfigItem[], live: readonly Con
       text: `${NOUN[l.kind]} added on the firewall: ${l.words}`,
       fields: [],
     });
-  const order: ItemKind[] = ['rule', 'alias', 'host'];
-  return out.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  return out.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+}
+
+/** OPNsense `enabled` 1 → 0, a pfSense `<disabled/>` or a VyOS `disable` that appeared. */
+function isDisabling(r: Record<string, string>, l: Record<string, string>): boolean {
+  if (r.enabled === '1' && l.enabled === '0') return true;
+  return ['disabled', 'disable'].some((k) => !r[k] && !!l[k]);
 }
 
 /**

@@ -17,10 +17,20 @@ import {
 } from '../../layers/network/equivalence/xml.ts';
 import { PRIVATE_NETS } from '../../layers/network/policy/types.ts';
 
-export type ItemKind = 'rule' | 'alias' | 'host';
+export type ItemKind =
+  | 'rule'
+  | 'nat'
+  | 'alias'
+  | 'interface'
+  | 'vlan'
+  | 'dhcp'
+  | 'host'
+  | 'record'
+  | 'setting';
 
 export interface ConfigItem {
   kind: ItemKind;
+  /** The item's identity where it has one: OPNsense's UUID, pfSense's tracker, an alias's name, a VLAN's tag. */
   uuid?: string;
   /** Child element → text, for every field the firewall does not rewrite by itself. */
   fields: Record<string, string>;
@@ -49,7 +59,7 @@ function fieldsOf(node: Node): Record<string, string> {
   return out;
 }
 
-interface Context {
+export interface Context {
   zoneOf: (ifKey: string) => string;
   /** The zone whose subnet holds every address of a set, as network-policy.md names a destination. */
   zoneOfSet: (items: readonly string[]) => string | undefined;
@@ -57,22 +67,32 @@ interface Context {
 }
 
 function context(root: Node, zoneByTag: ReadonlyMap<number, string>): Context {
-  let ifs = new Map<string, ConfigIface>();
-  try {
-    ifs = readInterfaces(root, zoneByTag, 'opnsense');
-  } catch {
-    // An interface the site does not know (added in the GUI): rules on it are named by its key.
-  }
-  const zones = new Map([...ifs].map(([k, v]) => [k, v.zone]));
   const aliases = new Map<string, { type: string; items: string[] }>();
   for (const a of children(first(root, 'OPNsense', 'Firewall', 'Alias', 'aliases') ?? '', 'alias'))
     aliases.set(field(a, 'name'), {
       type: field(a, 'type'),
       items: field(a, 'content').split('\n').filter(Boolean),
     });
+  return wordsContext(root, zoneByTag, 'opnsense', aliases);
+}
+
+/** What rule words need of a pf-family config.xml: its interfaces' zones and its aliases. */
+export function wordsContext(
+  root: Node,
+  zoneByTag: ReadonlyMap<number, string>,
+  platform: 'opnsense' | 'pfsense',
+  aliases: Map<string, { type: string; items: string[] }>,
+): Context {
+  let ifs = new Map<string, ConfigIface>();
+  try {
+    ifs = readInterfaces(root, zoneByTag, platform);
+  } catch {
+    // An interface the site does not know (added in the GUI): rules on it are named by its key.
+  }
+  const zones = new Map([...ifs].map(([k, v]) => [k, v.zone]));
   const zoneOfSet = (items: readonly string[]) => {
     try {
-      return zoneOfAddresses(ifs, [...items], 'opnsense');
+      return zoneOfAddresses(ifs, [...items], platform);
     } catch {
       return undefined; // addresses in several zones, or none the site knows
     }
@@ -84,7 +104,8 @@ function isPrivate(items: readonly string[]): boolean {
   return [...items].sort().join() === [...PRIVATE_NETS].sort().join();
 }
 
-function ruleWords(f: Record<string, string>, ctx: Context): string {
+/** A pf-family rule in words; `f` has OPNsense's field names (pfSense's are mapped to them). */
+export function ruleWords(f: Record<string, string>, ctx: Context): string {
   const verb = f.action === 'pass' ? 'allow' : (f.action ?? 'block');
   const from = (f.interface ?? '').split(',').map(ctx.zoneOf).join(', ');
   const addrs = (net: string) => {
