@@ -1,10 +1,12 @@
 // Mac setup per AI node (ai/macs/<host>/): a Brewfile, a bootstrap script (pmset for a server, the model servers at
 // their pinned versions, a service account) and one launchd plist per model server, bound to the address the
-// gateway reaches it at, with its logs and KeepAlive. The head also gets the gateway's LaunchDaemon.
+// gateway reaches it at, with its logs and KeepAlive. The head also gets the gateway's LaunchDaemon; every Mac the
+// node exporter's.
 import { DEFAULT_ENTRY, renderLaunchdPlist } from '../../gateway/service-files.ts';
 import type { AiNode, Site } from '../../site/types.ts';
 import type { AiBackend } from '../../spec/schema.ts';
 import { GENERATED_NOTICE, type PlistValue, toPlist } from '../../tree/serialize/index.ts';
+import { NODE_EXPORTER_PORT } from '../observability/node-exporter.ts';
 import { GATEWAY_ETC } from './gateway-config.ts';
 import { BACKEND_PORTS } from './site.ts';
 
@@ -44,6 +46,8 @@ export function serverLabel(kind: AiBackend): string {
 /** Label of the job that pulls Ollama's models once it is up. */
 export const OLLAMA_PULL_LABEL = 'com.beelab.ollama-pull';
 export const GATEWAY_LABEL = 'com.beelab.gateway';
+/** Homebrew's node_exporter as a LaunchDaemon: Prometheus scrapes every Mac (observability/node-exporter.ts). */
+export const NODE_EXPORTER_LABEL = 'com.beelab.node-exporter';
 
 /** Homebrew's prefix on Apple Silicon; node for the gateway comes from there. */
 const BREW = '/opt/homebrew';
@@ -51,6 +55,26 @@ const BREW = '/opt/homebrew';
 /** The address a Mac's servers bind: the one the gateway reaches (the AI VLAN; the tailnet IP is set at bootstrap). */
 function bindAddress(site: Site, host: string): string {
   return site.hosts.find((h) => h.name === host)!.address;
+}
+
+/**
+ * The node exporter's LaunchDaemon: Homebrew's binary, on every address (the monitor scrapes the Mac's site address
+ * even when the model servers bind the tailnet's), as the service account.
+ */
+function nodeExporterPlist(): string {
+  return toPlist(
+    {
+      Label: NODE_EXPORTER_LABEL,
+      ProgramArguments: [`${BREW}/opt/node_exporter/bin/node_exporter`, `--web.listen-address=:${NODE_EXPORTER_PORT}`],
+      UserName: SERVICE_USER,
+      RunAtLoad: true,
+      KeepAlive: true,
+      ThrottleInterval: 10,
+      StandardOutPath: `${MAC_PATHS.logs}/node-exporter.log`,
+      StandardErrorPath: `${MAC_PATHS.logs}/node-exporter.log`,
+    },
+    { header: GENERATED_NOTICE },
+  );
 }
 
 /** The first model named as a Hugging Face repository (`org/name`), which llama.cpp and MLX load at start. */
@@ -190,6 +214,8 @@ function brewfile(node: AiNode, gateway: boolean): string {
     `# ${node.host}: brew bundle --file=Brewfile (run by bootstrap.sh)`,
     '# The mesh VPN: tailscaled as a LaunchDaemon (sudo brew services start tailscale).',
     'brew "tailscale"',
+    '# Host metrics for Prometheus (LaunchDaemon com.beelab.node-exporter).',
+    'brew "node_exporter"',
   ];
   if (kinds.includes('mlx'))
     lines.push('# MLX LM runs from its own virtual environment, made with uv.', 'brew "uv"');
@@ -209,6 +235,7 @@ function bootstrap(site: Site, node: AiNode, gateway: boolean): string {
       ? [OLLAMA_PULL_LABEL]
       : []),
     ...(gateway ? [GATEWAY_LABEL] : []),
+    NODE_EXPORTER_LABEL,
   ];
   const install: string[] = [];
   if (kinds.includes('ollama'))
@@ -307,6 +334,7 @@ export function renderMacs(site: Site): Map<string, string> {
     out.set(`${dir}/bootstrap.sh`, bootstrap(site, node, gateway));
     for (const { kind, models } of managedServers(node))
       out.set(`${dir}/launchd/${serverLabel(kind)}.plist`, serverPlist(site, node, kind, models));
+    out.set(`${dir}/launchd/${NODE_EXPORTER_LABEL}.plist`, nodeExporterPlist());
     if (node.backends[0] === 'ollama' && node.models.length > 0) {
       out.set(`${dir}/launchd/${OLLAMA_PULL_LABEL}.plist`, ollamaPullPlist(site, node));
       out.set(`${dir}/pull-models.sh`, pullScript(site, node));

@@ -10,9 +10,9 @@ import {
 } from '../../site/contribution.ts';
 import type { Endpoint, Service } from '../../site/types.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
+import { hasNodeExporter, NODE_EXPORTER_PORT } from './node-exporter.ts';
 import { watchdogRules } from './watchdogs/rules.ts';
 
-export const NODE_EXPORTER_PORT = 9100;
 export const WATCHDOG_METRICS_PORT = 9102;
 
 export const observabilitySite: SiteContribution = {
@@ -101,14 +101,14 @@ export const observabilitySite: SiteContribution = {
         }),
       );
     }
-    // Every host that runs a general-purpose OS exports node metrics (the firewall too; plugs and KVMs not).
+    // Every host whose node exporter something installs (node-exporter.ts): the others are watched by ping.
     out.push(
       service(55, {
         name: 'node-exporter',
         kind: 'infra',
         layer: 'observability',
         description: 'Host metrics (node_exporter) on every host',
-        hosts: hosts.filter((h) => h.kind !== 'appliance' || h.roles.includes('firewall')).map((h) => h.name),
+        hosts: hosts.filter(hasNodeExporter).map((h) => h.name),
         ports: [tcp('metrics', NODE_EXPORTER_PORT)],
         consumers: [monitor],
         metrics: { port: 'metrics', path: '/metrics' },

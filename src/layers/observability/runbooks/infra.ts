@@ -230,6 +230,7 @@ export function firewallDown(site: Site): Runbook {
     opnsense: [
       'Install OPNsense from its installer image (USB), assign the WAN and LAN ports as before, and open the web UI from a laptop on the LAN port.',
       `System › Configuration › Backups › Restore: upload ${code(FIREWALL_FILES.opnsense)} from this repository; it reboots with every VLAN, rule and DHCP range.`,
+      'System › Firmware › Plugins: install `os-node_exporter` again, then Services › Node Exporter: enable it on the management address, port 9100 (Prometheus scrapes it; the rendered configuration does not carry plugins).',
     ],
     pfsense: [
       'Install pfSense from its installer image (USB), assign the WAN and LAN ports as before, and open the web UI from a laptop on the LAN port.',

@@ -1,0 +1,75 @@
+// Every node exporter Prometheus scrapes has something that installs it: a scrape nothing can answer would hold
+// HostDown (or FirewallDown, PveNodeDown...) firing forever. Read from the rendered repository of every example: the inventory, the playbooks, the roles' defaults
+// and the Macs' setup files.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { exampleNames, ROOT, renderExample } from '../../../../test/support/examples.ts';
+import { resolveSite } from '../../index.ts';
+import { parseSiteSpec } from '../../../project/spec.ts';
+import type { Site } from '../../../site/types.ts';
+import { NODE_EXPORTER_LABEL } from '../../ai/macs.ts';
+import { nodeExporterInstall } from '../node-exporter.ts';
+import { NODE_EXPORTER, scrapeJobs } from './scrape-jobs.ts';
+
+const NAMES = exampleNames().filter((n) => n !== 'synthetic-200');
+
+function siteOf(name: string): Site {
+  const parsed = parseSiteSpec(readFileSync(`${ROOT}/examples/${name}/beelab.yaml`, 'utf8'));
+  return resolveSite(parsed.spec!).site;
+}
+
+describe.each(NAMES)('%s', (name) => {
+  const site = siteOf(name);
+  const jobs = scrapeJobs(site);
+  const nodeTargets = jobs.find((j) => j.job === NODE_EXPORTER)?.targets.map((t) => t.labels.host!) ?? [];
+
+  it('scrapes a node exporter only where something installs it, and pings every host', async () => {
+    const files = await renderExample(name);
+    const text = (p: string) => files.get(p)?.content ?? '';
+    const inventory = parse(text('ansible/inventory.yml'));
+    const debian = Object.keys(inventory.all.children.debian?.hosts ?? {});
+    const physical = parse(text('ansible/playbooks/physical.yml')) as { hosts: string; roles?: string[] }[];
+    const basePlay = physical.find((p) => p.roles?.includes('base'));
+    const basePackages: string[] = parse(text('ansible/roles/base/defaults/main.yml')).base_packages;
+    const baseTasks = parse(text('ansible/roles/base/tasks/main.yml')) as Record<string, unknown>[];
+    const kinds = new Set(nodeTargets.map((host) => nodeExporterInstall(site.hosts.find((x) => x.name === host)!).by));
+    if (name === 'reference') expect([...kinds].sort()).toEqual(['base-role', 'firewall-plugin', 'mac-bootstrap']);
+    for (const host of nodeTargets) {
+      const h = site.hosts.find((x) => x.name === host)!;
+      const how = nodeExporterInstall(h);
+      switch (how.by) {
+        case 'base-role':
+          expect(debian, host).toContain(host);
+          expect(basePlay?.hosts).toBe('debian');
+          expect(basePackages).toContain('prometheus-node-exporter');
+          expect(baseTasks).toContainEqual(
+            expect.objectContaining({
+              'ansible.builtin.systemd': { name: 'prometheus-node-exporter', enabled: true, state: 'started' },
+            }),
+          );
+          break;
+        case 'mac-bootstrap': {
+          const dir = `ai/macs/${host}`;
+          expect(text(`${dir}/Brewfile`)).toMatch(/^brew "node_exporter"$/m);
+          expect(text(`${dir}/launchd/${NODE_EXPORTER_LABEL}.plist`)).toContain(
+            '<string>--web.listen-address=:9100</string>',
+          );
+          expect(text(`${dir}/bootstrap.sh`)).toMatch(new RegExp(`^labels=\\(.*${NODE_EXPORTER_LABEL}`, 'm'));
+          break;
+        }
+        case 'firewall-plugin':
+          expect(h.os).toBe('opnsense');
+          expect(readFileSync(`${ROOT}/docs/observability.md`, 'utf8')).toContain('os-node_exporter');
+          break;
+        case 'none':
+          expect.unreachable(`${host} is scraped but nothing installs its node exporter: ${how.why}`);
+      }
+    }
+    // Every host without one is still pinged: HostDown then reads the ping alone.
+    const pinged = jobs.find((j) => j.job === 'blackbox-icmp')!.targets.map((t) => t.labels.host);
+    expect(pinged).toEqual(site.hosts.map((h) => h.name));
+    for (const h of site.hosts.filter((x) => !nodeTargets.includes(x.name)))
+      expect(nodeExporterInstall(h).by, h.name).toBe('none');
+  });
+});
