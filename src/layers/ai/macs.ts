@@ -65,7 +65,10 @@ function nodeExporterPlist(): string {
   return toPlist(
     {
       Label: NODE_EXPORTER_LABEL,
-      ProgramArguments: [`${BREW}/opt/node_exporter/bin/node_exporter`, `--web.listen-address=:${NODE_EXPORTER_PORT}`],
+      ProgramArguments: [
+        `${BREW}/opt/node_exporter/bin/node_exporter`,
+        `--web.listen-address=:${NODE_EXPORTER_PORT}`,
+      ],
       UserName: SERVICE_USER,
       RunAtLoad: true,
       KeepAlive: true,

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exampleNames, ROOT, renderExample } from '../../../../test/support/examples.ts';
-import { resolveSite } from '../../index.ts';
 import { parseSiteSpec } from '../../../project/spec.ts';
 import type { Site } from '../../../site/types.ts';
 import { NODE_EXPORTER_LABEL } from '../../ai/macs.ts';
+import { resolveSite } from '../../index.ts';
 import { nodeExporterInstall } from '../node-exporter.ts';
 import { NODE_EXPORTER, scrapeJobs } from './scrape-jobs.ts';
 
@@ -33,8 +33,11 @@ describe.each(NAMES)('%s', (name) => {
     const basePlay = physical.find((p) => p.roles?.includes('base'));
     const basePackages: string[] = parse(text('ansible/roles/base/defaults/main.yml')).base_packages;
     const baseTasks = parse(text('ansible/roles/base/tasks/main.yml')) as Record<string, unknown>[];
-    const kinds = new Set(nodeTargets.map((host) => nodeExporterInstall(site.hosts.find((x) => x.name === host)!).by));
-    if (name === 'reference') expect([...kinds].sort()).toEqual(['base-role', 'firewall-plugin', 'mac-bootstrap']);
+    const kinds = new Set(
+      nodeTargets.map((host) => nodeExporterInstall(site.hosts.find((x) => x.name === host)!).by),
+    );
+    if (name === 'reference')
+      expect([...kinds].sort()).toEqual(['base-role', 'firewall-plugin', 'mac-bootstrap']);
     for (const host of nodeTargets) {
       const h = site.hosts.find((x) => x.name === host)!;
       const how = nodeExporterInstall(h);
@@ -45,7 +48,11 @@ describe.each(NAMES)('%s', (name) => {
           expect(basePackages).toContain('prometheus-node-exporter');
           expect(baseTasks).toContainEqual(
             expect.objectContaining({
-              'ansible.builtin.systemd': { name: 'prometheus-node-exporter', enabled: true, state: 'started' },
+              'ansible.builtin.systemd': {
+                name: 'prometheus-node-exporter',
+                enabled: true,
+                state: 'started',
+              },
             }),
           );
           break;
