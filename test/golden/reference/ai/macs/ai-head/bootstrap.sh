@@ -62,7 +62,7 @@ fi
 # The daemons bind the address the gateway reaches: the tailnet address when the site names a tailnet.
 site_address=10.20.40.10
 bind=$site_address
-labels=(com.beelab.mlx com.beelab.ollama com.beelab.gateway)
+labels=(com.beelab.mlx com.beelab.ollama com.beelab.gateway com.beelab.node-exporter)
 for label in "${labels[@]}"; do
   plist="launchd/$label.plist"
   target="/Library/LaunchDaemons/$label.plist"
@@ -75,4 +75,4 @@ for label in "${labels[@]}"; do
   mv "$target.new" "$target"
   launchctl bootstrap system "$target"
 done
-echo "bootstrap.sh: ai-head is set up (com.beelab.mlx, com.beelab.ollama, com.beelab.gateway)"
+echo "bootstrap.sh: ai-head is set up (com.beelab.mlx, com.beelab.ollama, com.beelab.gateway, com.beelab.node-exporter)"

@@ -57,7 +57,7 @@ install_release llama.cpp b7423 \
 # The daemons bind the address the gateway reaches: the tailnet address when the site names a tailnet.
 site_address=10.64.6.14
 bind=$site_address
-labels=(com.beelab.llamacpp)
+labels=(com.beelab.llamacpp com.beelab.node-exporter)
 for label in "${labels[@]}"; do
   plist="launchd/$label.plist"
   target="/Library/LaunchDaemons/$label.plist"
@@ -70,4 +70,4 @@ for label in "${labels[@]}"; do
   mv "$target.new" "$target"
   launchctl bootstrap system "$target"
 done
-echo "bootstrap.sh: ai-5 is set up (com.beelab.llamacpp)"
+echo "bootstrap.sh: ai-5 is set up (com.beelab.llamacpp, com.beelab.node-exporter)"

@@ -58,7 +58,7 @@ install -m 0755 pull-models.sh /usr/local/libexec/beelab/pull-models.sh
 # The daemons bind the address the gateway reaches: the tailnet address when the site names a tailnet.
 site_address=10.64.6.10
 bind=$site_address
-labels=(com.beelab.ollama com.beelab.ollama-pull com.beelab.gateway)
+labels=(com.beelab.ollama com.beelab.ollama-pull com.beelab.gateway com.beelab.node-exporter)
 for label in "${labels[@]}"; do
   plist="launchd/$label.plist"
   target="/Library/LaunchDaemons/$label.plist"
@@ -71,4 +71,4 @@ for label in "${labels[@]}"; do
   mv "$target.new" "$target"
   launchctl bootstrap system "$target"
 done
-echo "bootstrap.sh: ai-head is set up (com.beelab.ollama, com.beelab.ollama-pull, com.beelab.gateway)"
+echo "bootstrap.sh: ai-head is set up (com.beelab.ollama, com.beelab.ollama-pull, com.beelab.gateway, com.beelab.node-exporter)"
