@@ -97,6 +97,11 @@ export async function secretsRotate(dir: string, name: string, out: Out = proces
     );
     return;
   }
+  if (kind === 'tls-ca')
+    throw new UserError(`${name} is a certificate authority; Beelab does not rotate it in place`, [
+      '  A new CA is a new root every device that trusts the old one must trust again.',
+      `  hint: to replace it, move secrets/${name}.age away and run \`beelab apply\`: it makes a new CA and re-issues the certificates`,
+    ]);
   if (!isRandomKind(kind)) {
     // A new Talos bundle means new cluster CAs: every node would have to be reinstalled, not re-keyed.
     throw new UserError(`${name} is a ${kind} bundle; Beelab does not rotate it`, [

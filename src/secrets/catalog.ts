@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { appSecretName, findApp } from '../catalog/apps.ts';
 import { PBS_ENCRYPTION_SECRET, pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
+import { clusterApps } from '../layers/orchestration/kube/apps.ts';
+import { CLUSTER_APPS_CA, caToolArgs } from '../layers/orchestration/kube/secrets.ts';
 import type { Site } from '../site/types.ts';
 
 /**
  * Random values of a form; `talos-secrets`, the bundle `talosctl gen secrets` makes (CAs, keys, tokens);
- * `ssh-key`, an OpenSSH private key `ssh-keygen` makes; and `issued`, a credential another system issues
- * (OPNsense's API key and secret), stored with `beelab secrets set`.
+ * `ssh-key`, an OpenSSH private key `ssh-keygen` makes; `tls-ca`, a certificate authority's key and certificate
+ * (PEM) made by openssl; and `issued`, a credential another system issues (OPNsense's API key and secret), stored
+ * with `beelab secrets set`.
  */
 export const SECRET_KINDS = [
   'password',
@@ -17,11 +20,12 @@ export const SECRET_KINDS = [
   'key',
   'talos-secrets',
   'ssh-key',
+  'tls-ca',
   'issued',
 ] as const;
 export type SecretKind = (typeof SECRET_KINDS)[number];
 /** The kinds Beelab makes from randomness itself. */
-export type RandomKind = Exclude<SecretKind, 'talos-secrets' | 'ssh-key' | 'issued'>;
+export type RandomKind = Exclude<SecretKind, 'talos-secrets' | 'ssh-key' | 'tls-ca' | 'issued'>;
 
 /** A secret a tool makes: the command that writes it to the file OUT, and how to install the tool. */
 export interface SecretTool {
@@ -42,6 +46,11 @@ export const SECRET_TOOLS: Record<Exclude<SecretKind, RandomKind | 'issued'>, Se
     // Ed25519, no passphrase (the age encryption of secrets/ protects it); ssh-keygen also writes OUT.pub.
     args: (out) => ['-q', '-t', 'ed25519', '-N', '', '-C', 'beelab-drift', '-f', out],
     installHint: 'apt-get install openssh-client',
+  },
+  'tls-ca': {
+    command: 'openssl',
+    args: caToolArgs,
+    installHint: 'install openssl (apt-get install openssl)',
   },
 };
 
@@ -224,6 +233,23 @@ export function siteSecrets(site: Site): SecretDef[] {
         usedBy: `${app!.name} on ${s.hosts.join(', ')} (its .env)`,
       });
   }
+  const onClusters = clusterApps(site);
+  if (onClusters.length > 0)
+    out.push({
+      name: CLUSTER_APPS_CA,
+      kind: 'tls-ca',
+      description:
+        "Certificate authority of the cluster apps' ingress certificates (key and certificate, PEM; its root is exported to tls/cluster-apps-root.crt)",
+      usedBy: `the <app>-tls Secrets of ${onClusters.map((a) => a.app.name).join(', ')} (k8s/<cluster>/app-secrets.sh)`,
+    });
+  for (const a of onClusters)
+    for (const secret of a.app.secrets)
+      out.push({
+        name: appSecretName(a.app, secret.name),
+        kind: secret.kind,
+        description: `${a.app.name}: ${secret.description}`,
+        usedBy: `${a.app.name} on the ${a.cluster} cluster (its Secret ${a.app.name}-secrets)`,
+      });
   if (site.backup.primary) {
     const mirror =
       site.backup.mirror && site.backup.mirror !== site.backup.primary ? site.backup.mirror : undefined;

@@ -16,6 +16,7 @@ import { ansiblePlaybookSyntax } from '../../../check/validators/ansible-playboo
 import { yamllint } from '../../../check/validators/yamllint.ts';
 import { renderSite } from '../../../project/render-site.ts';
 import { layers } from '../../index.ts';
+import { CLUSTER_APPS_STEPS } from '../kube/steps.ts';
 import { crdValidator, kubeModelsValidator } from '../kube/validate.ts';
 import { ORCHESTRATION_PLAYBOOK } from '../playbook.ts';
 import { K3S_MANIFESTS } from './manifests.ts';
@@ -106,7 +107,8 @@ describe.each(tiers)('%s', (name) => {
   it('steps: servers, agents, Cilium, MetalLB in that order; a valid graph; the token only where needed', () => {
     const steps = layers.flatMap((l) => l.steps?.(site, tree) ?? []);
     expect(graphProblems(steps, new Set(site.hosts.map((h) => h.name)))).toEqual([]);
-    const k3s = steps.filter((s) => s.id.startsWith('k3s/'));
+    // the cluster apps' step (k3s/apps) is kube/deploy.test.ts's
+    const k3s = steps.filter((s) => s.id.startsWith('k3s/') && s.id !== CLUSTER_APPS_STEPS.devops);
     const ids = k3s.map((s) => s.id);
     const want = [
       K3S_STEPS.servers,

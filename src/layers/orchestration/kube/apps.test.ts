@@ -6,13 +6,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkWith, removeSites, where } from '../../../../test/support/check-site.ts';
+import { PINNED, withApps } from '../../../../test/support/cluster-apps.ts';
 import { exampleSite } from '../../../../test/support/example-sites.ts';
 import { APP_CATALOG } from '../../../catalog/apps.ts';
 import { BUILTIN_VERSIONS, parseImageRef } from '../../../catalog/versions.ts';
 import { renderSite } from '../../../project/render-site.ts';
-import { parseSiteSpec } from '../../../project/spec.ts';
 import type { Site } from '../../../site/types.ts';
-import { resolveSite } from '../../index.ts';
 import { K3S_MANIFESTS } from '../k3s/manifests.ts';
 import { TALOS_CILIUM_VALUES, TALOS_LB_MANIFESTS } from '../talos/script.ts';
 import { clusterApps } from './apps.ts';
@@ -26,23 +25,6 @@ afterAll(removeSites);
 const REFERENCE = new URL('../../../../test/reference/', import.meta.url);
 const crds = crdValidator(new URL('k8s-crds/', REFERENCE));
 const kustomizations = kustomizationValidator(new URL('kustomize/kustomization.json', REFERENCE));
-
-const SINGLE = readFileSync(new URL('../../../../examples/single/beelab.yaml', import.meta.url), 'utf8');
-/** Every app whose images Beelab pins. */
-const PINNED = APP_CATALOG.filter((a) => a.containers.every((c) => BUILTIN_VERSIONS.images[c.image])).map(
-  (a) => a.name,
-);
-
-/** The single build with the given apps, each `name@cluster`. */
-function withApps(apps: string[]): Site {
-  const list = apps.map((a) => {
-    const [name, on] = a.split('@');
-    return on ? `{ name: ${name}, on: ${on} }` : name;
-  });
-  const parsed = parseSiteSpec(SINGLE.replace(/^apps:\n( {2}- .*\n)+/m, `apps: [${list.join(', ')}]\n`));
-  expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return resolveSite(parsed.spec!).site;
-}
 
 const filesOf = (site: Site, prefix = 'k8s/') =>
   Object.fromEntries(

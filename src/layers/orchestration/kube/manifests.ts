@@ -121,23 +121,35 @@ function portOf(app: CatalogApp, name: string): AppPort {
   return port;
 }
 
-/** The workload of one container: a StatefulSet when it keeps data, else a Deployment; and its Service. */
+/** The kind of a container's workload: a StatefulSet when it keeps data, else a Deployment. */
+const workloadKind = (c: AppContainer) => (c.volumes?.length ? 'StatefulSet' : 'Deployment');
+
+/** The app's workloads as `kubectl rollout status` names them (`statefulset/database`), in its namespace. */
+export function clusterWorkloads(a: Pick<ClusterApp, 'app'>): { namespace: string; workload: string }[] {
+  return a.app.containers.map((c) => ({
+    namespace: a.app.name,
+    workload: `${workloadKind(c).toLowerCase()}/${c.service}`,
+  }));
+}
+
+/** The workload of one container (see workloadKind) and its Service. */
 function containerObjects(c: AppContainer, a: ClusterApp, site: Site): object[] {
   const template = { metadata: { labels: labelsOf(a, c) }, spec: podSpec(c, a, site) };
   const selector = { matchLabels: selectorOf(a, c) };
-  const workload = c.volumes?.length
-    ? {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
-        metadata: meta(a, c.service, c),
-        spec: { serviceName: c.service, replicas: 1, selector, template },
-      }
-    : {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(a, c.service, c),
-        spec: { replicas: 1, selector, template },
-      };
+  const workload =
+    workloadKind(c) === 'StatefulSet'
+      ? {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: meta(a, c.service, c),
+          spec: { serviceName: c.service, replicas: 1, selector, template },
+        }
+      : {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: meta(a, c.service, c),
+          spec: { replicas: 1, selector, template },
+        };
   const ports = Object.entries(c.ports ?? {}).map(([name, inside]) => {
     const p = portOf(a.app, name);
     return { name, port: p.port, targetPort: inside, protocol: p.protocol.toUpperCase() };

@@ -8,6 +8,7 @@ import { toYaml, toYamlDocuments } from '../../../tree/serialize/yaml.ts';
 import { unpinnedImages } from '../compose/project.ts';
 import { type AppCluster, type ClusterApp, clusterApps, clusterAppsDir } from './apps.ts';
 import { appSecretObject, appTlsSecret, clusterAppManifests } from './manifests.ts';
+import { appSecretsScriptPath, renderAppSecretsScript } from './secrets.ts';
 
 export const KUSTOMIZE_API = 'kustomize.config.k8s.io/v1beta1';
 
@@ -36,17 +37,18 @@ export function renderClusterApps(site: Site): FileTree {
         'orchestration',
       );
     const secrets = a.app.secrets.length
-      ? `\nBefore the first apply: the Secret ${appSecretObject(a.app)} (keys ${a.app.secrets.map((s) => appSecretVar(s.name)).join(', ')}) and`
-      : '\nBefore the first apply:';
+      ? `\nIt needs the Secret ${appSecretObject(a.app)} (keys ${a.app.secrets.map((s) => appSecretVar(s.name)).join(', ')}) and`
+      : '\nIt needs';
     tree.add(
       `${a.dir}/kustomization.yaml`,
       toYaml(kustomization({ namespace: a.app.name, resources: files.map(([name]) => name) }), {
-        header: `${GENERATED_NOTICE}\n${what}\nImages are pinned in versions.yaml.${secrets} the TLS Secret ${appTlsSecret(a.app)} for ${a.service.fqdn}\nin the namespace (see docs/apps.md). Deploy: kubectl apply -k ${a.dir}`,
+        header: `${GENERATED_NOTICE}\n${what}\nImages are pinned in versions.yaml.${secrets} the TLS Secret ${appTlsSecret(a.app)} for ${a.service.fqdn}\nin the namespace: ${appSecretsScriptPath(a.cluster)} | kubectl apply -f - (beelab apply does both).\nDeploy: kubectl apply -k ${a.dir}`,
       }),
       'orchestration',
     );
   }
-  for (const [cluster, apps] of byCluster)
+  for (const [cluster, apps] of byCluster) {
+    tree.add(appSecretsScriptPath(cluster), renderAppSecretsScript(cluster, apps), 'orchestration', 0o755);
     tree.add(
       `${clusterAppsDir(cluster)}/kustomization.yaml`,
       toYaml(kustomization({ resources: apps.map((a) => a.app.name) }), {
@@ -54,5 +56,6 @@ export function renderClusterApps(site: Site): FileTree {
       }),
       'orchestration',
     );
+  }
   return tree;
 }

@@ -3,6 +3,8 @@
 import type { Site } from '../../../site/types.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { secretEnvName } from '../../step.ts';
+import { clusterAppsDir } from '../kube/apps.ts';
+import { appSecretsScriptPath } from '../kube/secrets.ts';
 import {
   isControlPlane,
   talosClusterName,
@@ -43,12 +45,13 @@ export function renderTalosScript(site: Site): string {
   return `#!/usr/bin/env bash
 # ${GENERATED_NOTICE}
 # The production Talos cluster ${talosClusterName(site)}, built with talosctl from the patches beside this script.
-# Needs talosctl ${site.production.version}, helm, kubectl and age. Run from anywhere:
+# Needs talosctl ${site.production.version}, helm, kubectl, age (and openssl for the apps). Run from anywhere:
 #   talos/talos.sh apply NODE   apply the machine config (maintenance mode: --insecure; else authenticated)
 #   talos/talos.sh bootstrap    bootstrap etcd on ${first.name}, once (a bootstrapped cluster is left alone)
 #   talos/talos.sh kubeconfig   merge the cluster's talosconfig and kubeconfig into ~/.talos and ~/.kube
 #   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm, then its LB-IPAM pools
 #   talos/talos.sh health       wait until etcd, the API and every node are healthy
+#   talos/talos.sh apps         kubectl apply -k k8s/production/apps, then the Secrets they reference
 # The cluster secrets (talosctl gen secrets, made once by beelab apply) are secrets/${TALOS_SECRET}.age.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,12 +129,21 @@ case "\${1:-}" in
       kubectl --kubeconfig "$work/kubeconfig" apply -f ${TALOS_LB_MANIFESTS}
     fi
     ;;
+  apps)
+    if [[ ! -f ${clusterAppsDir('production')}/kustomization.yaml ]]; then
+      echo "no apps on the production cluster"
+      exit 0
+    fi
+    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
+    kubectl --kubeconfig "$work/kubeconfig" apply -k ${clusterAppsDir('production')}
+    ${appSecretsScriptPath('production')} | kubectl --kubeconfig "$work/kubeconfig" apply -f -
+    ;;
   health)
     talosctl -n "$FIRST_CONTROL_PLANE" health --wait-timeout 10m \\
       --control-plane-nodes "$CONTROL_PLANES" \${WORKERS:+--worker-nodes "$WORKERS"}
     ;;
   *)
-    echo "usage: talos.sh apply NODE | bootstrap | kubeconfig | cilium | health" >&2
+    echo "usage: talos.sh apply NODE | bootstrap | kubeconfig | cilium | health | apps" >&2
     exit 2
     ;;
 esac

@@ -15,6 +15,7 @@ import { shellcheck } from '../../../check/validators/shellcheck.ts';
 import { overlaps, parseCidr } from '../../../net/ipam.ts';
 import { renderSite } from '../../../project/render-site.ts';
 import { layers } from '../../index.ts';
+import { CLUSTER_APPS_STEPS } from '../kube/steps.ts';
 import { PROXMOX_SCSI0_BY_ID, talosNodes } from './config.ts';
 import { talosRules } from './rules.ts';
 import { TALOS_SCHEMA_URL, talosSchemaRules, talosValidator } from './schema.ts';
@@ -104,14 +105,16 @@ describe.each(tiers)('%s', (name) => {
     }
     const report = await checkDir(dir, { validators: [shellcheck] });
     expect(report.results[0]!.diagnostics).toEqual([]);
-    expect(report.results[0]!.files).toBe(1);
+    // talos.sh, and k8s/production/app-secrets.sh when apps run on the cluster
+    expect(report.results[0]!.files).toBe(Object.keys(files).filter((p) => p.endsWith('.sh')).length);
   });
 
   it('steps: every node applied, then bootstrap once, kubeconfig, Cilium, health; a valid graph', () => {
     const tree = renderSite(site);
     const steps = layers.flatMap((l) => l.steps?.(site, tree) ?? []);
     expect(graphProblems(steps, new Set(site.hosts.map((h) => h.name)))).toEqual([]);
-    const talos = steps.filter((s) => s.id.startsWith('talos/'));
+    // the cluster apps' step (talos/apps) is kube/deploy.test.ts's
+    const talos = steps.filter((s) => s.id.startsWith('talos/') && s.id !== CLUSTER_APPS_STEPS.production);
     const byId = new Map(talos.map((s) => [s.id, s]));
     expect(talos.map((s) => s.id)).toEqual([
       ...nodes.map((h) => TALOS_STEPS.apply(h.name)),
