@@ -29,6 +29,12 @@ export interface Versions {
   ollama: string;
   llamaCpp: string;
   mlxLm: string;
+  /**
+   * sha256 (hex) of what the AI Macs' bootstrap downloads for the version of the same name: Ollama's
+   * ollama-darwin.tgz, llama.cpp's llama-<tag>-bin-macos-arm64.tar.gz, MLX LM's wheel. versions.yaml holds each
+   * right below its version (`ollama-sha256`), where Renovate updates the two together.
+   */
+  checksums: Record<ChecksummedVersion, string>;
   cloudImages: { debian: PinnedImage; ubuntu: PinnedImage };
   /** Ansible collections (requirements.yml): name → version. */
   collections: Record<string, string>;
@@ -40,7 +46,10 @@ export interface Versions {
 }
 
 /** The single-valued entries of the catalog (everything but the maps). */
-export type ScalarVersion = Exclude<keyof Versions, 'cloudImages' | 'collections' | 'images'>;
+export type ScalarVersion = Exclude<keyof Versions, 'checksums' | 'cloudImages' | 'collections' | 'images'>;
+
+/** The versions whose download the bootstrap verifies against a pinned sha256. */
+export type ChecksummedVersion = 'ollama' | 'llamaCpp' | 'mlxLm';
 
 /** Where Renovate looks a version up: its datasource, package and (for Helm) the chart repository. */
 export interface VersionSource {
@@ -49,8 +58,14 @@ export interface VersionSource {
   registryUrl?: string;
 }
 
-/** Each scalar's key in versions.yaml and its upstream (none: not tracked, e.g. the schematic id). */
-export const VERSION_SOURCES: Record<ScalarVersion, { key: string; source?: VersionSource }> = {
+/**
+ * Each scalar's key in versions.yaml and its upstream (none: not tracked, e.g. the schematic id); `checksum`: the
+ * key of its sha256 in versions.yaml, on the line after the version.
+ */
+export const VERSION_SOURCES: Record<
+  ScalarVersion,
+  { key: string; source?: VersionSource; checksum?: string }
+> = {
   talos: { key: 'talos', source: { datasource: 'github-releases', depName: 'siderolabs/talos' } },
   talosSchematic: { key: 'talos-schematic' },
   kubernetes: {
@@ -67,9 +82,20 @@ export const VERSION_SOURCES: Record<ScalarVersion, { key: string; source?: Vers
     source: { datasource: 'helm', registryUrl: 'https://metallb.github.io/metallb', depName: 'metallb' },
   },
   kubeVip: { key: 'kube-vip', source: { datasource: 'docker', depName: 'ghcr.io/kube-vip/kube-vip' } },
-  ollama: { key: 'ollama', source: { datasource: 'github-releases', depName: 'ollama/ollama' } },
-  llamaCpp: { key: 'llama-cpp', source: { datasource: 'github-releases', depName: 'ggml-org/llama.cpp' } },
-  mlxLm: { key: 'mlx-lm', source: { datasource: 'pypi', depName: 'mlx-lm' } },
+  // github-release-attachments: Renovate finds the asset whose sha256 is the pinned one in the current release and
+  // pins the same asset of the new release (its name with the version replaced).
+  ollama: {
+    key: 'ollama',
+    source: { datasource: 'github-release-attachments', depName: 'ollama/ollama' },
+    checksum: 'ollama-sha256',
+  },
+  llamaCpp: {
+    key: 'llama-cpp',
+    source: { datasource: 'github-release-attachments', depName: 'ggml-org/llama.cpp' },
+    checksum: 'llama-cpp-sha256',
+  },
+  // PyPI has no digest lookup in Renovate: its pull request carries a note to paste the new wheel's sha256.
+  mlxLm: { key: 'mlx-lm', source: { datasource: 'pypi', depName: 'mlx-lm' }, checksum: 'mlx-lm-sha256' },
 };
 
 /** The versions this release of Beelab was tested with. */
@@ -81,10 +107,20 @@ export const BUILTIN_VERSIONS: Versions = {
   cilium: '1.18.4',
   metallb: '0.15.2',
   kubeVip: 'v1.0.1',
-  // Release tags whose assets the Macs' bootstrap downloads: ollama-darwin.tgz, llama-<tag>-bin-macos-arm64.zip.
+  // Release tags whose assets the Macs' bootstrap downloads: ollama-darwin.tgz, llama-<tag>-bin-macos-arm64.tar.gz
+  // (llama.cpp ships macOS builds as .tar.gz since b7956), and MLX LM's wheel.
   ollama: 'v0.13.3',
-  llamaCpp: 'b7423',
-  mlxLm: '0.30.5',
+  llamaCpp: 'b9860',
+  mlxLm: '0.31.3',
+  checksums: {
+    // The sha256 public repositories pin for these exact files (found through code search, each named here).
+    // ollama-darwin.tgz v0.13.3: two unrelated installers (a Lua package table and a Python download map) agree.
+    ollama: 'f2fd093b044b4951b5a0ec339f9059ba3de95abcf74df2a934c60330b6afc801',
+    // llama-b9860-bin-macos-arm64.tar.gz: lacerbi/genai-electron src/config/defaults.ts (from GitHub's asset digest).
+    llamaCpp: '35a2e8c3528adc71db5044e7ad7de8d8b96a4221e737958915e31538a005f1d9',
+    // mlx_lm-0.31.3-py3-none-any.whl: the same digest in two Homebrew formulae's resources and a Nix fetchurl.
+    mlxLm: '758cfddf1180053b7613db76fad3d246a331a2a905808e1164a275621fc983b8',
+  },
   cloudImages: {
     // SHA512SUMS / SHA256SUMS of the dated release directories (as also pinned by lima-vm's templates).
     debian: {

@@ -39,6 +39,41 @@ describe('versions.yaml', () => {
     expect(loaded.text).toBe(text);
   });
 
+  it('pins the sha256 of each download right below its version, where Renovate reads the two together', () => {
+    const text = serializeVersions(BUILTIN_VERSIONS);
+    const c = BUILTIN_VERSIONS.checksums;
+    expect(text).toContain(
+      `# renovate: datasource=github-release-attachments depName=ollama/ollama digest=sha256\nollama: v0.13.3\nollama-sha256: ${c.ollama}\n`,
+    );
+    expect(text).toContain(`llama-cpp: ${BUILTIN_VERSIONS.llamaCpp}\nllama-cpp-sha256: ${c.llamaCpp}\n`);
+    expect(text).toContain(`mlx-lm: ${BUILTIN_VERSIONS.mlxLm}\nmlx-lm-sha256: ${c.mlxLm}\n`);
+  });
+
+  it('adds the checksums to a file from before them, under their versions, with the new annotation', () => {
+    const old = [
+      '# renovate: datasource=github-releases depName=ollama/ollama',
+      `ollama: ${BUILTIN_VERSIONS.ollama}`,
+      'cilium: 1.18.4',
+      '',
+    ].join('\n');
+    const loaded = loadVersions(old);
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.text).toContain(
+      `# renovate: datasource=github-release-attachments depName=ollama/ollama digest=sha256\nollama: ${BUILTIN_VERSIONS.ollama}\nollama-sha256: ${BUILTIN_VERSIONS.checksums.ollama}\ncilium: 1.18.4\n`,
+    );
+    expect(loadVersions(loaded.text).text).toBe(loaded.text);
+  });
+
+  it('refuses a version changed without its checksum, and a checksum that is not one, located', () => {
+    const text = 'cilium: 1.18.4\nollama: v0.14.0\nmlx-lm: 0.31.3\nmlx-lm-sha256: sha256:abc\n';
+    const loaded = loadVersions(text);
+    expect(loaded.diagnostics.map((d) => `${d.code} ${d.location?.line} ${d.message}`)).toEqual([
+      'versions/checksum 4 mlx-lm-sha256 must be the sha256 of the download, 64 lowercase hex digits',
+      "versions/checksum 2 ollama v0.14.0 has no ollama-sha256: the Macs' bootstrap verifies the download against it",
+    ]);
+    expect(loaded.text).toBe(text);
+  });
+
   it('reads 1.20 as the string "1.20", not the number 1.2', () => {
     expect(loadVersions('cilium: 1.20\n').versions.cilium).toBe('1.20');
   });

@@ -4,6 +4,7 @@
 import { Document, isMap, isScalar, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import {
   BUILTIN_VERSIONS,
+  type ChecksummedVersion,
   parseImageRef,
   type ScalarVersion,
   VERSION_SOURCES,
@@ -27,11 +28,25 @@ interface Entry {
   renovate?: string;
 }
 
-/** The `# renovate:` annotation of a tracked version, which the site's Renovate regex manager matches. */
-function annotation(source: VersionSource): string {
+/**
+ * The `# renovate:` annotation of a tracked version, which the site's Renovate regex manager matches; ` digest=sha256`
+ * when the next line is the sha256 of its download (a manager of its own reads the two lines together).
+ */
+function annotation(source: VersionSource, checksummed = false): string {
   const registry = source.registryUrl ? ` registryUrl=${source.registryUrl}` : '';
-  return `datasource=${source.datasource}${registry} depName=${source.depName}`;
+  return `datasource=${source.datasource}${registry} depName=${source.depName}${checksummed ? ' digest=sha256' : ''}`;
 }
+
+/** A sha256 pinned right below its version in versions.yaml (`ollama-sha256` under `ollama`). */
+interface ChecksumEntry {
+  key: string;
+  /** The key of the version it belongs to. */
+  version: Entry;
+  get(v: Versions): string;
+  set(v: Versions, value: string): void;
+}
+
+const SHA256_HEX = /^[a-f0-9]{64}$/;
 
 const SCALARS: readonly Entry[] = (Object.keys(VERSION_SOURCES) as ScalarVersion[]).map((key) => {
   const { key: fileKey, source } = VERSION_SOURCES[key];
@@ -41,11 +56,28 @@ const SCALARS: readonly Entry[] = (Object.keys(VERSION_SOURCES) as ScalarVersion
     set: (v: Versions, value: string) => {
       v[key] = value;
     },
-    ...(source ? { renovate: annotation(source) } : {}),
+    ...(source ? { renovate: annotation(source, VERSION_SOURCES[key].checksum !== undefined) } : {}),
   };
 });
+const CHECKSUMS: readonly ChecksumEntry[] = (Object.keys(VERSION_SOURCES) as ScalarVersion[]).flatMap(
+  (key) => {
+    const checksum = VERSION_SOURCES[key].checksum;
+    if (!checksum) return [];
+    const k = key as ChecksummedVersion;
+    return [
+      {
+        key: checksum,
+        version: SCALARS.find((s) => s.key === VERSION_SOURCES[key].key)!,
+        get: (v: Versions) => v.checksums[k],
+        set: (v: Versions, value: string) => {
+          v.checksums[k] = value;
+        },
+      },
+    ];
+  },
+);
 const MAPS = ['cloud-images', 'collections', 'images'] as const;
-const TOP_KEYS = [...SCALARS.map((s) => s.key), ...MAPS];
+const TOP_KEYS = [...SCALARS.map((s) => s.key), ...CHECKSUMS.map((c) => c.key), ...MAPS];
 
 const HEADER = [
   ' versions.yaml: every version this site pins, read by every layer at render time.',
@@ -68,11 +100,25 @@ export function serializeVersions(v: Versions): string {
 /** Adds every key of `v` the document lacks; values already present are left as they are. */
 function fillMissing(doc: Document, v: Versions): boolean {
   let added = false;
+  const items = () => (doc.contents as YAMLMap).items;
+  const indexOf = (key: string) => items().findIndex((p) => isScalar(p.key) && String(p.key.value) === key);
   for (const e of SCALARS) {
     if (doc.has(e.key)) continue;
     const pair = doc.createPair(e.key, e.get(v));
     if (e.renovate && isScalar(pair.key)) pair.key.commentBefore = ` renovate: ${e.renovate}`;
-    (doc.contents as YAMLMap).items.push(pair);
+    items().push(pair);
+    added = true;
+  }
+  // A checksum goes right below its version, and the version's annotation gains `digest=sha256`. Only for the
+  // version it was made for: loadVersions reports a changed version without its checksum before this runs.
+  for (const c of CHECKSUMS) {
+    if (doc.has(c.key)) continue;
+    const at = indexOf(c.version.key);
+    if (at < 0 || String(doc.get(c.version.key)) !== c.version.get(v)) continue;
+    const versionKey = items()[at]!.key;
+    if (c.version.renovate && isScalar(versionKey))
+      versionKey.commentBefore = ` renovate: ${c.version.renovate}`;
+    items().splice(at + 1, 0, doc.createPair(c.key, c.get(v)));
     added = true;
   }
   const maps: Record<(typeof MAPS)[number], Record<string, unknown>> = {
@@ -142,6 +188,22 @@ export function loadVersions(
   for (const pair of isMap(root) ? root.items : []) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const where = at(isScalar(pair.key) ? pair.key.range?.[0] : undefined);
+    const checksum = CHECKSUMS.find((c) => c.key === key);
+    if (checksum) {
+      const hex = isScalar(pair.value) ? String(pair.value.value).trim() : '';
+      if (!SHA256_HEX.test(hex)) {
+        diagnostics.push({
+          code: 'versions/checksum',
+          severity: 'error',
+          message: `${key} must be the sha256 of the download, 64 lowercase hex digits`,
+          location: where,
+          hint: `the release's own checksum file shows it, or \`shasum -a 256 <file>\``,
+        });
+        continue;
+      }
+      checksum.set(versions, hex);
+      continue;
+    }
     const entry = SCALARS.find((s) => s.key === key);
     if (entry) {
       if (!isScalar(pair.value) || !VERSION_TEXT.test(String(pair.value.value).trim())) {
@@ -250,6 +312,20 @@ export function loadVersions(
       }
       versions.images[name] = text;
     }
+  }
+  // A version changed by hand with no checksum of its own: the default checksum is for the default version only.
+  for (const c of CHECKSUMS) {
+    if (!isMap(root) || root.has(c.key) || !root.has(c.version.key)) continue;
+    const value = c.version.get(versions);
+    if (value === c.version.get(defaults)) continue;
+    const pair = root.items.find((p) => isScalar(p.key) && String(p.key.value) === c.version.key);
+    diagnostics.push({
+      code: 'versions/checksum',
+      severity: 'error',
+      message: `${c.version.key} ${value} has no ${c.key}: the Macs' bootstrap verifies the download against it`,
+      location: at(isScalar(pair?.key) ? pair.key.range?.[0] : undefined),
+      hint: `add \`${c.key}: <sha256 of the ${value} download>\` on the line after ${c.version.key}, or go back to ${c.version.get(defaults)}`,
+    });
   }
   // A file with errors is left exactly as it is: render stops on them, and rewriting it could lose more.
   if (diagnostics.some((d) => d.severity === 'error')) return { versions, text, diagnostics };

@@ -1,9 +1,11 @@
 // The Macs' setup: every plist is read back by Python's plistlib (the property-list reader that follows Apple's
 // format) and carries what launchd needs; the scripts pass shellcheck; the servers are the catalog's versions,
 // bound to the address the gateway reaches.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkWith, removeSites, where } from '../../../test/support/check-site.ts';
+import { checkWith, makeSite, removeSites, where } from '../../../test/support/check-site.ts';
 import { exampleSite } from '../../../test/support/example-sites.ts';
 import { requireTool } from '../../../test/support/tools.ts';
 import { shellcheck } from '../../check/validators/shellcheck.ts';
@@ -103,13 +105,56 @@ describe('Mac setup (ai/macs/<host>/)', () => {
   it('bootstraps with pmset for a server, the pinned release archives and every plist it renders', () => {
     const sh = files.get('ai/macs/ai-head/bootstrap.sh')!.content as string;
     expect(sh).toMatch(/^pmset -a sleep 0 .*autorestart 1$/m);
-    expect(sh).toContain(`/ollama/releases/download/${site.versions.ollama}/ollama-darwin.tgz`);
-    expect(sh).toContain(`uv pip install "mlx-lm==${site.versions.mlxLm}"`);
+    const sums = site.versions.checksums;
+    // Each download with the sha256 of versions.yaml next to it, verified before it is unpacked or installed.
+    expect(sh).toContain(
+      `"https://github.com/ollama/ollama/releases/download/${site.versions.ollama}/ollama-darwin.tgz" \\\n  ${sums.ollama}`,
+    );
+    expect(sh).toContain(
+      `/mlx-lm/mlx_lm-${site.versions.mlxLm}-py3-none-any.whl" \\\n    ${sums.mlxLm} "$tmp/mlx_lm-${site.versions.mlxLm}-py3-none-any.whl"`,
+    );
+    expect(sh).toContain(`uv pip install "$tmp/mlx_lm-${site.versions.mlxLm}-py3-none-any.whl"`);
+    const all = [...files].filter(([p]) => p.endsWith('/bootstrap.sh')).map(([, f]) => f.content as string);
+    expect(all.join('\n')).toContain(
+      `/llama.cpp/releases/download/${site.versions.llamaCpp}/llama-${site.versions.llamaCpp}-bin-macos-arm64.tar.gz" \\\n  ${sums.llamaCpp}`,
+    );
     const loop = /^labels=\((.+)\)$/m.exec(sh)![1]!.split(' ');
     const rendered = [...files.keys()]
       .filter((p) => p.startsWith('ai/macs/ai-head/launchd/'))
       .map((p) => p.replace(/^.*\//, '').replace(/\.plist$/, ''));
     expect(loop.sort()).toEqual(rendered.sort());
+  });
+
+  it('installs a download only when it matches its sha256 (the bootstrap function itself, run by bash)', (ctx) => {
+    requireTool(ctx, 'shasum', 'apt-get install perl');
+    requireTool(ctx, 'curl', 'apt-get install curl');
+    const sh = files.get('ai/macs/ai-head/bootstrap.sh')!.content as string;
+    const fn = /^fetch_verified\(\) \{\n[\s\S]*?\n\}$/m.exec(sh)![0];
+    const dir = makeSite({ 'release/ollama-darwin.tgz': 'the release archive\n' });
+    const good = createHash('sha256').update('the release archive\n').digest('hex');
+    const run = (sha: string) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `set -euo pipefail\n${fn}\nfetch_verified "$1" "$2" "$3"\necho installed`,
+          'bash',
+          `file://${dir}/release/ollama-darwin.tgz`,
+          sha,
+          `${dir}/archive`,
+        ],
+        { encoding: 'utf8' },
+      );
+    const ok = run(good);
+    expect(ok.stdout).toBe('installed\n');
+    expect(readFileSync(`${dir}/archive`, 'utf8')).toBe('the release archive\n');
+    const bad = run('0'.repeat(64));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain(
+      `does not match its sha256 in versions.yaml (${'0'.repeat(64)}); nothing was installed`,
+    );
+    expect(existsSync(`${dir}/archive`)).toBe(false);
   });
 
   it('writes scripts that shellcheck passes', async (ctx) => {

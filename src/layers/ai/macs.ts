@@ -202,6 +202,17 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9._:/@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** llama.cpp's macOS arm64 build of a tag (a .tar.gz since b7956, a .zip before). */
+export function llamaCppAsset(tag: string): string {
+  const build = Number(/^b(\d+)$/.exec(tag)?.[1] ?? Number.NaN);
+  return `llama-${tag}-bin-macos-arm64.${build < 7956 ? 'zip' : 'tar.gz'}`;
+}
+
+/** MLX LM's wheel (pure Python, one for every platform). */
+export function mlxLmWheel(version: string): string {
+  return `mlx_lm-${version}-py3-none-any.whl`;
+}
+
 /** The servers a node runs that the setup manages, each with the models it is told to load. */
 function managedServers(node: AiNode): { kind: Managed; models: string[] }[] {
   return node.backends.flatMap((kind, i) =>
@@ -240,18 +251,29 @@ function bootstrap(site: Site, node: AiNode, gateway: boolean): string {
     ...(gateway ? [GATEWAY_LABEL] : []),
     NODE_EXPORTER_LABEL,
   ];
+  const sums = v.checksums;
   const install: string[] = [];
   if (kinds.includes('ollama'))
-    install.push(`install_release ollama ${v.ollama} \\
-  "https://github.com/ollama/ollama/releases/download/${v.ollama}/ollama-darwin.tgz" ollama`);
+    install.push(`install_release ollama ${v.ollama} ollama \\
+  "https://github.com/ollama/ollama/releases/download/${v.ollama}/ollama-darwin.tgz" \\
+  ${sums.ollama}`);
   if (kinds.includes('llamacpp'))
-    install.push(`install_release llama.cpp ${v.llamaCpp} \\
-  "https://github.com/ggml-org/llama.cpp/releases/download/${v.llamaCpp}/llama-${v.llamaCpp}-bin-macos-arm64.zip" llama-server`);
-  if (kinds.includes('mlx'))
-    install.push(`if [[ ! -x "${MAC_PATHS.opt}/mlx-lm/${v.mlxLm}/bin/mlx_lm.server" ]]; then
-  uv venv --python 3.12 "${MAC_PATHS.opt}/mlx-lm/${v.mlxLm}"
-  VIRTUAL_ENV="${MAC_PATHS.opt}/mlx-lm/${v.mlxLm}" uv pip install "mlx-lm==${v.mlxLm}"
+    install.push(`install_release llama.cpp ${v.llamaCpp} llama-server \\
+  "https://github.com/ggml-org/llama.cpp/releases/download/${v.llamaCpp}/${llamaCppAsset(v.llamaCpp)}" \\
+  ${sums.llamaCpp}`);
+  if (kinds.includes('mlx')) {
+    const venv = `${MAC_PATHS.opt}/mlx-lm/${v.mlxLm}`;
+    const wheel = mlxLmWheel(v.mlxLm);
+    install.push(`if [[ ! -x "${venv}/bin/mlx_lm.server" ]]; then
+  tmp=$(mktemp -d)
+  # PyPI's stable address of a file: /packages/<python tag>/<first letter>/<project>/<file>.
+  fetch_verified "https://files.pythonhosted.org/packages/py3/m/mlx-lm/${wheel}" \\
+    ${sums.mlxLm} "$tmp/${wheel}"
+  uv venv --python 3.12 "${venv}"
+  VIRTUAL_ENV="${venv}" uv pip install "$tmp/${wheel}"
+  rm -rf "$tmp"
 fi`);
+  }
   return `#!/bin/bash
 # ${GENERATED_NOTICE}
 # Sets up ${node.host} (${node.role}) as a server of the AI mesh: Homebrew packages, power settings, the model
@@ -287,14 +309,27 @@ install -d -m 0755 ${MAC_PATHS.opt} ${MAC_PATHS.libexec}
 install -d -m 0750 -o ${SERVICE_USER} ${MAC_PATHS.state} ${MAC_PATHS.logs}
 ${kinds.map((k) => `install -d -m 0750 -o ${SERVICE_USER} ${MAC_PATHS.state}/${k === 'llamacpp' ? 'llama.cpp' : k}`).join('\n')}
 
-# install_release NAME VERSION URL BINARY: unpack a release archive into ${MAC_PATHS.opt}/NAME/VERSION.
+# fetch_verified URL SHA256 FILE: download URL to FILE and check it against its sha256 in versions.yaml before
+# anything uses it; a mismatch stops the bootstrap.
+fetch_verified() {
+  local url=$1 sha256=$2 file=$3
+  curl -fsSL --retry 3 -o "$file" "$url"
+  printf '%s  %s\\n' "$sha256" "$file" >"$file.sha256"
+  if ! shasum -a 256 -c "$file.sha256" >/dev/null; then
+    echo "bootstrap.sh: $url does not match its sha256 in versions.yaml ($sha256); nothing was installed" >&2
+    rm -f "$file"
+    exit 1
+  fi
+}
+
+# install_release NAME VERSION BINARY URL SHA256: unpack a verified release archive into ${MAC_PATHS.opt}/NAME/VERSION.
 install_release() {
-  local name=$1 version=$2 url=$3 binary=$4
+  local name=$1 version=$2 binary=$3 url=$4 sha256=$5
   local dest="${MAC_PATHS.opt}/$name/$version"
   if [[ -x "$dest/$binary" ]]; then return; fi
   local tmp
   tmp=$(mktemp -d)
-  curl -fsSL --retry 3 -o "$tmp/archive" "$url"
+  fetch_verified "$url" "$sha256" "$tmp/archive"
   install -d -m 0755 "$dest"
   case $url in
     *.zip) ditto -x -k "$tmp/archive" "$tmp/x" ;;

@@ -98,9 +98,10 @@ describe('renovate.json', () => {
         'versions.yaml helm cilium 1.18.4',
         'versions.yaml helm metallb 0.15.2',
         'versions.yaml docker ghcr.io/kube-vip/kube-vip v1.0.1',
-        'versions.yaml github-releases ollama/ollama v0.13.3',
-        'versions.yaml github-releases ggml-org/llama.cpp b7423',
-        'versions.yaml pypi mlx-lm 0.30.5',
+        // With the sha256 of the download on the next line, read together (Renovate updates both).
+        'versions.yaml github-release-attachments ollama/ollama v0.13.3@f2fd093b044b4',
+        'versions.yaml github-release-attachments ggml-org/llama.cpp b9860@35a2e8c3528ad',
+        'versions.yaml pypi mlx-lm 0.31.3@758cfddf11800',
         'versions.yaml docker ghcr.io/immich-app/immich-server v2.3.1@sha256:a1a1a1',
         'versions.yaml docker ghcr.io/immich-app/postgres 14-vectorchord0.4.3@sha256:b2b2b2',
         'versions.yaml galaxy-collection ansible.posix 1.5.4',

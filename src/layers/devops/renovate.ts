@@ -27,6 +27,15 @@ const customManagers = [
   },
   {
     customType: 'regex',
+    description:
+      'versions.yaml: a version and, on the next line, the sha256 of its download (`# renovate: … digest=sha256`)',
+    managerFilePatterns: [VERSIONS_FILE],
+    matchStrings: [
+      '# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+) digest=sha256\\n[\\w-]+: (?<currentValue>\\S+)\\n[\\w-]+-sha256: (?<currentDigest>[a-f0-9]{64})',
+    ],
+  },
+  {
+    customType: 'regex',
     description: 'versions.yaml images: repository:tag@sha256:digest',
     managerFilePatterns: [VERSIONS_FILE],
     matchStrings: [
@@ -82,9 +91,16 @@ function packageRules(site: Site): Record<string, unknown>[] {
         'regex:^v(?<major>\\d+)\\.(?<minor>\\d+)\\.(?<patch>\\d+)(?<compatibility>\\+k3s)(?<build>\\d+)$',
     },
     {
-      description: 'llama.cpp tags are build numbers (b7423): compare them as one number',
+      description: 'llama.cpp tags are build numbers (b9860): compare them as one number',
       matchDepNames: ['ggml-org/llama.cpp'],
       versioning: 'regex:^b(?<major>\\d+)$',
+    },
+    {
+      description: 'PyPI gives Renovate no digest: the wheel sha256 under mlx-lm is updated by hand',
+      matchDepNames: ['mlx-lm'],
+      prBodyNotes: [
+        "Before merging: set `mlx-lm-sha256` in versions.yaml to the sha256 of `mlx_lm-{{{newVersion}}}-py3-none-any.whl` (https://pypi.org/project/mlx-lm/{{{newVersion}}}/#files). The Macs' bootstrap refuses a wheel that does not match it.",
+      ],
     },
   ];
   for (const [scope, deps] of [...scopesOf(site)].sort(([a], [b]) => a.localeCompare(b))) {
