@@ -33,14 +33,27 @@ install -d -m 0755 /usr/local/opt/beelab /usr/local/libexec/beelab
 install -d -m 0750 -o _beelab /usr/local/var/beelab /usr/local/var/log/beelab
 install -d -m 0750 -o _beelab /usr/local/var/beelab/ollama
 
-# install_release NAME VERSION URL BINARY: unpack a release archive into /usr/local/opt/beelab/NAME/VERSION.
+# fetch_verified URL SHA256 FILE: download URL to FILE and check it against its sha256 in versions.yaml before
+# anything uses it; a mismatch stops the bootstrap.
+fetch_verified() {
+  local url=$1 sha256=$2 file=$3
+  curl -fsSL --retry 3 -o "$file" "$url"
+  printf '%s  %s\n' "$sha256" "$file" >"$file.sha256"
+  if ! shasum -a 256 -c "$file.sha256" >/dev/null; then
+    echo "bootstrap.sh: $url does not match its sha256 in versions.yaml ($sha256); nothing was installed" >&2
+    rm -f "$file"
+    exit 1
+  fi
+}
+
+# install_release NAME VERSION BINARY URL SHA256: unpack a verified release archive into /usr/local/opt/beelab/NAME/VERSION.
 install_release() {
-  local name=$1 version=$2 url=$3 binary=$4
+  local name=$1 version=$2 binary=$3 url=$4 sha256=$5
   local dest="/usr/local/opt/beelab/$name/$version"
   if [[ -x "$dest/$binary" ]]; then return; fi
   local tmp
   tmp=$(mktemp -d)
-  curl -fsSL --retry 3 -o "$tmp/archive" "$url"
+  fetch_verified "$url" "$sha256" "$tmp/archive"
   install -d -m 0755 "$dest"
   case $url in
     *.zip) ditto -x -k "$tmp/archive" "$tmp/x" ;;
@@ -51,8 +64,9 @@ install_release() {
   xattr -dr com.apple.quarantine "$dest" 2>/dev/null || true
   rm -rf "$tmp"
 }
-install_release ollama v0.13.3 \
-  "https://github.com/ollama/ollama/releases/download/v0.13.3/ollama-darwin.tgz" ollama
+install_release ollama v0.13.3 ollama \
+  "https://github.com/ollama/ollama/releases/download/v0.13.3/ollama-darwin.tgz" \
+  f2fd093b044b4951b5a0ec339f9059ba3de95abcf74df2a934c60330b6afc801
 install -m 0755 pull-models.sh /usr/local/libexec/beelab/pull-models.sh
 
 # The daemons bind the address the gateway reaches: the tailnet address when the site names a tailnet.
