@@ -36,6 +36,11 @@ export interface ConfigItem {
   fields: Record<string, string>;
   /** The item in words, e.g. `allow devops (10.20.30.10) → ai (10.20.40.10) tcp 4000 (gateway)`. */
   words: string;
+  /**
+   * Where the firewall evaluates it among others, where that order decides: the list (a pfSense interface, a
+   * VyOS chain) and its position in it. OPNsense keeps a rule's order in a field of its own (`sequence`).
+   */
+  order?: { list: string; position: number };
 }
 
 /** Fields OPNsense stamps on save: never a difference someone made. */

@@ -117,6 +117,12 @@ function plantPfsense(rendered: string): string {
   xml = editBlock(xml, 'vlan', '<tag>66</tag>', (b) =>
     b.replace('<descr>security</descr>', '<descr>honeypot</descr>'),
   );
+  // 8. a rule dragged down the list of its interface, before the default deny
+  const dnsTcp = /<rule>(?:(?!<\/rule>)[\s\S])*?\[baseline\/servers\/dns-tcp\]<\/descr>\s*<\/rule>\s*/.exec(
+    xml,
+  )![0];
+  xml = xml.replace(dnsTcp, '');
+  xml = editBlock(xml, 'rule', 'default deny [default/servers]', (b) => `${dnsTcp.trim()}\n    ${b}`);
   // What pfSense writes by itself: no drift.
   xml = xml.replace(
     '<system>',
@@ -143,6 +149,7 @@ const PF_EXPECTED = [
   'rule changed on the firewall: allow servers (10.20.20.15) → mgmt (10.20.10.11) tcp 2049 (nfs: NFS export of the tank pool); now allow servers (10.20.20.15) → mgmt (10.20.10.11, 10.20.10.99) tcp 2050 (nfs: NFS export of the tank pool)',
   'rule missing on the firewall: allow servers (10.20.20.16) → mgmt (10.20.10.11) tcp 3493 (nut: the NUT exporter on the monitor reads the UPS)',
   'rule added on the firewall: allow devops → any tcp 8443 (temporary admin)',
+  'rule moved on the firewall: allow servers → firewall tcp 53 (DNS over TCP to the firewall resolver)',
   'address set changed on the firewall: host_pve1: 10.20.10.11; now host_pve1: 10.20.10.11, 10.20.10.99',
   'interface changed on the firewall: opt3 (ai) on igb1.40: 10.20.40.1/24; now opt3 (ai) on igb1.40: 10.20.40.254/24',
   'VLAN changed on the firewall: VLAN 66 on igb1 (security); now VLAN 66 on igb1 (honeypot)',
@@ -215,6 +222,8 @@ function plantVyos(lines: readonly string[]): string {
       ? "set interfaces ethernet eth1 vif 40 address '10.20.40.254/24'"
       : l,
   );
+  // 7. a rule renumbered to the end of its chain (evaluated last)
+  out = out.map((l) => l.replace('servers_in rule 20 ', 'servers_in rule 65 '));
   // 6. a fixed lease's address changed
   out = out.map((l) =>
     l.includes('static-mapping pve2 ip-address') ? l.replace('10.20.10.12', '10.20.10.42') : l,
@@ -239,6 +248,7 @@ const VYOS_EXPECTED = (nfs: string, nut: string) => [
   `rule changed on the firewall: allow servers (10.20.20.15) → mgmt (10.20.10.11) tcp 2049 (nfs: NFS export of the tank pool) [servers_fwd rule ${nfs}]; now allow servers (10.20.20.15) → mgmt (10.20.10.11, 10.20.10.99) tcp 2050 (nfs: NFS export of the tank pool) [servers_fwd rule ${nfs}]`,
   `rule missing on the firewall: allow servers (10.20.20.16) → mgmt (10.20.10.11) tcp 3493 (nut: the NUT exporter on the monitor reads the UPS) [servers_fwd rule ${nut}]`,
   'rule added on the firewall: allow devops → any tcp 8443 (temporary admin) [devops_fwd rule 900]',
+  'rule moved on the firewall: allow servers → firewall tcp 53 (DNS over TCP to the firewall resolver) [servers_in rule 20]',
   'address set changed on the firewall: host_pve1: 10.20.10.11; now host_pve1: 10.20.10.11, 10.20.10.99',
   'VLAN changed on the firewall: VLAN 40 on eth1 (ai): 10.20.40.1/24; now VLAN 40 on eth1 (ai): 10.20.40.254/24',
   'host mapping changed on the firewall: pve2 → 10.20.10.12 (58:47:ca:70:00:02) on mgmt; now pve2 → 10.20.10.42 (58:47:ca:70:00:02) on mgmt',
@@ -386,6 +396,11 @@ describe.runIf(
     const r = await driftSite(sites.pfsense, sshOpts(), quiet);
     expect(r.url).toBe(`ssh://${USER}@127.0.0.1:${port}`);
     expect(r.drifts.map((d) => d.text)).toEqual(PF_EXPECTED);
+    // Second in the list before, now just above the default deny, the last of the list on the firewall.
+    const onServers = readFileSync(files.pfsense, 'utf8').split('<interface>opt1</interface>').length - 1;
+    expect(r.drifts.find((d) => d.change === 'moved')?.fields).toEqual([
+      `place in servers (opt1): 2 → ${onServers - 1}`,
+    ]);
     expect(commands()).toEqual(['cat /conf/config.xml']);
   });
 
@@ -399,6 +414,7 @@ describe.runIf(
       ['address: 10.20.40.1/24 → 10.20.40.254/24'],
       ['ip-address: 10.20.10.12 → 10.20.10.42'],
     ]);
+    expect(r.drifts.find((d) => d.change === 'moved')?.fields).toEqual(['place in servers_in: 2 → 6']);
     expect(commands()).toEqual(['/opt/vyatta/bin/vyatta-op-cmd-wrapper show configuration commands']);
   });
 
@@ -426,7 +442,7 @@ describe.runIf(
     );
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toContain(
-      `7 difference(s) between the rendered ${PFSENSE_CONFIG} and fw (ssh://${USER}@127.0.0.1:${port}):`,
+      `8 difference(s) between the rendered ${PFSENSE_CONFIG} and fw (ssh://${USER}@127.0.0.1:${port}):`,
     );
     for (const line of PF_EXPECTED) expect(r.stdout).toContain(`  ${line}\n`);
     expect(r.stdout).toContain('      destination.port: 2049 → 2050\n');
@@ -501,7 +517,7 @@ describe.runIf(
       // The pin in the site's own file (network/known_hosts), the default.
       writeFileSync(join(dir, KNOWN_HOSTS_PATH), readFileSync(knownHosts, 'utf8'));
       const r = await driftSite(dir, sshOpts({ identity: undefined, knownHosts: undefined }), quiet);
-      expect(r.drifts).toHaveLength(6);
+      expect(r.drifts).toHaveLength(7);
     } finally {
       if (before === undefined) delete process.env[IDENTITY_ENV];
       else process.env[IDENTITY_ENV] = before;

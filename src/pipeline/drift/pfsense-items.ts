@@ -82,14 +82,21 @@ export function pfsenseItems(xml: string, zoneByTag: ReadonlyMap<number, string>
     });
   const ctx: Context = wordsContext(root, zoneByTag, 'pfsense', aliases);
   const out: ConfigItem[] = [];
-  const push = (kind: ItemKind, key: string | undefined, fields: Record<string, string>, words: string) =>
-    out.push({ kind, ...(key ? { uuid: key } : {}), fields, words });
+  const push = (
+    kind: ItemKind,
+    key: string | undefined,
+    fields: Record<string, string>,
+    words: string,
+    order?: ConfigItem['order'],
+  ) => out.push({ kind, ...(key ? { uuid: key } : {}), fields, words, ...(order ? { order } : {}) });
 
-  for (const r of children(section('filter'), 'rule')) {
+  children(section('filter'), 'rule').forEach((r, position) => {
     const f = flatten(r);
     // A rule made in the GUI gets a tracker too; only its content says whether it is one Beelab rendered.
-    push('rule', field(r, 'tracker') || undefined, f, ruleWords(asOpnsenseRule(f), ctx));
-  }
+    // pfSense evaluates floating rules first, then each interface's rules top to bottom.
+    const list = f.floating ? 'floating rules' : `${ctx.zoneOf(f.interface ?? '')} (${f.interface ?? '?'})`;
+    push('rule', field(r, 'tracker') || undefined, f, ruleWords(asOpnsenseRule(f), ctx), { list, position });
+  });
   for (const n of children(children(section('nat'), 'outbound')[0] ?? '', 'rule')) {
     const f = flatten(n);
     const src = f['source.network'] ?? f['source.address'] ?? 'any';

@@ -110,7 +110,18 @@ export function vyosItems(lines: readonly string[], names: VyosNames): ConfigIte
     const fields: Record<string, string> = {};
     for (const [k, v] of [...r.fields].sort(([a], [b]) => (a < b ? -1 : 1)))
       if (k) fields[k] = [...v].sort().join(', ');
-    out.push({ kind: r.kind, uuid: r.key.join(' '), fields, words: words(r, fields, groups, names) });
+    // VyOS evaluates a chain's rules by number: the chain is the list, the number the position.
+    const order =
+      r.kind === 'rule'
+        ? { list: r.key[2] === 'name' ? r.key[3]! : `${r.key[2]} filter`, position: Number(r.key.at(-1)) }
+        : undefined;
+    out.push({
+      kind: r.kind,
+      uuid: r.key.join(' '),
+      fields,
+      words: words(r, fields, groups, names),
+      ...(order ? { order } : {}),
+    });
   }
   return out;
 }
