@@ -93,8 +93,10 @@ function moved(
     const out = new Map<ConfigItem, number>();
     const lists = new Map<string, ConfigItem[]>();
     for (const i of items) if (i.order) lists.set(i.order.list, [...(lists.get(i.order.list) ?? []), i]);
-    for (const list of lists.values())
-      list.sort((a, b) => a.order!.position - b.order!.position).forEach((i, n) => out.set(i, n + 1));
+    for (const list of lists.values()) {
+      list.sort((a, b) => a.order!.position - b.order!.position);
+      for (const [n, i] of list.entries()) out.set(i, n + 1);
+    }
     return out;
   };
   const rRank = rank(rendered);
