@@ -12,6 +12,7 @@ import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/local-daemon.ts';
 import { isRoot, needTool } from '../../../test/support/tools.ts';
+import { secretsRotate } from '../../cli/secrets-run.ts';
 import { writeSpecYaml } from '../../init/spec-yaml.ts';
 import { PFSENSE_CONFIG } from '../../layers/network/pfsense/backend.ts';
 import { VYOS_SCRIPT } from '../../layers/network/vyos/backend.ts';
@@ -401,7 +402,20 @@ describe.runIf(
     expect(r.drifts.find((d) => d.change === 'moved')?.fields).toEqual([
       `place in servers (opt1): 2 → ${onServers - 1}`,
     ]);
-    expect(commands()).toEqual(['cat /conf/config.xml']);
+    expect(commands()).toEqual(['cat</conf/config.xml']);
+  });
+
+  it("pfSense: the command survives the menu shell's unquoted `/bin/sh -c $1` (its login shell for admin)", () => {
+    // /etc/rc.initial's handling of `-c`, run by a real sh; only the file's path differs on a real pfSense.
+    const rcInitial = (command: string) =>
+      spawnSync('/bin/sh', ['-c', 'shift; /bin/sh -c $1', 'rc.initial', '-c', command], {
+        input: '',
+        encoding: 'utf8',
+      }).stdout;
+    const here = (command: string) => command.replace('/conf/config.xml', files.pfsense);
+    expect(rcInitial(here(PFSENSE_FETCH_COMMAND))).toBe(readFileSync(files.pfsense, 'utf8'));
+    // What a blank would do: `cat` without its argument, reading the empty standard input.
+    expect(rcInitial(here('cat /conf/config.xml'))).toBe('');
   });
 
   it('VyOS: reads `show configuration commands` over SSH and finds each planted change and nothing VyOS wrote', async () => {
@@ -511,8 +525,13 @@ describe.runIf(
       );
       const made = await ensureSecrets(site, store);
       expect(made.created).toContain(FIREWALL_SSH_SECRET);
-      const secret = await store.read(FIREWALL_SSH_SECRET, await loadIdentity());
+      const first = await store.read(FIREWALL_SSH_SECRET, await loadIdentity());
+      expect(first).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+      // `secrets rotate` makes a new key with ssh-keygen (the old one kept under secrets/rotated/).
+      await secretsRotate(dir, FIREWALL_SSH_SECRET, quiet);
+      const secret = await SecretStore.open(dir).read(FIREWALL_SSH_SECRET, await loadIdentity());
       expect(secret).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+      expect(secret).not.toBe(first);
       // Not yet on the firewall: refused, with the public key to install.
       await expect(driftSite(dir, sshOpts({ identity: undefined }), quiet)).rejects.toThrow(
         /refused the key/,

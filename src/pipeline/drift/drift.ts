@@ -66,8 +66,13 @@ export const EXPORT_PATHS = {
 
 /** The firewall's host key, pinned by the site (one `host keytype key` line, as ssh-keyscan prints it). */
 export const KNOWN_HOSTS_PATH = 'network/known_hosts';
-/** pfSense keeps its whole running configuration in this one file; its users read it the same way. */
-export const PFSENSE_FETCH_COMMAND = 'cat /conf/config.xml';
+/**
+ * pfSense keeps its whole running configuration in /conf/config.xml. The login shell of admin and root is
+ * /etc/rc.initial (the console menu), which runs a remote command as `/bin/sh -c $1`, unquoted: a command with
+ * a blank is split into words, and `cat /conf/config.xml` would run `cat` alone, reading nothing. Without a
+ * blank the command arrives whole, and means the same to sh, tcsh and the menu.
+ */
+export const PFSENSE_FETCH_COMMAND = 'cat</conf/config.xml';
 /**
  * VyOS's running configuration as the set commands it would take, from an SSH command without a terminal:
  * the op-mode wrapper is what VyOS's own scripts and its users' backup jobs call (`vbash -ic` needs an
@@ -196,6 +201,9 @@ export async function driftSite(
       }),
     );
     if (platform === 'pfsense') {
+      // rc.initial may print a line of its own first (">>> Launching rc.local …"): the file starts at its root.
+      const at = live.search(/<\?xml|<pfsense[\s>]/);
+      if (at > 0) live = live.slice(at);
       if (!/<pfsense[\s>]/.test(live))
         throw new UserError(`\`${command}\` on ${url} did not print a pfSense config.xml`);
       items = (text) => pfsenseItems(text, zones);
