@@ -235,6 +235,18 @@ function plantVyos(lines: readonly string[]): string {
     "set interfaces ethernet eth1 hw-id '52:54:00:12:34:57'",
     'set interfaces ethernet eth1 offload gro',
     'set interfaces loopback lo',
+    // The installer's NTP service, which the rendered script (set only) leaves beside its own lines.
+    ...[
+      '127.0.0.0/8',
+      '169.254.0.0/16',
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      '::1/128',
+      'fe80::/10',
+      'fc00::/7',
+    ].map((a) => `set service ntp allow-client address '${a}'`),
+    'set service ntp server time3.vyos.net',
     "set service ssh port '22'",
     "set system config-management commit-revisions '100'",
     "set system console device ttyS0 speed '115200'",

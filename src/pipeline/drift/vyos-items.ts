@@ -25,10 +25,28 @@ const OWNED: readonly string[][] = [
   ['system', 'time-zone'],
   ['system', 'name-server'],
 ];
-/** Written by VyOS itself inside those subtrees: the NIC's MAC it found, offloads it probed. */
+/** The NTP service of VyOS's default configuration (config.boot.default), kept by a script that only sets. */
+const INSTALLER_NTP = [
+  ...[
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+    '10.0.0.0/8',
+    '172.16.0.0/12',
+    '192.168.0.0/16',
+    '::1/128',
+    'fe80::/10',
+    'fc00::/7',
+  ].map((a) => ['service', 'ntp', 'allow-client', 'address', a]),
+  ['service', 'ntp', 'server', 'time3.vyos.net'],
+];
+/**
+ * Written by VyOS itself inside those subtrees: the NIC's MAC it found, the offloads it probed, and what its
+ * installer's default configuration has there (the rendered script sets, it does not delete).
+ */
 const SELF: readonly string[][] = [
   ['interfaces', 'ethernet', '*', 'hw-id'],
   ['interfaces', 'ethernet', '*', 'offload'],
+  ...INSTALLER_NTP,
 ];
 
 const matches = (words: readonly string[], pattern: readonly string[]) =>
