@@ -345,6 +345,8 @@ export interface Site {
     retention: { daily: number; weekly: number; monthly: number; yearly: number };
     schedule: string;
     clonezilla: boolean;
+    /** systemd calendar event of the primary's Clonezilla clone (backup/clonezilla/beelab-clonezilla.timer). */
+    cloneSchedule: string;
   };
   observability: {
     alerts: AlertChannel[];

@@ -29,6 +29,8 @@ export const DEFAULTS = {
     /** systemd calendar event. */
     schedule: '*-*-* 02:00',
     clonezilla: true,
+    /** systemd calendar event of the primary's Clonezilla clone: the first Sunday of the month. */
+    cloneSchedule: 'Sun *-*-01..07 04:00',
   },
   watchdog: { hardware: 'pi4', gpioPin: 17 },
   /** The least severe alerts an alert channel gets: warning means every alert. */

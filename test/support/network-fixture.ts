@@ -239,6 +239,7 @@ export function fixtureSite(): Site {
       retention: { daily: 7, weekly: 4, monthly: 6, yearly: 1 },
       schedule: '02:00',
       clonezilla: true,
+      cloneSchedule: 'Sun *-*-01..07 04:00',
     },
     observability: { alerts: [], monitor: 'monitor' },
     watchdogs: [],

@@ -77,7 +77,7 @@ export function renderBackupDoc(site: Site, model: BackupModel): string {
             [
               `${clone.node.name}'s system drive (Clonezilla)`,
               `its recovery drive ${code(clone.target)}`,
-              'monthly and before upgrades (docs/runbooks/primary-disk-failed.md)',
+              `${code(site.backup.cloneSchedule)} (beelab-clonezilla.timer, once set up) and before upgrades (docs/runbooks/primary-disk-failed.md)`,
               'the last clone',
             ],
           ]

@@ -10,13 +10,22 @@ import { exampleSite } from '../../../test/support/example-sites.ts';
 import { needTool } from '../../../test/support/tools.ts';
 import { renderSite } from '../../project/render-site.ts';
 import { parseSiteSpec } from '../../project/spec.ts';
-import { CLONEZILLA_DIR, clonePlan, LIVE_DIR, scriptName } from './clonezilla.ts';
+import {
+  CLONEZILLA_DIR,
+  clonePlan,
+  GRUB_ENTRY_ID,
+  GRUB_SCRIPT,
+  LIVE_DIR,
+  LIVE_HD_DIR,
+  SCHEDULE_UNIT,
+  scriptName,
+} from './clonezilla.ts';
 
 const site = exampleSite('reference');
 const files = renderSite(site);
 const plan = clonePlan(site)!;
 const n = plan.node.name;
-const script = (what: 'prepare' | 'clone' | 'restore') =>
+const script = (what: Parameters<typeof scriptName>[0]) =>
   files.get(`${CLONEZILLA_DIR}/${scriptName(what, n)}`)!;
 const work = mkdtempSync(join(tmpdir(), 'beelab-clonezilla-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -58,7 +67,14 @@ describe('the clone of the primary', () => {
   it.runIf(needTool('shellcheck', 'apt-get install shellcheck'))(
     'every script passes bash -n and shellcheck',
     () => {
-      for (const what of ['prepare', 'clone', 'restore'] as const) {
+      for (const what of [
+        'prepare',
+        'clone',
+        'restore',
+        'scheduled-clone',
+        'reboot-to-clone',
+        'install-schedule',
+      ] as const) {
         const path = join(work, scriptName(what, n));
         writeFileSync(path, script(what).content, { mode: 0o755 });
         expect(spawnSync('bash', ['-n', path]).status, what).toBe(0);
@@ -67,6 +83,58 @@ describe('the clone of the primary', () => {
       }
     },
   );
+
+  it('the schedule: a timer on the spec calendar, maintenance first, then one GRUB boot into Clonezilla live', () => {
+    const timer = files.get(`${CLONEZILLA_DIR}/${SCHEDULE_UNIT}.timer`)!.content;
+    expect(timer).toContain(`\nOnCalendar=${site.backup.cloneSchedule}\n`);
+    expect(site.backup.cloneSchedule).toBe('Sun *-*-01..07 04:00');
+    expect(timer).toContain('\nPersistent=false\n');
+    const service = files.get(`${CLONEZILLA_DIR}/${SCHEDULE_UNIT}.service`)!.content;
+    expect(service).toContain(
+      `ExecStart=/bin/bash /etc/beelab/clonezilla/${scriptName('reboot-to-clone', n)}`,
+    );
+    const reboot = script('reboot-to-clone').content;
+    const order = [
+      `bash "$here/${scriptName('prepare', n)}"`,
+      `grub-reboot ${GRUB_ENTRY_ID}`,
+      'systemctl reboot',
+    ];
+    expect(order.map((l) => reboot.indexOf(l))).toEqual(
+      [...order.map((l) => reboot.indexOf(l))].sort((a, b) => a - b),
+    );
+    expect(order.every((l) => reboot.includes(l))).toBe(true);
+    // In Clonezilla live: the clone, then back into Proxmox VE whatever its outcome.
+    const scheduled = script('scheduled-clone').content;
+    expect(scheduled).toContain(`BEELAB_CLONEZILLA_AFTER=true bash "$here/${scriptName('clone', n)}"`);
+    expect(scheduled.trim().endsWith('reboot')).toBe(true);
+  });
+
+  it('the GRUB entry update-grub writes: Clonezilla live from the ESP into RAM, the scheduled clone, unattended', () => {
+    const path = join(work, GRUB_SCRIPT);
+    writeFileSync(path, files.get(`${CLONEZILLA_DIR}/${GRUB_SCRIPT}`)!.content, { mode: 0o755 });
+    expect(files.get(`${CLONEZILLA_DIR}/${GRUB_SCRIPT}`)!.mode).toBe(0o755);
+    const r = spawnSync('sh', [path], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const entry = r.stdout.split('\n');
+    expect(entry[0]).toMatch(new RegExp(`^menuentry ".*${n}.*" --id ${GRUB_ENTRY_ID} \\{$`));
+    const linux = entry.find((l) => l.trim().startsWith('linux '))!;
+    expect(linux.trim().split(' ').slice(0, 3)).toEqual(['linux', `/${LIVE_HD_DIR}/vmlinuz`, 'boot=live']);
+    expect(linux).toContain(`ocs_live_run="sudo bash ${LIVE_DIR}/${scriptName('scheduled-clone', n)}"`);
+    expect(linux).toContain('ocs_live_batch="yes"');
+    expect(linux).toContain(`live-media-path=/${LIVE_HD_DIR} toram=${LIVE_HD_DIR},beelab`);
+    expect(entry).toContain(`  initrd /${LIVE_HD_DIR}/initrd.img`);
+    if (needTool('shellcheck', 'apt-get install shellcheck'))
+      expect(spawnSync('shellcheck', [path], { encoding: 'utf8' }).stdout).toBe('');
+  });
+
+  it('the timer refuses, naming why, on a node where the GRUB entry is not installed', () => {
+    const path = join(work, scriptName('reboot-to-clone', n));
+    writeFileSync(path, script('reboot-to-clone').content, { mode: 0o755 });
+    const r = spawnSync('bash', [path], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`no scheduled clone of ${n}:`);
+    expect(r.stderr).toContain('take the clone from the Clonezilla live stick instead');
+  });
 
   it('the restore refuses a drive that is not there, before it touches anything', () => {
     const path = join(work, 'restore.sh');

@@ -4,7 +4,7 @@ import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import { renderBackupAnsible } from './ansible.ts';
 import { BACKUP_DOC_PATH, renderBackupDoc } from './backup-docs.ts';
-import { CLONEZILLA_DIR, clonezillaFiles } from './clonezilla.ts';
+import { CLONEZILLA_DIR, clonezillaFiles, GRUB_SCRIPT } from './clonezilla.ts';
 import { backupModel, pbsServers } from './model.ts';
 import { pbsDir, pbsFiles } from './pbs-config.ts';
 import { PVE_JOBS_PATH, PVE_STORAGE_PATH, pveJobsCfg, pveStorageCfg } from './pve-config.ts';
@@ -16,7 +16,12 @@ export function renderBackup(site: Site): FileTree {
   const model = backupModel(site);
   tree.merge(renderBackupAnsible(site, model));
   for (const [name, content] of Object.entries(clonezillaFiles(site)))
-    tree.add(`${CLONEZILLA_DIR}/${name}`, content, 'backup', name.endsWith('.sh') ? 0o755 : 0o644);
+    tree.add(
+      `${CLONEZILLA_DIR}/${name}`,
+      content,
+      'backup',
+      name.endsWith('.sh') || name === GRUB_SCRIPT ? 0o755 : 0o644,
+    );
   if (!model) return tree;
   tree.add(BACKUP_DOC_PATH, renderBackupDoc(site, model), 'backup');
   for (const s of pbsServers(model))

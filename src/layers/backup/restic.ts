@@ -191,7 +191,7 @@ function systemdUnits(site: Site): Record<string, string> {
         'Service',
         {
           Type: 'oneshot',
-          ExecStart: `${RESTIC_ETC}/backup.sh`,
+          ExecStart: `/bin/bash ${RESTIC_ETC}/backup.sh`,
           Nice: 10,
           IOSchedulingClass: 'idle',
         },

@@ -76,6 +76,7 @@ export const backupSite: SiteContribution = {
         },
         schedule: spec.backup?.schedule ?? DEFAULTS.backup.schedule,
         clonezilla: spec.backup?.clonezilla ?? DEFAULTS.backup.clonezilla,
+        cloneSchedule: spec.backup?.cloneSchedule ?? DEFAULTS.backup.cloneSchedule,
       },
     };
   },

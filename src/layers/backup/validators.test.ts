@@ -1,8 +1,10 @@
 // The backup layer's validators through the real runner: systemd-analyze judges every schedule, located.
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkWith, removeSites, where } from '../../../test/support/check-site.ts';
+import { exampleSite } from '../../../test/support/example-sites.ts';
 import { needTool } from '../../../test/support/tools.ts';
-import { backupConfigValidator, calendarValidator } from './validators.ts';
+import { renderSite } from '../../project/render-site.ts';
+import { backupConfigValidator, calendarValidator, unitValidator } from './validators.ts';
 
 afterAll(removeSites);
 
@@ -45,5 +47,36 @@ describe('backup-config validator', () => {
     });
     expect(r.status).toBe('failed');
     expect(where(r)).toEqual(['backup/pbs/pbs1/prune.cfg:2:1 error backup/section-config']);
+  });
+});
+
+describe.runIf(needTool('systemd-analyze', 'apt-get install systemd'))('backup-units validator', () => {
+  it('passes every timer and service the reference renders (restic clients, the Clonezilla schedule)', async () => {
+    const files = Object.fromEntries(
+      renderSite(exampleSite('reference'))
+        .entries()
+        .filter(([p]) => /^backup\/.+\.(service|timer)$/.test(p))
+        .map(([p, f]) => [p, f.content]),
+    );
+    expect(Object.keys(files)).toContain('backup/clonezilla/beelab-clonezilla.timer');
+    const r = await checkWith(unitValidator, files);
+    expect(r.status, JSON.stringify(r)).toBe('passed');
+    expect(r.files).toBe(Object.keys(files).length);
+  });
+
+  it('fails a bad setting at its line and a timer without its schedule', async () => {
+    const r = await checkWith(unitValidator, {
+      'backup/restic/wd1/beelab-restic.service':
+        '[Service]\nType=oneshot\nExecStart=/bin/bash /x.sh\nNice=99\n',
+      'backup/clonezilla/beelab-clonezilla.timer': '[Timer]\nOnCalendar=at two\n',
+      'backup/clonezilla/beelab-clonezilla.service': '[Service]\nType=oneshot\nExecStart=/bin/true\n',
+    });
+    expect(r.status).toBe('failed');
+    expect(where(r)).toEqual(
+      expect.arrayContaining([
+        'backup/restic/wd1/beelab-restic.service:4:1 error systemd/verify',
+        'backup/clonezilla/beelab-clonezilla.timer:2:1 error systemd/verify',
+      ]),
+    );
   });
 });

@@ -1,6 +1,7 @@
 // `beelab check` for the backup layer's files: every section-config file parses back with only known sections,
-// keys and values (acl.cfg lines too), and every schedule is a calendar event `systemd-analyze calendar` accepts.
-import { runTool } from '../../check/exec.ts';
+// keys and values (acl.cfg lines too), every schedule is a calendar event `systemd-analyze calendar` accepts, and
+// every timer and service passes `systemd-analyze verify`.
+import { runTool, siteRelative } from '../../check/exec.ts';
 import type { FileSource, Validator } from '../../check/validator.ts';
 import { unexplainedFailure } from '../../check/validators/util.ts';
 import type { Diagnostic } from '../../kernel/diagnostic.ts';
@@ -158,4 +159,58 @@ export const calendarValidator: Validator = {
   },
 };
 
-export const backupValidators = (): Validator[] => [backupConfigValidator, calendarValidator];
+const UNIT = /^backup\/.+\.(service|timer)$/;
+
+/**
+ * systemd-analyze verify's complaints about the unit files, located: `<path>:<line>: message` at that line, a line
+ * naming a unit (`beelab-restic.timer: ...`) at that unit's file in the same directory.
+ */
+export function unitProblems(dir: string, files: string[], output: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const raw of output.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const at = /^(\S+?):(\d+): (.*)$/.exec(line);
+    const file = at
+      ? files.find((f) => siteRelative(dir, at[1]!) === f)
+      : files.find(
+          (f) => line.startsWith(`${f.split('/').at(-1)}:`) || line.includes(` ${f.split('/').at(-1)} `),
+        );
+    if (!file) continue;
+    out.push({
+      code: 'systemd/verify',
+      severity: 'error',
+      message: at ? at[3]! : line,
+      location: { file, line: at ? Number(at[2]) : 1, col: 1 },
+      hint: `systemd-analyze verify ${file}`,
+    });
+  }
+  return out;
+}
+
+export const unitValidator: Validator = {
+  id: 'backup-units',
+  title: 'Backup timers and services (systemd-analyze verify)',
+  tool: { command: 'systemd-analyze', installHint: 'apt-get install systemd' },
+  applies: (files) => files.filter((f) => UNIT.test(f)),
+  async run(ctx) {
+    const out: Diagnostic[] = [];
+    // One directory at a time: a timer finds its service beside it.
+    const dirs = new Map<string, string[]>();
+    for (const f of ctx.files) {
+      const d = f.slice(0, f.lastIndexOf('/'));
+      dirs.set(d, [...(dirs.get(d) ?? []), f]);
+    }
+    for (const files of dirs.values()) {
+      const r = await runTool(ctx, ['verify', '--man=no', ...files]);
+      const found = unitProblems(ctx.dir, files, `${r.stdout}\n${r.stderr}`);
+      out.push(
+        ...found,
+        ...unexplainedFailure('systemd/verify', 'systemd-analyze verify', r, found, files[0]!),
+      );
+    }
+    return out;
+  },
+};
+
+export const backupValidators = (): Validator[] => [backupConfigValidator, calendarValidator, unitValidator];

@@ -143,6 +143,15 @@ export function primaryDiskFailed(site: Site): Runbook {
           `scp ${CLONEZILLA_DIR}/${scriptName('prepare', n)} ${login(primary)}: && ssh ${login(primary)} bash ${scriptName('prepare', n)}`,
           `# then in Clonezilla live (what the boot parameters run): sudo bash ${live('clone')}`,
         ),
+        '### Take the clone on a schedule (GRUB installs)',
+        steps(
+          `Once, on ${n} as root, with the Clonezilla live zip (amd64) you downloaded: \`${scriptName('install-schedule', n)} clonezilla-live-<version>-amd64.zip\` puts Clonezilla live on the EFI system partition (as the Clonezilla "live on hard drive" setup), the scripts beside it, a GRUB entry that runs the clone unattended, GRUB_DEFAULT=saved, and enables \`beelab-clonezilla.timer\` (\`backup.cloneSchedule\`: ${code(site.backup.cloneSchedule)}).`,
+          `At that time the timer puts ${n} into maintenance (as above), boots the GRUB entry once (\`grub-reboot\`), the clone runs in Clonezilla live and reboots into Proxmox VE, which leaves maintenance. A node that boots with systemd-boot (ZFS on UEFI) or lacks the entry: the timer fails, says why (\`journalctl -u beelab-clonezilla\`), and changes nothing; take the clone from the stick.`,
+        ),
+        sh(
+          `scp -r ${CLONEZILLA_DIR} clonezilla-live-*-amd64.zip ${login(primary)}:`,
+          `ssh ${login(primary)} bash clonezilla/${scriptName('install-schedule', n)} clonezilla-live-*-amd64.zip`,
+        ),
       ]
     : [
         drives,
