@@ -29,11 +29,13 @@ describe.runIf(needTool('systemd-analyze', 'apt-get install systemd'))('calendar
       'backup/pbs/pbs1/verification.cfg': 'verification: v\n\tschedule *-*-* 06:00\n\tstore main\n\n',
       'backup/restic/wd1/beelab-restic.timer': '[Timer]\nOnCalendar=*-*-* 02:00\n',
       'backup/restic/pve1/beelab-restic.timer': '[Timer]\nOnCalendar=at two\n',
+      'backup/clonezilla/beelab-clonezilla.timer': '[Unit]\nDescription=x\n\n[Timer]\nOnCalendar=monthly-ish\n',
     });
     expect(r.status).toBe('failed');
     expect(where(r)).toEqual([
       'backup/pbs/pbs1/prune.cfg:3:1 error calendar/invalid',
       'backup/pve/jobs.cfg:3:1 error calendar/invalid',
+      'backup/clonezilla/beelab-clonezilla.timer:5:1 error calendar/invalid',
       'backup/restic/pve1/beelab-restic.timer:2:1 error calendar/invalid',
     ]);
   });

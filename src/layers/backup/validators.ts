@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../kernel/diagnostic.ts';
 import { parseSectionConfig } from '../../tree/serialize/index.ts';
 import { ACL_ROLES, sectionFileOf, type ValueKind } from './config-schema.ts';
 
-const OURS = /^backup\/(pbs\/[^/]+|pve|restic\/[^/]+)\//;
+const OURS = /^backup\/(pbs\/[^/]+|pve|restic\/[^/]+|clonezilla)\//;
 /** An Ansible expression the role fills in at apply time (a fingerprint, a token secret). */
 const APPLY_TIME = /^\{\{.*\}\}$/;
 
