@@ -29,7 +29,8 @@ describe.runIf(needTool('systemd-analyze', 'apt-get install systemd'))('calendar
       'backup/pbs/pbs1/verification.cfg': 'verification: v\n\tschedule *-*-* 06:00\n\tstore main\n\n',
       'backup/restic/wd1/beelab-restic.timer': '[Timer]\nOnCalendar=*-*-* 02:00\n',
       'backup/restic/pve1/beelab-restic.timer': '[Timer]\nOnCalendar=at two\n',
-      'backup/clonezilla/beelab-clonezilla.timer': '[Unit]\nDescription=x\n\n[Timer]\nOnCalendar=monthly-ish\n',
+      'backup/clonezilla/beelab-clonezilla.timer':
+        '[Unit]\nDescription=x\n\n[Timer]\nOnCalendar=monthly-ish\n',
     });
     expect(r.status).toBe('failed');
     expect(where(r)).toEqual([
