@@ -34,9 +34,9 @@ describe.runIf(needTool('systemd-analyze', 'apt-get install systemd'))('calendar
     });
     expect(r.status).toBe('failed');
     expect(where(r)).toEqual([
+      'backup/clonezilla/beelab-clonezilla.timer:5:1 error calendar/invalid',
       'backup/pbs/pbs1/prune.cfg:3:1 error calendar/invalid',
       'backup/pve/jobs.cfg:3:1 error calendar/invalid',
-      'backup/clonezilla/beelab-clonezilla.timer:5:1 error calendar/invalid',
       'backup/restic/pve1/beelab-restic.timer:2:1 error calendar/invalid',
     ]);
   });
