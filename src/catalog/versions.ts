@@ -25,6 +25,10 @@ export interface Versions {
   metallb: string;
   /** kube-vip image tag: the API VIP of the k3s servers. */
   kubeVip: string;
+  /** local-path-provisioner image tag: the Talos cluster's default StorageClass (k3s bundles its own). */
+  localPathProvisioner: string;
+  /** busybox image tag: local-path-provisioner's helper pod, which makes and removes a volume's directory. */
+  busybox: string;
   /** Model servers on the AI Macs: Ollama's macOS release, llama.cpp's build tag, MLX LM on PyPI. */
   ollama: string;
   llamaCpp: string;
@@ -82,6 +86,11 @@ export const VERSION_SOURCES: Record<
     source: { datasource: 'helm', registryUrl: 'https://metallb.github.io/metallb', depName: 'metallb' },
   },
   kubeVip: { key: 'kube-vip', source: { datasource: 'docker', depName: 'ghcr.io/kube-vip/kube-vip' } },
+  localPathProvisioner: {
+    key: 'local-path-provisioner',
+    source: { datasource: 'docker', depName: 'docker.io/rancher/local-path-provisioner' },
+  },
+  busybox: { key: 'busybox', source: { datasource: 'docker', depName: 'docker.io/library/busybox' } },
   // github-release-attachments: Renovate finds the asset whose sha256 is the pinned one in the current release and
   // pins the same asset of the new release (its name with the version replaced).
   ollama: {
@@ -107,6 +116,8 @@ export const BUILTIN_VERSIONS: Versions = {
   cilium: '1.18.4',
   metallb: '0.15.2',
   kubeVip: 'v1.0.1',
+  localPathProvisioner: 'v0.0.32',
+  busybox: '1.37.0',
   // Release tags whose assets the Macs' bootstrap downloads: ollama-darwin.tgz, llama-<tag>-bin-macos-arm64.tar.gz
   // (llama.cpp ships macOS builds as .tar.gz since b7956), and MLX LM's wheel.
   ollama: 'v0.13.3',

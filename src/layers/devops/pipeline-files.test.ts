@@ -98,6 +98,8 @@ describe('renovate.json', () => {
         'versions.yaml helm cilium 1.18.4',
         'versions.yaml helm metallb 0.15.2',
         'versions.yaml docker ghcr.io/kube-vip/kube-vip v1.0.1',
+        'versions.yaml docker docker.io/rancher/local-path-provisioner v0.0.32',
+        'versions.yaml docker docker.io/library/busybox 1.37.0',
         // With the sha256 of the download on the next line, read together (Renovate updates both).
         'versions.yaml github-release-attachments ollama/ollama v0.13.3@f2fd093b044b4',
         'versions.yaml github-release-attachments ggml-org/llama.cpp b9860@35a2e8c3528ad',

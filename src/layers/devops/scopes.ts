@@ -49,6 +49,8 @@ export const SCALAR_SCOPES: Record<ScalarVersion, string> = {
   cilium: 'k3s',
   metallb: 'k3s',
   kubeVip: 'k3s',
+  localPathProvisioner: 'talos',
+  busybox: 'talos',
   ollama: 'ai',
   llamaCpp: 'ai',
   mlxLm: 'ai',

@@ -60,7 +60,7 @@ describe('cluster apps of the examples', () => {
     const files = filesOf(exampleSite('reference'));
     const models = await checkWith(kubeModelsValidator, files);
     expect(where(models)).toEqual([]);
-    expect(models.files).toBe(9); // 4 per app and the LB-IPAM pools
+    expect(models.files).toBe(10); // 4 per app, the LB-IPAM pools and Talos's local-path-provisioner
     const crd = await checkWith(crds, files);
     expect(where(crd)).toEqual([]);
     expect(crd.status).toBe('passed');

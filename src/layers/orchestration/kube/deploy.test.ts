@@ -65,13 +65,15 @@ describe('the apps steps of the reference', () => {
   const steps = stepsOf(site, tree);
   const byId = new Map(steps.map((s) => [s.id, s]));
 
-  it('one per cluster, after its bootstrap, Cilium and load balancers; a valid graph; every input rendered', () => {
+  it('one per cluster, after its bootstrap, Cilium, load balancers (and on Talos the StorageClass); a valid graph; every input rendered', () => {
     expect(graphProblems(steps, new Set(site.hosts.map((h) => h.name)))).toEqual([]);
     const k3s = byId.get(CLUSTER_APPS_STEPS.devops)!;
     const talos = byId.get(CLUSTER_APPS_STEPS.production)!;
     expect(k3s.after).toEqual([K3S_STEPS.metallb]);
-    expect(talos.after).toEqual([TALOS_STEPS.health]);
-    // talos/health runs after Cilium, which applies the LB-IPAM pools: the apps come after all of it
+    // the default StorageClass first (the apps' claims bind to it); it runs after the health check, which runs
+    // after Cilium, which applies the LB-IPAM pools
+    expect(talos.after).toEqual([TALOS_STEPS.storage]);
+    expect(byId.get(TALOS_STEPS.storage)!.after).toEqual([TALOS_STEPS.health]);
     expect(byId.get(TALOS_STEPS.health)!.after).toContain(TALOS_STEPS.cilium);
     for (const s of [k3s, talos]) {
       expect(s.rebuild).toEqual({ phase: 'app' });

@@ -119,7 +119,7 @@ export function clusterAppsSteps(site: Site, files: FileTree): Step[] {
       hosts: site.production.controlPlanes.slice(0, 1),
       run: { kind: 'shell', script: `${TALOS_SCRIPT} apps` },
       inputs: appInputs(files, 'production', (p) => p === TALOS_SCRIPT || p === TALOS_CLUSTER_PATCH),
-      after: [TALOS_STEPS.health],
+      after: [TALOS_STEPS.storage],
       secrets: [TALOS_SECRET, ...clusterAppsSecretNames(production)],
       verify: {
         kind: 'shell',

@@ -6,6 +6,7 @@ import type { ErrorObject } from 'ajv';
 import { validate as daemonSet } from 'kubernetes-models/_schemas/IoK8sApiAppsV1DaemonSet';
 import { validate as deployment } from 'kubernetes-models/_schemas/IoK8sApiAppsV1Deployment';
 import { validate as statefulSet } from 'kubernetes-models/_schemas/IoK8sApiAppsV1StatefulSet';
+import { validate as configMap } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap';
 import { validate as namespace } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Namespace';
 import { validate as pvc } from 'kubernetes-models/_schemas/IoK8sApiCoreV1PersistentVolumeClaim';
 import { validate as service } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Service';
@@ -13,6 +14,9 @@ import { validate as serviceAccount } from 'kubernetes-models/_schemas/IoK8sApiC
 import { validate as ingress } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress';
 import { validate as clusterRole } from 'kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRole';
 import { validate as clusterRoleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRoleBinding';
+import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
+import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
+import { validate as storageClass } from 'kubernetes-models/_schemas/IoK8sApiStorageV1StorageClass';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Validator } from '../../../check/validator.ts';
 import { jsonSchemaValidator, type SchemaRule } from '../../../check/validators/json-schema.ts';
@@ -29,6 +33,7 @@ type Check = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 /** The built-in kinds Beelab writes, by `apiVersion/kind`. */
 const BUILTIN: Record<string, Check> = {
   'v1/Namespace': namespace,
+  'v1/ConfigMap': configMap,
   'v1/Service': service,
   'v1/ServiceAccount': serviceAccount,
   'v1/PersistentVolumeClaim': pvc,
@@ -38,6 +43,9 @@ const BUILTIN: Record<string, Check> = {
   'networking.k8s.io/v1/Ingress': ingress,
   'rbac.authorization.k8s.io/v1/ClusterRole': clusterRole,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': clusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'storage.k8s.io/v1/StorageClass': storageClass,
 };
 
 /** The custom resources Beelab writes: `apiVersion/kind` → the CRD schema file (group/kind_version.json). */

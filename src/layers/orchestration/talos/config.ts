@@ -1,6 +1,7 @@
 // The production cluster's Talos 1.13 machine-configuration patches: one cluster patch and one per node, as
 // multi-document YAML (a partial v1alpha1 config plus the network documents Talos 1.13 prefers).
 import type { Host, Site, Vip, Vlan } from '../../../site/types.ts';
+import { localPathKubeletMount } from './storage.ts';
 
 /** The disk Proxmox gives a VM's first virtio-scsi drive, by id (stable across re-cabling and reboots). */
 export const PROXMOX_SCSI0_BY_ID = '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0';
@@ -53,6 +54,8 @@ export function talosClusterPatch(site: Site): TalosDoc[] {
         kubelet: {
           // Cilium serves the node addresses on the node's own VLAN; pin kubelet to it so the VIP is never chosen.
           nodeIP: { validSubnets: [...new Set(talosNodes(site).map((h) => vlanOf(site, h).cidr))] },
+          // local-path-provisioner's volumes (talos/storage.ts): the kubelet must see the directory to mount it.
+          extraMounts: [localPathKubeletMount()],
         },
         features: { kubePrism: { enabled: true, port: 7445 } },
       },

@@ -14,8 +14,10 @@ import {
   TALOS_LB_POOL,
   TALOS_SCHEMATIC,
   TALOS_SCRIPT,
+  TALOS_STORAGE_MANIFESTS,
   talosNodePatchPath,
 } from './script.ts';
+import { LOCAL_PATH_DIR, localPathManifests } from './storage.ts';
 
 /** Whether the site has a Talos cluster to render (control planes and their VIP). */
 export function hasTalos(site: Site): boolean {
@@ -96,6 +98,15 @@ export function renderTalos(site: Site): FileTree {
       }),
       'orchestration',
     );
+  tree.add(
+    TALOS_STORAGE_MANIFESTS,
+    toYamlDocuments(localPathManifests(site), {
+      header: header(
+        `local-path-provisioner ${site.versions.localPathProvisioner}: the default StorageClass local-path, volumes under ${LOCAL_PATH_DIR} on each node (talos/talos.sh storage).`,
+      ),
+    }),
+    'orchestration',
+  );
   tree.add(
     TALOS_CILIUM_VALUES,
     toYaml(talosCiliumValues(site), {

@@ -25,6 +25,8 @@ export const talosNodePatchPath = (host: string) => `talos/nodes/${host}.yaml`;
 export const TALOS_CILIUM_VALUES = 'k8s/production/cilium-values.yaml';
 /** Cilium LB-IPAM's pools and L2 announcement policy, applied once Cilium (and so its CRDs) runs. */
 export const TALOS_LB_MANIFESTS = 'k8s/production/manifests/load-balancers.yaml';
+/** The default StorageClass (local-path-provisioner), applied once the cluster is healthy. */
+export const TALOS_STORAGE_MANIFESTS = 'k8s/production/manifests/local-path-provisioner.yaml';
 /** The Site's load-balancer pool of the Talos cluster (orchestration/site.ts). */
 export const TALOS_LB_POOL = 'talos-lb';
 
@@ -51,6 +53,7 @@ export function renderTalosScript(site: Site): string {
 #   talos/talos.sh kubeconfig   merge the cluster's talosconfig and kubeconfig into ~/.talos and ~/.kube
 #   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm, then its LB-IPAM pools
 #   talos/talos.sh health       wait until etcd, the API and every node are healthy
+#   talos/talos.sh storage      install local-path-provisioner, the cluster's default StorageClass
 #   talos/talos.sh apps         kubectl apply -k k8s/production/apps, then the Secrets they reference
 # The cluster secrets (talosctl gen secrets, made once by beelab apply) are secrets/${TALOS_SECRET}.age.
 set -euo pipefail
@@ -129,6 +132,10 @@ case "\${1:-}" in
       kubectl --kubeconfig "$work/kubeconfig" apply -f ${TALOS_LB_MANIFESTS}
     fi
     ;;
+  storage)
+    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
+    kubectl --kubeconfig "$work/kubeconfig" apply -f ${TALOS_STORAGE_MANIFESTS}
+    ;;
   apps)
     if [[ ! -f ${clusterAppsDir('production')}/kustomization.yaml ]]; then
       echo "no apps on the production cluster"
@@ -143,7 +150,7 @@ case "\${1:-}" in
       --control-plane-nodes "$CONTROL_PLANES" \${WORKERS:+--worker-nodes "$WORKERS"}
     ;;
   *)
-    echo "usage: talos.sh apply NODE | bootstrap | kubeconfig | cilium | health | apps" >&2
+    echo "usage: talos.sh apply NODE | bootstrap | kubeconfig | cilium | health | storage | apps" >&2
     exit 2
     ;;
 esac

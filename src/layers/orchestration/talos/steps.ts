@@ -11,8 +11,10 @@ import {
   TALOS_LB_MANIFESTS,
   TALOS_SCRIPT,
   TALOS_SECRET,
+  TALOS_STORAGE_MANIFESTS,
   talosNodePatchPath,
 } from './script.ts';
+import { LOCAL_PATH_DEPLOYMENT, LOCAL_PATH_NAMESPACE } from './storage.ts';
 
 export const TALOS_STEPS = {
   apply: (node: string) => `talos/apply/${node}`,
@@ -20,6 +22,7 @@ export const TALOS_STEPS = {
   kubeconfig: 'talos/kubeconfig',
   cilium: 'talos/cilium',
   health: 'talos/health',
+  storage: 'talos/storage',
 } as const;
 
 /** The step the cluster's VMs exist after (the physical layer creates them), when the site has one. */
@@ -99,6 +102,21 @@ export function talosSteps(site: Site, files: FileTree): Step[] {
         kind: 'shell',
         script: `kubectl --context ${context} wait --for=condition=Ready nodes --all --timeout=5m`,
       },
+    },
+    {
+      ...common,
+      id: TALOS_STEPS.storage,
+      title: `local-path-provisioner ${site.versions.localPathProvisioner}: the default StorageClass of ${talosClusterName(site)}`,
+      hosts: names,
+      run: run('storage'),
+      inputs: [...base, TALOS_STORAGE_MANIFESTS],
+      after: [TALOS_STEPS.health],
+      secrets: [TALOS_SECRET],
+      verify: {
+        kind: 'shell',
+        script: `kubectl --context ${context} -n ${LOCAL_PATH_NAMESPACE} rollout status deployment/${LOCAL_PATH_DEPLOYMENT} --timeout=5m`,
+      },
+      notInLab: 'the lab emulates no Talos node, and the provisioner pulls its image from a public registry',
     },
   );
   return out;

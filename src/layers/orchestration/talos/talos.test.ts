@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { checkWith, removeSites } from '../../../../test/support/check-site.ts';
 import { exampleSite } from '../../../../test/support/example-sites.ts';
 import { requireTool } from '../../../../test/support/tools.ts';
@@ -16,11 +16,19 @@ import { overlaps, parseCidr } from '../../../net/ipam.ts';
 import { renderSite } from '../../../project/render-site.ts';
 import { layers } from '../../index.ts';
 import { CLUSTER_APPS_STEPS } from '../kube/steps.ts';
+import { kubeModelsValidator } from '../kube/validate.ts';
 import { PROXMOX_SCSI0_BY_ID, talosNodes } from './config.ts';
 import { talosRules } from './rules.ts';
 import { TALOS_SCHEMA_URL, talosSchemaRules, talosValidator } from './schema.ts';
-import { TALOS_CLUSTER_PATCH, TALOS_SCHEMATIC, TALOS_SCRIPT, talosNodePatchPath } from './script.ts';
+import {
+  TALOS_CLUSTER_PATCH,
+  TALOS_SCHEMATIC,
+  TALOS_SCRIPT,
+  TALOS_STORAGE_MANIFESTS,
+  talosNodePatchPath,
+} from './script.ts';
 import { TALOS_STEPS } from './steps.ts';
+import { LOCAL_PATH_DIR } from './storage.ts';
 
 // The pinned upstream schema (test/reference/PROVENANCE.md), not the copy the product ships.
 const REFERENCE = new URL('../../../../test/reference/talos/config.schema.v1.13.9.json', import.meta.url);
@@ -95,6 +103,44 @@ describe.each(tiers)('%s', (name) => {
     }
   });
 
+  it('a default StorageClass: local-path-provisioner valid for the API, its directory mounted into the kubelet', async () => {
+    const storage = { [TALOS_STORAGE_MANIFESTS]: files[TALOS_STORAGE_MANIFESTS]! };
+    const r = await checkWith(kubeModelsValidator, storage);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.files).toBe(1);
+    const docs = parseAllDocuments(storage[TALOS_STORAGE_MANIFESTS]).map((d) => d.toJS());
+    const kind = (k: string) => docs.filter((d) => d.kind === k);
+    const [sc] = kind('StorageClass');
+    expect(sc.metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
+    expect(sc.volumeBindingMode).toBe('WaitForFirstConsumer');
+    // the provisioner's path is the one the kubelet sees, under /var (Talos's root is read-only)
+    const config = JSON.parse(kind('ConfigMap')[0].data['config.json']);
+    expect(config.nodePathMap[0].paths).toEqual([LOCAL_PATH_DIR]);
+    expect(LOCAL_PATH_DIR.startsWith('/var/')).toBe(true);
+    const cluster = parseAllDocuments(files[TALOS_CLUSTER_PATCH]!)[0]!.toJS();
+    expect(cluster.machine.kubelet.extraMounts).toEqual([
+      {
+        destination: LOCAL_PATH_DIR,
+        type: 'bind',
+        source: LOCAL_PATH_DIR,
+        options: ['bind', 'rshared', 'rw'],
+      },
+    ]);
+    // its helper pods mount the host path: the namespace is exempt from Talos's baseline pod security
+    expect(kind('Namespace')[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    // the images at the versions catalog's tags
+    const image = kind('Deployment')[0].spec.template.spec.containers[0].image;
+    expect(image).toBe(`docker.io/rancher/local-path-provisioner:${site.versions.localPathProvisioner}`);
+    expect(parse(kind('ConfigMap')[0].data['helperPod.yaml']).spec.containers[0].image).toBe(
+      `docker.io/library/busybox:${site.versions.busybox}`,
+    );
+    // the service account the Deployment runs as is the one both bindings name
+    const sa = kind('ServiceAccount')[0].metadata.name;
+    expect(kind('Deployment')[0].spec.template.spec.serviceAccountName).toBe(sa);
+    for (const b of [...kind('RoleBinding'), ...kind('ClusterRoleBinding')])
+      expect(b.subjects[0].name).toBe(sa);
+  });
+
   it('the talosctl script passes shellcheck', async (ctx) => {
     requireTool(ctx, 'shellcheck', 'apt-get install shellcheck');
     const dir = mkdtempSync(join(tmpdir(), 'beelab-talos-'));
@@ -122,6 +168,7 @@ describe.each(tiers)('%s', (name) => {
       TALOS_STEPS.kubeconfig,
       TALOS_STEPS.cilium,
       TALOS_STEPS.health,
+      TALOS_STEPS.storage,
     ]);
     expect(byId.get(TALOS_STEPS.bootstrap)!.after).toEqual(
       site.production.controlPlanes.map((n) => TALOS_STEPS.apply(n)),
@@ -131,6 +178,15 @@ describe.each(tiers)('%s', (name) => {
       for (const input of s.inputs) expect(tree.has(input), input).toBe(true);
     }
     expect(byId.get(TALOS_STEPS.apply(nodes[0]!.name))!.after).toEqual(['physical/pve-vms']);
+    const storage = byId.get(TALOS_STEPS.storage)!;
+    expect(storage.after).toEqual([TALOS_STEPS.health]);
+    expect(storage.run).toEqual({ kind: 'shell', script: `${TALOS_SCRIPT} storage` });
+    expect((storage.verify as { script: string }).script).toMatch(
+      /^kubectl --context admin@\S+ -n local-path-storage rollout status deployment\/local-path-provisioner --timeout=5m$/,
+    );
+    expect(files[TALOS_SCRIPT]).toContain(
+      `kubectl --kubeconfig "$work/kubeconfig" apply -f ${TALOS_STORAGE_MANIFESTS}`,
+    );
   });
 });
 
