@@ -7,6 +7,7 @@
 #   talos/talos.sh kubeconfig   merge the cluster's talosconfig and kubeconfig into ~/.talos and ~/.kube
 #   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm, then its LB-IPAM pools
 #   talos/talos.sh health       wait until etcd, the API and every node are healthy
+#   talos/talos.sh storage      install local-path-provisioner, the cluster's default StorageClass
 #   talos/talos.sh apps         kubectl apply -k k8s/production/apps, then the Secrets they reference
 # The cluster secrets (talosctl gen secrets, made once by beelab apply) are secrets/talos-secrets.age.
 set -euo pipefail
@@ -85,6 +86,10 @@ case "${1:-}" in
       kubectl --kubeconfig "$work/kubeconfig" apply -f k8s/production/manifests/load-balancers.yaml
     fi
     ;;
+  storage)
+    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
+    kubectl --kubeconfig "$work/kubeconfig" apply -f k8s/production/manifests/local-path-provisioner.yaml
+    ;;
   apps)
     if [[ ! -f k8s/production/apps/kustomization.yaml ]]; then
       echo "no apps on the production cluster"
@@ -99,7 +104,7 @@ case "${1:-}" in
       --control-plane-nodes "$CONTROL_PLANES" ${WORKERS:+--worker-nodes "$WORKERS"}
     ;;
   *)
-    echo "usage: talos.sh apply NODE | bootstrap | kubeconfig | cilium | health | apps" >&2
+    echo "usage: talos.sh apply NODE | bootstrap | kubeconfig | cilium | health | storage | apps" >&2
     exit 2
     ;;
 esac
