@@ -28,8 +28,9 @@ describe('beelab apply / rebuild (command logic)', () => {
     const dir = await renderedSite();
     const c = capture();
     await runApply(dir, { dryRun: true }, { stdout: c.out, stdinIsTTY: false });
-    // 27 with the backup layer's three (its restore steps are for a rebuild only)
-    expect(c.text()).toMatch(/^Plan: 27 of 27 steps to run/);
+    // 28 with the backup layer's three (its restore steps are for a rebuild only) and Talos's StorageClass
+    expect(c.text()).toMatch(/^Plan: 28 of 28 steps to run/);
+    expect(c.text()).toContain('talos/storage');
     expect(c.text()).toContain('backup/pve-storage');
     expect(c.text()).not.toContain('backup/restore');
     // the physical layer's playbook, one tag group per step, with the project's ansible.cfg
