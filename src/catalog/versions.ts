@@ -39,6 +39,11 @@ export interface Versions {
    * right below its version (`ollama-sha256`), where Renovate updates the two together.
    */
   checksums: Record<ChecksummedVersion, string>;
+  /** Exporters on the monitor: prometheus-pve-exporter on PyPI, natrontech/pbs-exporter and DRuggeri/nut_exporter
+   * release tags (their binaries are checked against the releases' checksums). */
+  pveExporter: string;
+  pbsExporter: string;
+  nutExporter: string;
   cloudImages: { debian: PinnedImage; ubuntu: PinnedImage };
   /** Ansible collections (requirements.yml): name → version. */
   collections: Record<string, string>;
@@ -105,6 +110,15 @@ export const VERSION_SOURCES: Record<
   },
   // PyPI has no digest lookup in Renovate: its pull request carries a note to paste the new wheel's sha256.
   mlxLm: { key: 'mlx-lm', source: { datasource: 'pypi', depName: 'mlx-lm' }, checksum: 'mlx-lm-sha256' },
+  pveExporter: { key: 'pve-exporter', source: { datasource: 'pypi', depName: 'prometheus-pve-exporter' } },
+  pbsExporter: {
+    key: 'pbs-exporter',
+    source: { datasource: 'github-releases', depName: 'natrontech/pbs-exporter' },
+  },
+  nutExporter: {
+    key: 'nut-exporter',
+    source: { datasource: 'github-releases', depName: 'DRuggeri/nut_exporter' },
+  },
 };
 
 /** The versions this release of Beelab was tested with. */
@@ -132,6 +146,9 @@ export const BUILTIN_VERSIONS: Versions = {
     // mlx_lm-0.31.3-py3-none-any.whl: the same digest in two Homebrew formulae's resources and a Nix fetchurl.
     mlxLm: '758cfddf1180053b7613db76fad3d246a331a2a905808e1164a275621fc983b8',
   },
+  pveExporter: '3.10.2',
+  pbsExporter: 'v0.9.3',
+  nutExporter: 'v3.2.5',
   cloudImages: {
     // SHA512SUMS / SHA256SUMS of the dated release directories (as also pinned by lima-vm's templates).
     debian: {

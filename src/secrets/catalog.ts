@@ -1,7 +1,13 @@
 // Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
 import { randomBytes } from 'node:crypto';
 import { appSecretName, findApp } from '../catalog/apps.ts';
-import { PBS_ENCRYPTION_SECRET, pveTokenSecret, syncTokenSecret } from '../layers/backup/model.ts';
+import {
+  PBS_ENCRYPTION_SECRET,
+  PBS_EXPORTER_SECRET,
+  PBS_EXPORTER_USER,
+  pveTokenSecret,
+  syncTokenSecret,
+} from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import { clusterApps } from '../layers/orchestration/kube/apps.ts';
 import { CLUSTER_APPS_CA, caToolArgs } from '../layers/orchestration/kube/secrets.ts';
@@ -259,6 +265,13 @@ export function siteSecrets(site: Site): SecretDef[] {
         kind: 'token',
         description: `Secret of the API token the Proxmox VE cluster logs in to ${server} with (pve@pbs)`,
         usedBy: `Proxmox VE backup storage ${server}; its hash in ${server}:/etc/proxmox-backup/token.shadow`,
+      });
+    if (site.hosts.some((h) => h.roles.includes('prometheus')))
+      out.push({
+        name: PBS_EXPORTER_SECRET,
+        kind: 'token',
+        description: `Secret of the API token ${PBS_EXPORTER_USER.userid}!${PBS_EXPORTER_USER.token} (Audit, read-only) the PBS exporter on the monitor reads every backup server with`,
+        usedBy: `the PBS exporter on ${site.observability.monitor}; its hash in each backup server's token.shadow`,
       });
     if (mirror)
       out.push({

@@ -26,8 +26,8 @@ export interface PbsUser {
   userid: string;
   /** Token name after `!`. */
   token: string;
-  /** Role on the datastore (or its namespace). */
-  role: 'DatastoreBackup' | 'DatastoreReader';
+  /** Role on the datastore (or its namespace); `Audit` on `/` for the monitoring's read-only token. */
+  role: 'DatastoreBackup' | 'DatastoreReader' | 'Audit';
   /** ACL path, e.g. `/datastore/main/beelab`. */
   path: string;
   comment: string;
@@ -67,6 +67,10 @@ export const pveTokenSecret = (server: string) => `pbs-pve-token-${server}`;
 export const PBS_ENCRYPTION_SECRET = 'pbs-encryption-key';
 /** The secret holding the mirror's sync token on the primary. */
 export const syncTokenSecret = (mirror: string) => `pbs-sync-token-${mirror}`;
+/** The secret of the PBS exporter's token on every backup server (the monitor's exporter uses one token). */
+export const PBS_EXPORTER_SECRET = 'pbs-exporter-token';
+/** The PBS exporter's account: its token reads every datastore and the node's status, and changes nothing. */
+export const PBS_EXPORTER_USER = { userid: 'prometheus@pbs', token: 'pbs-exporter' } as const;
 
 function mirrorVdevs(drives: string[]): string[] {
   const out: string[] = [];
@@ -99,6 +103,18 @@ function server(site: Site, host: Host, role: PbsServer['role'], ns: string, pri
           : 'Proxmox VE cluster: restores from the mirror when the primary is gone',
       secret: pveTokenSecret(host.name),
     },
+    // Prometheus reads each server through the PBS exporter on the monitor (observability/monitoring).
+    ...(site.hosts.some((h) => h.roles.includes('prometheus'))
+      ? [
+          {
+            ...PBS_EXPORTER_USER,
+            role: 'Audit' as const,
+            path: '/',
+            comment: 'Prometheus (the PBS exporter on the monitor): reads, changes nothing',
+            secret: PBS_EXPORTER_SECRET,
+          },
+        ]
+      : []),
   ];
   return {
     host,

@@ -54,6 +54,10 @@ export const SCALAR_SCOPES: Record<ScalarVersion, string> = {
   ollama: 'ai',
   llamaCpp: 'ai',
   mlxLm: 'ai',
+  // The monitor's exporters: their versions are the observability playbook's play variables.
+  pveExporter: 'ansible',
+  pbsExporter: 'ansible',
+  nutExporter: 'ansible',
 };
 
 const PLACEMENT_SCOPES: Record<AppPlacement, string> = {

@@ -133,9 +133,9 @@ describe('alertmanager.yml', () => {
 
       const files = renderSite(site);
       const step = observabilityLayer.steps!(site, files).find((s) => s.id === MONITORING_STEP)!;
-      expect(step.secrets).toEqual(['grafana-admin-password', SMTP_PASSWORD_SECRET]);
+      expect(step.secrets).toEqual(['grafana-admin-password', SMTP_PASSWORD_SECRET, 'pbs-exporter-token']);
       const playbook = parse(files.get(OBSERVABILITY_PLAYBOOK)!.content);
-      expect(playbook[0].vars).toEqual({ alertmanager_smtp_auth: true });
+      expect(playbook[0].vars).toMatchObject({ alertmanager_smtp_auth: true });
 
       // The role's own assert task and defaults, run by the real ansible-playbook: the password comes from the
       // file apply names in BEELAB_SECRET_SMTP_PASSWORD, and without it the play stops with the fix.

@@ -176,11 +176,20 @@ describe('the monitor’s Ansible', () => {
   const site = exampleSite('reference');
   const files = renderSite(site);
 
-  it('one play installs the blackbox exporter, Alertmanager, Prometheus and Grafana on the monitor host', () => {
+  it('one play installs the exporters, Alertmanager, Prometheus and Grafana on the monitor host', () => {
     const plays = parse(files.get(OBSERVABILITY_PLAYBOOK)!.content) as { hosts: string; roles: string[] }[];
     expect(plays[0]).toMatchObject({
       hosts: site.observability.monitor,
-      roles: ['blackbox_exporter', 'alertmanager', 'prometheus', 'grafana'],
+      roles: [
+        'blackbox_exporter',
+        'pve_exporter',
+        'pbs_exporter',
+        'nut_exporter',
+        'alertmanager',
+        'prometheus',
+        'grafana',
+      ],
+      vars: { pve_exporter_version: '3.10.2', pbs_exporter_version: '0.9.3', nut_exporter_version: '3.2.5' },
     });
     for (const role of plays[0]!.roles) expect(files.has(`ansible/roles/${role}/tasks/main.yml`)).toBe(true);
     // Each role checks its file with the daemon's own tool before it replaces the running one.
@@ -196,7 +205,7 @@ describe('the monitor’s Ansible', () => {
     expect(step.hosts).toEqual([site.observability.monitor]);
     expect(step.after).toEqual([PHYSICAL_STEPS.base]);
     expect(step.run).toMatchObject({ kind: 'ansible-playbook', tags: ['monitoring'] });
-    expect(step.secrets).toEqual(['grafana-admin-password']);
+    expect(step.secrets).toEqual(['grafana-admin-password', 'pbs-exporter-token']);
     for (const f of [
       BLACKBOX_FILE,
       'monitoring/alertmanager/alertmanager.yml',

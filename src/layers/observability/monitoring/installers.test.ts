@@ -1,16 +1,23 @@
-// Every node exporter Prometheus scrapes has something that installs it: a scrape nothing can answer would hold
-// HostDown (or FirewallDown, PveNodeDown...) firing forever. Read from the rendered repository of every example: the inventory, the playbooks, the roles' defaults
+// Every node exporter Prometheus scrapes has something that installs it, and every exporter a scrape job asks on
+// the monitor (blackbox, Proxmox VE, PBS, NUT) is installed by a role of the monitoring play, listening where the
+// job asks and verified by the apply step: a scrape nothing can answer would hold HostDown (or FirewallDown,
+// PveNodeDown...) firing forever, or leave PveNodeOffline, BackupStale and UpsOnBattery unable to fire. Read from the rendered repository of every example: the inventory, the playbooks, the roles' defaults
 // and the Macs' setup files.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exampleNames, ROOT, renderExample } from '../../../../test/support/examples.ts';
+import { renderSite } from '../../../project/render-site.ts';
 import { parseSiteSpec } from '../../../project/spec.ts';
 import type { Site } from '../../../site/types.ts';
 import { NODE_EXPORTER_LABEL } from '../../ai/macs.ts';
 import { resolveSite } from '../../index.ts';
+import { observabilityLayer } from '../index.ts';
 import { nodeExporterInstall } from '../node-exporter.ts';
+import { OBSERVABILITY_PLAYBOOK } from '../playbook.ts';
+import { LOCAL_EXPORTERS } from './probes.ts';
 import { NODE_EXPORTER, scrapeJobs } from './scrape-jobs.ts';
+import { MONITORING_STEP } from './steps.ts';
 
 const NAMES = exampleNames().filter((n) => n !== 'synthetic-200');
 
@@ -78,5 +85,27 @@ describe.each(NAMES)('%s', (name) => {
     expect(pinged).toEqual(site.hosts.map((h) => h.name));
     for (const h of site.hosts.filter((x) => !nodeTargets.includes(x.name)))
       expect(nodeExporterInstall(h).by, h.name).toBe('none');
+  });
+
+  it('installs every exporter a scrape job asks on the monitor, where the job asks, and verifies its unit', () => {
+    const files = renderSite(site);
+    const play = (
+      parse(files.get(OBSERVABILITY_PLAYBOOK)?.content ?? '[]') as { hosts: string; roles: string[] }[]
+    )[0];
+    const step = observabilityLayer.steps!(site, files).find((s) => s.id === MONITORING_STEP);
+    const asked = [...new Set(jobs.flatMap((j) => (j.via ? [j.via.exporter] : [])))];
+    const exporters = Object.values(LOCAL_EXPORTERS);
+    for (const address of asked) {
+      const e = exporters.find((x) => `127.0.0.1:${x.port}` === address);
+      expect(e, `${address}: no exporter of LOCAL_EXPORTERS`).toBeDefined();
+      expect(play?.roles, address).toContain(e!.role);
+      const defaults = parse(files.get(`ansible/roles/${e!.role}/defaults/main.yml`)!.content);
+      expect(defaults[`${e!.role}_listen`]).toBe(address);
+      expect(files.get(`ansible/roles/${e!.role}/tasks/main.yml`)!.content).toContain(`name: ${e!.unit}`);
+      expect(step?.verify).toMatchObject({ script: expect.stringContaining(e!.unit) });
+    }
+    // ...and nothing else: an exporter no job asks is not installed.
+    const installed = exporters.filter((x) => play?.roles.includes(x.role));
+    expect(installed.map((x) => `127.0.0.1:${x.port}`).sort()).toEqual(asked.sort());
   });
 });

@@ -3,12 +3,15 @@
 // backends (the Proxmox VE and PBS APIs, the NUT server). Scrape jobs and the flows they need both come from here.
 import type { Host, Protocol, Service, Vip } from '../../../site/types.ts';
 
-/** Exporters that run on the monitor host itself and query a backend per target (`?target=`). */
+/**
+ * Exporters that run on the monitor host itself and query a backend per target (`?target=`): the Ansible role
+ * that installs each (its `<role>_listen` default is this port on loopback) and its systemd unit.
+ */
 export const LOCAL_EXPORTERS = {
-  blackbox: { port: 9115, package: 'prometheus-blackbox-exporter' },
-  pve: { port: 9221, package: 'prometheus-pve-exporter' },
-  pbs: { port: 9101, package: 'pbs-exporter' },
-  nut: { port: 9199, package: 'prometheus-nut-exporter' },
+  blackbox: { port: 9115, role: 'blackbox_exporter', unit: 'prometheus-blackbox-exporter' },
+  pve: { port: 9221, role: 'pve_exporter', unit: 'prometheus-pve-exporter' },
+  pbs: { port: 9101, role: 'pbs_exporter', unit: 'prometheus-pbs-exporter' },
+  nut: { port: 9199, role: 'nut_exporter', unit: 'prometheus-nut-exporter' },
 } as const;
 
 export type ProbeKind = 'metrics' | 'http' | 'tcp' | 'https-name' | 'icmp' | 'pve-api' | 'pbs-api' | 'nut';
