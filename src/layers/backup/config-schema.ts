@@ -125,8 +125,8 @@ export const SECTION_FILES: Record<string, { comments: boolean; types: Record<st
   },
 };
 
-/** The roles acl.cfg may grant (PBS's Role enum, the ones Beelab uses). */
-export const ACL_ROLES = ['DatastoreBackup', 'DatastoreReader'] as const;
+/** The roles acl.cfg may grant (PBS's Role enum, the ones Beelab uses; Audit for the monitoring's read-only token). */
+export const ACL_ROLES = ['DatastoreBackup', 'DatastoreReader', 'Audit'] as const;
 
 /** The schema of a repository file, by its name (`remote.cfg.j2` → `remote.cfg`). */
 export function sectionFileOf(path: string): (typeof SECTION_FILES)[string] | undefined {
