@@ -99,7 +99,7 @@ describe('beelab apply / rebuild (command logic)', () => {
     delete process.env.BEELAB_SSH_OPTS;
     expect(err.exitCode).toBe(1);
     expect(c.text()).toContain(
-      'Created secrets: k3s-token, grafana-admin-password, immich-db-password, pbs-pve-token-backup, restic-password, pbs-encryption-key',
+      'Created secrets: k3s-token, grafana-admin-password, immich-db-password, pbs-pve-token-backup, pbs-exporter-token, restic-password, pbs-encryption-key',
     );
     expect(c.text()).toMatch(/FAILED\s+network\/firewall 0\.\ds: exit 255 \(log (\S+)\)/);
     const log = /log (\.beelab\/logs\/\S+\.log)/.exec(c.text())![1]!;
