@@ -9,6 +9,7 @@ import {
   syncTokenSecret,
 } from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
+import { SMTP_PASSWORD_SECRET } from '../layers/observability/monitoring/alertmanager-config.ts';
 import { clusterApps } from '../layers/orchestration/kube/apps.ts';
 import { CLUSTER_APPS_CA, caToolArgs } from '../layers/orchestration/kube/secrets.ts';
 import type { Site } from '../site/types.ts';
@@ -86,9 +87,6 @@ export function parseApiKeyPair(text: string): { key: string; secret: string } |
   return m ? { key: m[1]!, secret: m[2]! } : undefined;
 }
 
-/** The name of the mail relay's password in secrets/ (observability.smtp.username). */
-export const SMTP_PASSWORD_SECRET = 'smtp-password';
-
 /** The name of the firewall's API credential in secrets/. */
 export const FIREWALL_API_SECRET = 'firewall-api-key';
 /** The SSH key `beelab drift` reads a pfSense or VyOS firewall's configuration with. */
@@ -129,12 +127,7 @@ export function siteSecrets(site: Site): SecretDef[] {
           : 'is not an OPNsense API key and secret: expected apikey.txt (key=… and secret=… lines) or KEY:SECRET',
     });
   } else if (p === 'pfsense' || p === 'vyos') {
-    out.push({
-      name: FIREWALL_API_SECRET,
-      kind: 'api-key',
-      description: `API key of the ${p} firewall ${site.firewall.host}`,
-      usedBy: `${site.firewall.host} (firewall API)`,
-    });
+    // Drift reads pfSense and VyOS over SSH: no API key (an older one in secrets/ is listed as unused).
     out.push({
       name: FIREWALL_SSH_SECRET,
       kind: 'ssh-key',
@@ -296,3 +289,5 @@ export function siteSecrets(site: Site): SecretDef[] {
   }
   return out;
 }
+
+export { SMTP_PASSWORD_SECRET };

@@ -8,6 +8,8 @@ import type { AlertSeverity } from './alerts.ts';
 export const ALERTMANAGER_FILE = 'monitoring/alertmanager/alertmanager.yml';
 /** Where the monitoring role puts the SMTP password (never in the repository). */
 export const SMTP_PASSWORD_FILE = '/etc/prometheus/alertmanager/smtp-password';
+/** The name of the relay's password in secrets/ (an issued secret, when observability.smtp.username is set). */
+export const SMTP_PASSWORD_SECRET = 'smtp-password';
 /** The receiver of alerts no channel takes (a channel limited to some layers or to critical alerts). */
 export const NOBODY = 'nobody';
 

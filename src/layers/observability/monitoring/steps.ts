@@ -1,7 +1,6 @@
 // The monitoring's apply step: the observability playbook's monitoring play on the monitor host, verified by the
 // four services running there.
 
-import { SMTP_PASSWORD_SECRET } from '../../../secrets/catalog.ts';
 import type { Site } from '../../../site/types.ts';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import { PBS_EXPORTER_SECRET } from '../../backup/model.ts';
@@ -11,6 +10,7 @@ import { PHYSICAL_PLAYBOOK } from '../../physical/ansible.ts';
 import { PHYSICAL_STEPS } from '../../physical/steps.ts';
 import { DEFAULT_INVENTORY, type Step } from '../../step.ts';
 import { OBSERVABILITY_PLAYBOOK } from '../playbook.ts';
+import { SMTP_PASSWORD_SECRET } from './alertmanager-config.ts';
 import { ALL_MONITORING_ROLES, localExporters, MONITORING_TAG } from './ansible.ts';
 import { LOCAL_EXPORTERS } from './probes.ts';
 import { monitorHost } from './scrape-jobs.ts';
