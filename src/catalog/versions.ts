@@ -33,6 +33,8 @@ export interface Versions {
   ollama: string;
   llamaCpp: string;
   mlxLm: string;
+  /** Forgejo Actions runner on the agent Macs, built from its source archive (code.forgejo.org forgejo/runner). */
+  forgejoRunner: string;
   /**
    * sha256 (hex) of what the AI Macs' bootstrap downloads for the version of the same name: Ollama's
    * ollama-darwin.tgz, llama.cpp's llama-<tag>-bin-macos-arm64.tar.gz, MLX LM's wheel. versions.yaml holds each
@@ -58,7 +60,7 @@ export interface Versions {
 export type ScalarVersion = Exclude<keyof Versions, 'checksums' | 'cloudImages' | 'collections' | 'images'>;
 
 /** The versions whose download the bootstrap verifies against a pinned sha256. */
-export type ChecksummedVersion = 'ollama' | 'llamaCpp' | 'mlxLm';
+export type ChecksummedVersion = 'ollama' | 'llamaCpp' | 'mlxLm' | 'forgejoRunner';
 
 /** Where Renovate looks a version up: its datasource, package and (for Helm) the chart repository. */
 export interface VersionSource {
@@ -119,6 +121,16 @@ export const VERSION_SOURCES: Record<
     key: 'nut-exporter',
     source: { datasource: 'github-releases', depName: 'DRuggeri/nut_exporter' },
   },
+  // Forgejo's API is Gitea's: gitea-releases at code.forgejo.org. Its source archive has no digest lookup either.
+  forgejoRunner: {
+    key: 'forgejo-runner',
+    source: {
+      datasource: 'gitea-releases',
+      registryUrl: 'https://code.forgejo.org',
+      depName: 'forgejo/runner',
+    },
+    checksum: 'forgejo-runner-sha256',
+  },
 };
 
 /** The versions this release of Beelab was tested with. */
@@ -137,6 +149,7 @@ export const BUILTIN_VERSIONS: Versions = {
   ollama: 'v0.13.3',
   llamaCpp: 'b9860',
   mlxLm: '0.31.3',
+  forgejoRunner: 'v13.1.0',
   checksums: {
     // The sha256 public repositories pin for these exact files (found through code search, each named here).
     // ollama-darwin.tgz v0.13.3: two unrelated installers (a Lua package table and a Python download map) agree.
@@ -145,6 +158,8 @@ export const BUILTIN_VERSIONS: Versions = {
     llamaCpp: '35a2e8c3528adc71db5044e7ad7de8d8b96a4221e737958915e31538a005f1d9',
     // mlx_lm-0.31.3-py3-none-any.whl: the same digest in two Homebrew formulae's resources and a Nix fetchurl.
     mlxLm: '758cfddf1180053b7613db76fad3d246a331a2a905808e1164a275621fc983b8',
+    // code.forgejo.org/forgejo/runner/archive/v13.1.0.tar.gz: Homebrew/homebrew-core Formula/f/forgejo-runner.rb.
+    forgejoRunner: 'bdece01a00354bb29de4e36b6c72afae9ed571ed1fba1905d01bc8961de41819',
   },
   pveExporter: '3.10.2',
   pbsExporter: 'v0.9.3',

@@ -1,6 +1,7 @@
 // Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
 import { randomBytes } from 'node:crypto';
 import { appSecretName, findApp } from '../catalog/apps.ts';
+import { forgejoUrl, RUNNER_TOKEN_SECRET, runnerNodes } from '../layers/ai/runners.ts';
 import {
   PBS_ENCRYPTION_SECRET,
   PBS_EXPORTER_SECRET,
@@ -166,6 +167,19 @@ export function siteSecrets(site: Site): SecretDef[] {
       kind: 'api-key',
       description: `API key "${k.name}" of the AI gateway, for ${k.holder}`,
       usedBy: `${k.holder}; its hash is installed on ${site.ai.gatewayHost}`,
+    });
+  }
+  if (forgejoUrl(site) && runnerNodes(site).length > 0) {
+    out.push({
+      name: RUNNER_TOKEN_SECRET,
+      kind: 'issued',
+      description: "Registration token of the agent Macs' Forgejo Actions runners",
+      usedBy: `forgejo-runner register on ${runnerNodes(site)
+        .map((n) => n.host)
+        .join(', ')}`,
+      issuedBy: `issued by Forgejo (${forgejoUrl(site)}): Site administration → Actions → Runners → Create new runner, or \`forgejo forgejo-cli actions generate-runner-token\` on its host; write it alone to a file and store it with \`beelab secrets set ${RUNNER_TOKEN_SECRET} --from FILE\``,
+      check: (v) =>
+        /^\S{20,}$/.test(v.trim()) ? undefined : 'a runner token is one word of at least 20 characters',
     });
   }
   if (site.hosts.some((h) => h.roles.includes('grafana'))) {

@@ -207,6 +207,7 @@ describe('a secret a tool makes (talos-secrets: talosctl gen secrets)', () => {
     // The OPNsense API key and secret are issued by the firewall, never generated: they wait for the user.
     expect(skipped).toEqual([
       { name: 'firewall-api-key', why: expect.stringMatching(/^issued by OPNsense: .*beelab secrets set/) },
+      { name: 'forgejo-runner-token', why: expect.stringMatching(/^issued by Forgejo .*beelab secrets set/) },
     ]);
     expect(created).toContain('talos-secrets');
     const id = await loadIdentity(keyFile(dir, keyA));
@@ -222,6 +223,7 @@ describe('a secret a tool makes (talos-secrets: talosctl gen secrets)', () => {
     expect(skipped).toEqual([
       { name: 'firewall-api-key', why: expect.stringMatching(/^issued by OPNsense/) },
       { name: 'talos-secrets', why: expect.stringMatching(/^talosctl is not installed/) },
+      { name: 'forgejo-runner-token', why: expect.stringMatching(/^issued by Forgejo/) },
       { name: 'cluster-apps-ca', why: expect.stringMatching(/^openssl is not installed/) },
     ]);
     expect(created).toContain('k3s-token');

@@ -120,13 +120,14 @@ describe.runIf(needTool('python3', 'apt-get install python3'))('plist validator 
 });
 
 describe.runIf(needTool('python3', 'apt-get install python3'))('the plists Beelab renders', () => {
-  it('every plist of the golden repositories (Macs: model servers, gateway, node exporter, restic) passes without a finding', async () => {
+  it('every plist of the golden repositories (Macs: model servers, gateway, runner, node exporter, restic) passes without a finding', async () => {
     const dir = fileURLToPath(new URL('../../../test/golden', import.meta.url));
     const files = (await collectFiles(dir)).filter((f) => f.endsWith('.plist'));
     const kinds = [...new Set(files.map((f) => f.split('/').at(-1)))];
     // At least these (a layer that adds a launchd job adds to the list it is checked in).
     expect(kinds).toEqual(
       expect.arrayContaining([
+        'com.beelab.forgejo-runner.plist',
         'com.beelab.gateway.plist',
         'com.beelab.llamacpp.plist',
         'com.beelab.mlx.plist',

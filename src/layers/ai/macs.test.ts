@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { checkWith, makeSite, removeSites, where } from '../../../test/support/check-site.ts';
 import { exampleSite } from '../../../test/support/example-sites.ts';
 import { requireTool } from '../../../test/support/tools.ts';
@@ -12,6 +13,7 @@ import { shellcheck } from '../../check/validators/shellcheck.ts';
 import { toPlist } from '../../tree/serialize/index.ts';
 import { aiLayer } from './index.ts';
 import { renderMacs } from './macs.ts';
+import { RUNNER_LABEL, RUNNER_USER } from './runners.ts';
 import { BACKEND_PORTS } from './site.ts';
 
 afterAll(removeSites);
@@ -68,7 +70,8 @@ describe('Mac setup (ai/macs/<host>/)', () => {
       expect(p.KeepAlive, path).toBeTruthy();
       expect(p.StandardOutPath, path).toMatch(/^\/usr\/local\/var\/log\/beelab\/.+\.log$/);
       expect(p.StandardErrorPath, path).toBe(p.StandardOutPath);
-      expect(p.UserName, path).toBe('_beelab');
+      // The runner's jobs run as an account of their own; every server as _beelab.
+      expect(p.UserName, path).toBe(label === RUNNER_LABEL ? RUNNER_USER : '_beelab');
     }
     const head = addressOf('ai-head');
     const ollama = read('ai/macs/ai-head/launchd/com.beelab.ollama.plist');
@@ -155,6 +158,32 @@ describe('Mac setup (ai/macs/<host>/)', () => {
       `does not match its sha256 in versions.yaml (${'0'.repeat(64)}); nothing was installed`,
     );
     expect(existsSync(`${dir}/archive`)).toBe(false);
+  });
+
+  it('gives each agent Mac a Forgejo runner: built from the verified source, its config, its LaunchDaemon', () => {
+    const agents = site.ai.nodes.filter((n) => n.role === 'agent');
+    expect(agents.length).toBeGreaterThan(0);
+    for (const node of site.ai.nodes) {
+      const dir = `ai/macs/${node.host}`;
+      const sh = files.get(`${dir}/bootstrap.sh`)!.content as string;
+      const agent = node.role === 'agent';
+      expect(files.has(`${dir}/forgejo-runner/config.yaml`), node.host).toBe(agent);
+      expect(sh.includes('forgejo-runner'), node.host).toBe(agent);
+      if (!agent) continue;
+      expect(sh).toContain(
+        `fetch_verified "https://code.forgejo.org/forgejo/runner/archive/${site.versions.forgejoRunner}.tar.gz" \\\n    ${site.versions.checksums.forgejoRunner} "$tmp/runner.tar.gz"`,
+      );
+      expect(sh).toContain(`sysadminctl -addUser ${RUNNER_USER} `);
+      expect(files.get(`${dir}/Brewfile`)!.content).toContain('brew "go"');
+      const config = parse(files.get(`${dir}/forgejo-runner/config.yaml`)!.content as string);
+      expect(config.runner).toMatchObject({
+        file: '/usr/local/var/beelab-runner/.runner',
+        capacity: 1,
+        labels: ['macos-arm64:host', 'macos:host', `${node.host}:host`],
+      });
+      // Not in the bootstrap's launchd loop: apply loads it once the runner is registered.
+      expect(/^labels=\((.+)\)$/m.exec(sh)![1]).not.toContain(RUNNER_LABEL);
+    }
   });
 
   it('writes scripts that shellcheck passes', async (ctx) => {

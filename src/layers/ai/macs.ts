@@ -8,6 +8,7 @@ import type { AiBackend } from '../../spec/schema.ts';
 import { GENERATED_NOTICE, type PlistValue, toPlist } from '../../tree/serialize/index.ts';
 import { NODE_EXPORTER_PORT } from '../observability/node-exporter.ts';
 import { GATEWAY_ETC } from './gateway-config.ts';
+import { RUNNER_LABEL, runnerBootstrap, runnerConfig, runnerPlist } from './runners.ts';
 import { BACKEND_PORTS } from './site.ts';
 
 /** Folder of a Mac's setup files in the site repository. */
@@ -221,7 +222,7 @@ function managedServers(node: AiNode): { kind: Managed; models: string[] }[] {
 }
 
 /** Homebrew Bundle: what the bootstrap needs from Homebrew. The servers come pinned from their releases. */
-function brewfile(node: AiNode, gateway: boolean): string {
+function brewfile(node: AiNode, gateway: boolean, runner: boolean): string {
   const kinds = managedServers(node).map((s) => s.kind);
   const lines = [
     `# ${GENERATED_NOTICE}`,
@@ -234,6 +235,13 @@ function brewfile(node: AiNode, gateway: boolean): string {
   if (kinds.includes('mlx'))
     lines.push('# MLX LM runs from its own virtual environment, made with uv.', 'brew "uv"');
   if (gateway) lines.push('# The gateway (beelab gateway) runs on Node.js.', 'brew "node"');
+  if (runner)
+    lines.push(
+      '# The Forgejo Actions runner is built from its pinned source with Go; actions run on Node.js.',
+      'brew "go"',
+      ...(gateway ? [] : ['brew "node"']),
+      'brew "git"',
+    );
   if (node.backends.includes('lmstudio')) lines.push('cask "lm-studio"');
   return `${lines.join('\n')}\n`;
 }
@@ -341,7 +349,7 @@ install_release() {
   rm -rf "$tmp"
 }
 ${install.join('\n')}
-${labels.includes(OLLAMA_PULL_LABEL) ? `install -m 0755 pull-models.sh ${MAC_PATHS.libexec}/pull-models.sh\n` : ''}
+${runnerBootstrap(site, node)}${labels.includes(OLLAMA_PULL_LABEL) ? `install -m 0755 pull-models.sh ${MAC_PATHS.libexec}/pull-models.sh\n` : ''}
 # The daemons bind the address the gateway reaches: the tailnet address when the site names a tailnet.
 site_address=${bindAddress(site, node.host)}
 bind=$site_address
@@ -368,11 +376,17 @@ export function renderMacs(site: Site): Map<string, string> {
   for (const node of site.ai.nodes) {
     const dir = macDir(node.host);
     const gateway = site.ai.gatewayHost === node.host && site.ai.gateway === 'beelab';
-    out.set(`${dir}/Brewfile`, brewfile(node, gateway));
+    const runner = runnerBootstrap(site, node) !== '';
+    out.set(`${dir}/Brewfile`, brewfile(node, gateway, runner));
     out.set(`${dir}/bootstrap.sh`, bootstrap(site, node, gateway));
     for (const { kind, models } of managedServers(node))
       out.set(`${dir}/launchd/${serverLabel(kind)}.plist`, serverPlist(site, node, kind, models));
     out.set(`${dir}/launchd/${NODE_EXPORTER_LABEL}.plist`, nodeExporterPlist());
+    if (runner) {
+      // Not under launchd/: the runner's LaunchDaemon is loaded by apply once it is registered (it needs the token).
+      out.set(`${dir}/forgejo-runner/config.yaml`, runnerConfig(node));
+      out.set(`${dir}/forgejo-runner/${RUNNER_LABEL}.plist`, runnerPlist(site));
+    }
     if (node.backends[0] === 'ollama' && node.models.length > 0) {
       out.set(`${dir}/launchd/${OLLAMA_PULL_LABEL}.plist`, ollamaPullPlist(site, node));
       out.set(`${dir}/pull-models.sh`, pullScript(site, node));

@@ -17,8 +17,24 @@ const files = aiLayer.render!(site, { layouts: [] });
 const steps = aiLayer.steps!(site, files);
 
 describe('AI steps', () => {
-  it('sets up every Mac, then the gateway after all of them', () => {
-    expect(steps.map((s) => s.id)).toEqual([...site.ai.nodes.map((n) => `ai/mac/${n.host}`), 'ai/gateway']);
+  it('sets up every Mac, then the runner of each agent after its Mac, then the gateway after every Mac', () => {
+    const agents = site.ai.nodes.filter((n) => n.role === 'agent').map((n) => n.host);
+    expect(agents.length).toBeGreaterThan(0);
+    expect(steps.map((s) => s.id)).toEqual([
+      ...site.ai.nodes.map((n) => `ai/mac/${n.host}`),
+      ...agents.map((h) => `ai/runner/${h}`),
+      'ai/gateway',
+    ]);
+    for (const host of agents) {
+      const r = steps.find((s) => s.id === `ai/runner/${host}`)!;
+      expect(r.after).toEqual([`ai/mac/${host}`]);
+      expect(r.secrets).toEqual(['forgejo-runner-token']);
+      expect(r.run.kind === 'shell' && r.run.script).toContain('< "$BEELAB_SECRET_FORGEJO_RUNNER_TOKEN"');
+      expect(r.run.kind === 'shell' && r.run.script).toContain(
+        `--labels macos-arm64:host,macos:host,${host}:host`,
+      );
+      expect(r.inputs).toContain(`ai/macs/${host}/forgejo-runner/com.beelab.forgejo-runner.plist`);
+    }
     const gateway = steps.at(-1)!;
     expect(gateway.after).toEqual(site.ai.nodes.map((n) => `ai/mac/${n.host}`));
     expect(gateway.hosts).toEqual([site.ai.gatewayHost]);
@@ -26,7 +42,7 @@ describe('AI steps', () => {
     expect(gateway.verify?.kind === 'shell' && gateway.verify.script).toContain(
       '"$BEELAB_SECRET_GATEWAY_KEY_SMOKE_TEST"',
     );
-    for (const s of steps.slice(0, -1)) {
+    for (const s of steps.filter((x) => x.id.startsWith('ai/mac/'))) {
       const host = s.hosts[0]!;
       expect(s.inputs).toContain(`ai/macs/${host}/bootstrap.sh`);
       expect(s.run.kind === 'shell' && s.run.script).toContain(`./beelab-ai/bootstrap.sh`);

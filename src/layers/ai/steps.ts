@@ -8,7 +8,17 @@ import type { FileTree } from '../../tree/file-tree.ts';
 import { ansibleAccess } from '../devops/ansible-access.ts';
 import { type Step, secretEnvName, shellQuote } from '../step.ts';
 import { GATEWAY_CONFIG_PATH, GATEWAY_ETC, keyHashFile, keySecret, meshBackends } from './gateway-config.ts';
-import { GATEWAY_LABEL, macDir } from './macs.ts';
+import { GATEWAY_LABEL, MAC_PATHS, macDir } from './macs.ts';
+import {
+  forgejoUrl,
+  RUNNER_LABEL,
+  RUNNER_PATHS,
+  RUNNER_TOKEN_SECRET,
+  RUNNER_USER,
+  runnerBinary,
+  runnerLabels,
+  runnerNodes,
+} from './runners.ts';
 import { BACKEND_HEALTH, SMOKE_KEY } from './site.ts';
 
 const SSH = `ssh -o BatchMode=yes ${'$'}{BEELAB_SSH_OPTS:-}`; // a shell expansion, not a template
@@ -37,6 +47,73 @@ function until200(url: string, tries = 60): string {
     `[ -n "$ok" ] || { echo "${url} answered \${code:-nothing}, not 200" >&2; exit 1; }`,
   ].join('\n');
 }
+
+/**
+ * Per agent Mac, after its bootstrap: register its Forgejo runner with the token from the secrets (once: the
+ * registration file stays), install its LaunchDaemon and (re)start it; verified by launchd running it.
+ */
+function runnerSteps(site: Site, files: FileTree): Step[] {
+  const url = forgejoUrl(site);
+  if (!url) return [];
+  return runnerNodes(site).flatMap((node) => {
+    const plist = `${macDir(node.host)}/forgejo-runner/${RUNNER_LABEL}.plist`;
+    if (!files.has(plist)) return [];
+    const daemon = `${MAC_PATHS.daemons}/${RUNNER_LABEL}.plist`;
+    const register = [
+      runnerBinary(site),
+      'register',
+      '--no-interactive',
+      '--config',
+      RUNNER_PATHS.config,
+      '--instance',
+      url,
+      '--name',
+      node.host,
+      '--labels',
+      runnerLabels(node).join(','),
+    ].join(' ');
+    const remote = [
+      'set -e',
+      // The token arrives on stdin; the registration file is the runner's from then on.
+      'token=$(cat)',
+      `if ! sudo -n test -s ${RUNNER_PATHS.registration}; then`,
+      `  cd ${RUNNER_PATHS.home}`,
+      `  sudo -n -u ${RUNNER_USER} ${register} --token "$token"`,
+      'fi',
+      `sudo -n install -m 0644 -o root -g wheel beelab-ai/forgejo-runner/${RUNNER_LABEL}.plist ${daemon}`,
+      `sudo -n plutil -lint ${daemon} >/dev/null`,
+      `sudo -n launchctl bootout system/${RUNNER_LABEL} 2>/dev/null || true`,
+      `sudo -n launchctl bootstrap system ${daemon}`,
+    ].join('\n');
+    return [
+      {
+        id: runnerStep(node.host),
+        layer: 'ai',
+        title: `${node.host}: the Forgejo Actions runner registered with ${url} (labels ${runnerLabels(node).join(', ')}) and running as ${RUNNER_USER}`,
+        hosts: [node.host],
+        run: {
+          kind: 'shell',
+          script: `${SSH} ${target(site, node.host)} ${shellQuote(remote)} < "$${secretEnvName(RUNNER_TOKEN_SECRET)}"`,
+        },
+        inputs: [plist, `${macDir(node.host)}/forgejo-runner/config.yaml`],
+        after: [macStep(node.host)],
+        secrets: [RUNNER_TOKEN_SECRET],
+        verify: {
+          kind: 'shell',
+          script: `${SSH} ${target(site, node.host)} ${shellQuote(
+            [
+              `sudo -n test -s ${RUNNER_PATHS.registration}`,
+              `sudo -n launchctl print system/${RUNNER_LABEL} | grep -q 'state = running'`,
+            ].join(' && '),
+          )}`,
+        },
+        rebuild: { phase: 'app' },
+      } satisfies Step,
+    ];
+  });
+}
+
+export const runnerStep = (host: string) => `ai/runner/${host}`;
 
 export function aiSteps(site: Site, files: FileTree): Step[] {
   const out: Step[] = [];
@@ -73,6 +150,7 @@ export function aiSteps(site: Site, files: FileTree): Step[] {
       rebuild: { phase: 'app' },
     });
   }
+  out.push(...runnerSteps(site, files));
   const gw = site.ai.gatewayHost;
   if (gw && files.has(GATEWAY_CONFIG_PATH) && out.length > 0) {
     const smoke = site.ai.keys.find((k) => k.name === SMOKE_KEY)!;
@@ -126,7 +204,7 @@ export function aiSteps(site: Site, files: FileTree): Step[] {
       hosts: [gw],
       run: { kind: 'shell', script },
       inputs: [GATEWAY_CONFIG_PATH],
-      after: out.map((s) => s.id),
+      after: out.filter((s) => s.id.startsWith('ai/mac/')).map((s) => s.id),
       secrets: keys.map(keySecret),
       verify: { kind: 'shell', script: verify },
       rebuild: { phase: 'app' },

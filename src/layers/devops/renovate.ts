@@ -31,7 +31,7 @@ const customManagers = [
       'versions.yaml: a version and, on the next line, the sha256 of its download (`# renovate: … digest=sha256`)',
     managerFilePatterns: [VERSIONS_FILE],
     matchStrings: [
-      '# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+) digest=sha256\\n[\\w-]+: (?<currentValue>\\S+)\\n[\\w-]+-sha256: (?<currentDigest>[a-f0-9]{64})',
+      '# renovate: datasource=(?<datasource>\\S+)( registryUrl=(?<registryUrl>\\S+))? depName=(?<depName>\\S+) digest=sha256\\n[\\w-]+: (?<currentValue>\\S+)\\n[\\w-]+-sha256: (?<currentDigest>[a-f0-9]{64})',
     ],
   },
   {
@@ -100,6 +100,14 @@ function packageRules(site: Site): Record<string, unknown>[] {
       matchDepNames: ['mlx-lm'],
       prBodyNotes: [
         "Before merging: set `mlx-lm-sha256` in versions.yaml to the sha256 of `mlx_lm-{{{newVersion}}}-py3-none-any.whl` (https://pypi.org/project/mlx-lm/{{{newVersion}}}/#files). The Macs' bootstrap refuses a wheel that does not match it.",
+      ],
+    },
+    {
+      description:
+        'Forgejo gives Renovate no digest of a source archive: forgejo-runner-sha256 is updated by hand',
+      matchDepNames: ['forgejo/runner'],
+      prBodyNotes: [
+        "Before merging: set `forgejo-runner-sha256` in versions.yaml to the sha256 of https://code.forgejo.org/forgejo/runner/archive/{{{newVersion}}}.tar.gz (`curl -fsSL URL | shasum -a 256`). The agent Macs' bootstrap refuses an archive that does not match it.",
       ],
     },
   ];

@@ -58,6 +58,7 @@ export const SCALAR_SCOPES: Record<ScalarVersion, string> = {
   pveExporter: 'ansible',
   pbsExporter: 'ansible',
   nutExporter: 'ansible',
+  forgejoRunner: 'ai',
 };
 
 const PLACEMENT_SCOPES: Record<AppPlacement, string> = {
