@@ -68,6 +68,27 @@ install_release llama.cpp b9860 llama-server \
   "https://github.com/ggml-org/llama.cpp/releases/download/b9860/llama-b9860-bin-macos-arm64.tar.gz" \
   35a2e8c3528adc71db5044e7ad7de8d8b96a4221e737958915e31538a005f1d9
 
+# The Forgejo Actions runner: its own role account (jobs run as it, on this Mac), its config, and forgejo-runner
+# v13.1.0 built from the source archive pinned in versions.yaml. `beelab apply` registers and starts it.
+if ! dscl . -read /Users/_beelab_runner >/dev/null 2>&1; then
+  sysadminctl -addUser _beelab_runner -fullName "Beelab CI runner" -UID 398 -roleAccount
+fi
+install -d -m 0750 -o _beelab_runner /usr/local/var/beelab-runner /usr/local/var/beelab-runner/work /usr/local/var/beelab-runner/cache
+install -d -m 0755 /usr/local/etc/beelab-runner
+install -m 0644 forgejo-runner/config.yaml /usr/local/etc/beelab-runner/config.yaml
+if [[ ! -x "/usr/local/opt/beelab/forgejo-runner/v13.1.0/forgejo-runner" ]]; then
+  tmp=$(mktemp -d)
+  fetch_verified "https://code.forgejo.org/forgejo/runner/archive/v13.1.0.tar.gz" \
+    bdece01a00354bb29de4e36b6c72afae9ed571ed1fba1905d01bc8961de41819 "$tmp/runner.tar.gz"
+  mkdir "$tmp/src"
+  tar -xzf "$tmp/runner.tar.gz" -C "$tmp/src" --strip-components 1
+  install -d -m 0755 "/usr/local/opt/beelab/forgejo-runner/v13.1.0"
+  (cd "$tmp/src" && GOPATH="$tmp/go" GOCACHE="$tmp/cache" go build -trimpath \
+    -ldflags "-X code.forgejo.org/forgejo/runner/v13/internal/pkg/ver.version=v13.1.0" \
+    -o "/usr/local/opt/beelab/forgejo-runner/v13.1.0/forgejo-runner" .)
+  rm -rf "$tmp"
+fi
+
 # The daemons bind the address the gateway reaches: the tailnet address when the site names a tailnet.
 site_address=10.64.6.19
 bind=$site_address
