@@ -107,6 +107,7 @@ describe('renovate.json', () => {
         'versions.yaml pypi prometheus-pve-exporter 3.10.2',
         'versions.yaml github-releases natrontech/pbs-exporter v0.9.3',
         'versions.yaml github-releases DRuggeri/nut_exporter v3.2.5',
+        'versions.yaml gitea-releases forgejo/runner v13.1.0@bdece01a00354',
         'versions.yaml docker ghcr.io/immich-app/immich-server v2.3.1@sha256:a1a1a1',
         'versions.yaml docker ghcr.io/immich-app/postgres 14-vectorchord0.4.3@sha256:b2b2b2',
         'versions.yaml galaxy-collection ansible.posix 1.5.4',
@@ -116,6 +117,7 @@ describe('renovate.json', () => {
       ].sort(),
     );
     expect(found.find((d) => d.depName === 'cilium')?.registryUrl).toBe('https://helm.cilium.io');
+    expect(found.find((d) => d.depName === 'forgejo/runner')?.registryUrl).toBe('https://code.forgejo.org');
   });
 
   it('puts every tracked dependency in exactly one layer group, and only digest updates merge themselves', () => {
