@@ -1,5 +1,6 @@
 // Which secrets a Site needs: generated once by `beelab apply`, never by a re-render.
 import { randomBytes } from 'node:crypto';
+import { ACME_DNS_PROVIDERS, ACME_DNS_TOKEN_SECRET } from '../catalog/acme.ts';
 import { appSecretName, findApp } from '../catalog/apps.ts';
 import { forgejoUrl, RUNNER_TOKEN_SECRET, runnerNodes } from '../layers/ai/runners.ts';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../layers/backup/model.ts';
 import { RESTIC_SECRET } from '../layers/backup/restic.ts';
 import { SMTP_PASSWORD_SECRET } from '../layers/observability/monitoring/alertmanager-config.ts';
+import { proxiedByHost } from '../layers/orchestration/caddy/caddyfile.ts';
 import { clusterApps } from '../layers/orchestration/kube/apps.ts';
 import { CLUSTER_APPS_CA, caToolArgs } from '../layers/orchestration/kube/secrets.ts';
 import type { Site } from '../site/types.ts';
@@ -201,6 +203,20 @@ export function siteSecrets(site: Site): SecretDef[] {
       issuedBy: `issued by your mail relay ${smtp.smarthost} for ${smtp.username}: write the password alone to a file and store it with \`beelab secrets set ${SMTP_PASSWORD_SECRET} --from FILE\``,
       check: (v) =>
         v.length === 0 || v.includes('\n') ? 'is not one password: expected one non-empty line' : undefined,
+    });
+  }
+  const acme = site.acme;
+  if (acme && proxiedByHost(site).size > 0) {
+    // The DNS provider issues the token (scoped to the zone where it can); Beelab cannot make one.
+    const p = ACME_DNS_PROVIDERS[acme.dnsProvider];
+    out.push({
+      name: ACME_DNS_TOKEN_SECRET,
+      kind: 'issued',
+      description: `API token of the DNS provider ${acme.dnsProvider} (${p.token}), which lego reads as ${p.tokenVar} to answer ACME DNS-01 challenges for ${site.domain}`,
+      usedBy: `lego on the compose hosts (site.acme: obtains and renews the proxy's certificates)`,
+      issuedBy: `issued by ${acme.dnsProvider}: create ${p.token}, write it alone to a file and store it with \`beelab secrets set ${ACME_DNS_TOKEN_SECRET} --from FILE\``,
+      check: (v) =>
+        v.length === 0 || /\s/.test(v) ? 'is not one API token: expected one line without spaces' : undefined,
     });
   }
   if (site.ups) {

@@ -199,6 +199,15 @@ export function resolve(
       sshKeys: spec.site.admin?.sshKeys ?? [],
       ageRecipients: spec.site.admin?.ageRecipients ?? [],
     },
+    ...(spec.site.acme
+      ? {
+          acme: {
+            email: spec.site.acme.email,
+            dnsProvider: spec.site.acme.dnsProvider,
+            server: spec.site.acme.server ?? 'production',
+          },
+        }
+      : {}),
     supernet: supernetText,
     vlans,
     hosts,

@@ -1,4 +1,5 @@
 // The resolved Site: the explicit model every layer reads. Layers never read the raw Spec.
+import type { AcmeDnsProvider, AcmeServer } from '../catalog/acme.ts';
 import type { Versions } from '../catalog/versions.ts';
 import type {
   AiBackend,
@@ -300,6 +301,8 @@ export interface Site {
     sshKeys: string[] /** age recipients that secrets/ is encrypted to. */;
     ageRecipients: string[];
   };
+  /** Public certificates for the Compose proxy by ACME DNS-01 (lego); absent: Caddy's internal CA. */
+  acme?: { email: string; dnsProvider: AcmeDnsProvider; server: AcmeServer };
   supernet: string;
   firewall: { platform: FirewallPlatform; host: string; wan: string; trunk: string; asVm: boolean };
   vlans: Vlan[];

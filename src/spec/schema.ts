@@ -1,5 +1,6 @@
 // The zod schema of beelab.yaml: the single source of truth for its types, its JSON Schema and its validation.
 import { z } from 'zod';
+import { ACME_DNS_PROVIDER_CODES, ACME_SERVERS } from '../catalog/acme.ts';
 import { LAYERS } from '../tree/file-tree.ts';
 import { DEFAULTS } from './defaults.ts';
 import {
@@ -337,6 +338,27 @@ const smtp = z
   })
   .describe('Mail relay for e-mail alert channels.');
 
+const acme = z
+  .strictObject({
+    email: checked(z.string().min(1), checkEmail).describe(
+      "The ACME account address (Let's Encrypt writes to it about expiring certificates and policy changes).",
+    ),
+    dnsProvider: z
+      .enum(ACME_DNS_PROVIDER_CODES)
+      .describe(
+        'The DNS provider of site.domain, as lego names it; lego proves control of each name with a TXT record there (DNS-01). Its API token is the issued secret acme-dns-token: `beelab secrets set acme-dns-token --from FILE`.',
+      ),
+    server: z
+      .enum(Object.keys(ACME_SERVERS) as [keyof typeof ACME_SERVERS, ...(keyof typeof ACME_SERVERS)[]])
+      .optional()
+      .describe(
+        "Let's Encrypt production, or staging (untrusted certificates, for trying the setup). Default: production.",
+      ),
+  })
+  .describe(
+    "Public certificates for the Compose proxy's app names from Let's Encrypt by ACME DNS-01 (lego on each compose host). Default: none; Caddy's internal CA signs them.",
+  );
+
 export const specSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -382,6 +404,7 @@ export const specSchema = z
             ),
         })
         .optional(),
+      acme: acme.optional(),
     }),
     network: z
       .strictObject({

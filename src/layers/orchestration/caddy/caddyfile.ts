@@ -12,6 +12,15 @@ export function caddyfilePath(host: string): string {
 /** Where the Debian package's Caddy (user caddy, home /var/lib/caddy) keeps its internal CA's root certificate. */
 export const CADDY_ROOT_CERT = '/var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt';
 
+/** Where lego (`--path /etc/lego`) writes the certificate and key of a name it obtained. */
+export const LEGO_PATH = '/etc/lego';
+export function legoCertFiles(fqdn: string): { crt: string; key: string } {
+  return {
+    crt: `${LEGO_PATH}/certificates/${fqdn}.crt`,
+    key: `${LEGO_PATH}/certificates/${fqdn}.key`,
+  };
+}
+
 /** The name of the internal CA, as the admin sees it when trusting its root. */
 export function caddyCaName(site: Site): string {
   return `Beelab ${site.name} CA`;
@@ -40,27 +49,40 @@ export function renderCaddyfile(site: Site, host: string, apps: ComposeApp[]): s
       GENERATED_NOTICE,
       '',
       `The reverse proxy on ${host}: each app as https://<subdomain>.${site.domain}.`,
-      `TLS: Caddy's internal CA "${caddyCaName(site)}"; its root certificate is exported for the admin to trust`,
-      `(${CADDY_ROOT_CERT}, fetched by \`beelab apply\`; see docs/apps.md).`,
+      ...(site.acme
+        ? [
+            `TLS: a certificate per name from Let's Encrypt${site.acme.server === 'staging' ? ' (staging)' : ''} by ACME DNS-01 at ${site.acme.dnsProvider},`,
+            `obtained and renewed by lego in ${LEGO_PATH} (see docs/orchestration.md).`,
+          ]
+        : [
+            `TLS: Caddy's internal CA "${caddyCaName(site)}"; its root certificate is exported for the admin to trust`,
+            `(${CADDY_ROOT_CERT}, fetched by \`beelab apply\`; see docs/apps.md).`,
+          ]),
     ].join('\n'),
     '#',
   );
-  const global = [
-    '{',
-    // The root goes to the admin's devices, not into this host's trust store (the service user may not write it).
-    '\tskip_install_trust',
-    '\tpki {',
-    '\t\tca local {',
-    `\t\t\tname "${caddyCaName(site)}"`,
-    '\t\t}',
-    '\t}',
-    '}',
-  ];
+  // With ACME the certificates are lego's files (Caddy manages no certificate it was given). Let's Encrypt no
+  // longer runs OCSP responders (2025), so there is no response to staple.
+  const global = site.acme
+    ? ['{', '\tocsp_stapling off', '}']
+    : [
+        '{',
+        // The root goes to the admin's devices, not into this host's trust store (the service user may not write it).
+        '\tskip_install_trust',
+        '\tpki {',
+        '\t\tca local {',
+        `\t\t\tname "${caddyCaName(site)}"`,
+        '\t\t}',
+        '\t}',
+        '}',
+      ];
   const sites = apps.map((a) =>
     [
       `# ${a.app.name}: ${a.app.description}`,
       `${a.service.fqdn} {`,
-      '\ttls internal',
+      site.acme
+        ? `\ttls ${legoCertFiles(a.service.fqdn!).crt} ${legoCertFiles(a.service.fqdn!).key}`
+        : '\ttls internal',
       `\treverse_proxy ${upstreamOf(a)}`,
       '}',
     ].join('\n'),

@@ -4,6 +4,8 @@ import { appSecretName, appSecretVar } from '../../../catalog/apps.ts';
 import type { Site } from '../../../site/types.ts';
 import { FileTree } from '../../../tree/file-tree.ts';
 import { roleFiles } from '../../ansible-roles.ts';
+import { proxiedByHost } from '../caddy/caddyfile.ts';
+import { caddyAcmeVars } from '../caddy/lego.ts';
 import type { Play } from '../part.ts';
 import { type ComposeApp, composeApps } from './apps.ts';
 import { unpinnedImages } from './project.ts';
@@ -40,6 +42,14 @@ export function appVars(a: ComposeApp): Record<string, unknown> {
   };
 }
 
+/** The caddy role's ACME variables: the names each compose host proxies. */
+function acmeVars(site: Site): Record<string, unknown> {
+  const names = new Map(
+    [...proxiedByHost(site)].map(([host, apps]) => [host, apps.map((a) => a.service.fqdn!)]),
+  );
+  return caddyAcmeVars(site, names);
+}
+
 export function composePlays(site: Site): Play[] {
   const hosts = composeHosts(site);
   if (hosts.length === 0) return [];
@@ -49,7 +59,9 @@ export function composePlays(site: Site): Play[] {
       hosts: hosts.join(':'),
       become: true,
       tags: PROXY_TAGS,
-      roles: ['docker', 'caddy'],
+      roles: site.acme
+        ? ['docker', { role: 'caddy', vars: { caddy_acme: acmeVars(site) } }]
+        : ['docker', 'caddy'],
     },
     ...deployedApps(site).map(
       (a): Play => ({

@@ -1,5 +1,6 @@
 // The compose part's apply steps: Docker and Caddy on each compose host, then each app (compose pull, up -d,
 // healthy), verified by its health URL through the proxy with the exported root certificate.
+import { ACME_DNS_TOKEN_SECRET } from '../../../catalog/acme.ts';
 import { appSecretName } from '../../../catalog/apps.ts';
 import type { Site } from '../../../site/types.ts';
 import type { FileTree } from '../../../tree/file-tree.ts';
@@ -8,6 +9,7 @@ import { ANSIBLE_CFG_PATH } from '../../devops/ansible-scaffold.ts';
 import { PHYSICAL_STEPS } from '../../physical/steps.ts';
 import { type Step, shellQuote } from '../../step.ts';
 import { caddyfilePath, upstreamOf } from '../caddy/caddyfile.ts';
+import { legoUnitPath } from '../caddy/lego.ts';
 import { ORCHESTRATION_PLAYBOOK } from '../playbook.ts';
 import { appTag, composeHosts, deployedApps, PROXY_TAGS } from './ansible.ts';
 import type { ComposeApp } from './apps.ts';
@@ -42,7 +44,7 @@ function ansibleInputs(files: FileTree, roles: string[], own: string[]): string[
 const LAB_HAS_NO_REGISTRY =
   "it installs Docker and Caddy and pulls the apps' images: the lab's machines have only Beelab's local package set and no registry (the Caddy lab test serves the generated Caddyfile instead)";
 
-export function healthThroughProxy(a: ComposeApp): string {
+export function healthThroughProxy(a: ComposeApp, acme?: Site['acme']): string {
   const h = a.service.health!;
   const expect = h.expect ?? 200;
   const fqdn = a.service.fqdn!;
@@ -56,8 +58,9 @@ export function healthThroughProxy(a: ComposeApp): string {
     '%{http_code}',
     '--max-time',
     '10',
-    '--cacert',
-    rootCertPath(a.host.name),
+    // The internal CA's exported root; with ACME the system's public roots, except that Let's Encrypt's staging
+    // CA is trusted nowhere (its certificates are for trying the setup), so there the chain is not checked.
+    ...(acme ? (acme.server === 'staging' ? ['--insecure'] : []) : ['--cacert', rootCertPath(a.host.name)]),
     '--resolve',
     `${fqdn}:443:${a.host.address}`,
     url,
@@ -83,7 +86,9 @@ export function composeSteps(site: Site, files: FileTree): Step[] {
     out.push({
       id: proxyStep(host),
       layer: 'orchestration',
-      title: `Docker and the reverse proxy (Caddy) on ${host}; its CA's root exported to ${rootCertPath(host)}`,
+      title: site.acme
+        ? `Docker and the reverse proxy (Caddy) on ${host}; its certificates from Let's Encrypt${site.acme.server === 'staging' ? ' (staging)' : ''} by lego (ACME DNS-01 at ${site.acme.dnsProvider}), renewed by a timer`
+        : `Docker and the reverse proxy (Caddy) on ${host}; its CA's root exported to ${rootCertPath(host)}`,
       hosts: [host],
       run: {
         kind: 'ansible-playbook',
@@ -92,7 +97,12 @@ export function composeSteps(site: Site, files: FileTree): Step[] {
         tags: PROXY_TAGS,
         config: ANSIBLE_CFG_PATH,
       },
-      inputs: ansibleInputs(files, ['docker', 'caddy'], [caddyfilePath(host)]),
+      inputs: ansibleInputs(
+        files,
+        ['docker', 'caddy'],
+        [caddyfilePath(host), legoUnitPath(host, 'service'), legoUnitPath(host, 'timer')],
+      ),
+      ...(site.acme ? { secrets: [ACME_DNS_TOKEN_SECRET] } : {}),
       after: [PHYSICAL_STEPS.base],
       verify: { kind: 'tcp', host: address, port: 443 },
       rebuild: { phase: 'app' },
@@ -116,7 +126,7 @@ export function composeSteps(site: Site, files: FileTree): Step[] {
       inputs: ansibleInputs(files, ['compose_app'], [compose]),
       after: [proxyStep(a.host.name)],
       ...(a.app.secrets.length ? { secrets: a.app.secrets.map((s) => appSecretName(a.app, s.name)) } : {}),
-      verify: { kind: 'shell', script: healthThroughProxy(a) },
+      verify: { kind: 'shell', script: healthThroughProxy(a, site.acme) },
       rebuild: { phase: 'app' },
       notInLab: LAB_HAS_NO_REGISTRY,
     });
