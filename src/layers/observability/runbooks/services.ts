@@ -283,7 +283,9 @@ export function certificateExpiring(site: Site): Runbook {
       steps(
         ...(proxy
           ? [
-              `Proxied apps on ${named(proxy)}: the reverse proxy renews by ACME 30 days ahead; a failing renewal is in its log (DNS, port 80/443 from the internet, rate limits).`,
+              site.acme
+                ? `Proxied apps on ${named(proxy)}: lego renews their Let's Encrypt certificates 30 days ahead (\`beelab-lego-renew.timer\`, twice a day); a failing renewal is in \`journalctl -u beelab-lego-renew.service\` (the DNS provider's token in /etc/lego/dns.env, rate limits). Renew now: \`ssh ${login(proxy)} sudo systemctl start beelab-lego-renew.service\`.`
+                : `Proxied apps on ${named(proxy)}: Caddy's internal CA renews their certificates on its own; a failing renewal is in \`journalctl -u caddy\`.`,
             ]
           : []),
         ...(pve ? ['Proxmox VE UI (8006): renew the node certificate.'] : []),

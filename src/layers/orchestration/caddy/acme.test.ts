@@ -21,6 +21,7 @@ import { parseSiteSpec } from '../../../project/spec.ts';
 import { siteSecrets } from '../../../secrets/catalog.ts';
 import type { Site } from '../../../site/types.ts';
 import { resolveSite } from '../../index.ts';
+import { certificateExpiring } from '../../observability/runbooks/services.ts';
 import { composePlays } from '../compose/ansible.ts';
 import { composeApps } from '../compose/apps.ts';
 import { composeSteps, healthThroughProxy, proxyStep } from '../compose/steps.ts';
@@ -134,6 +135,12 @@ describe('the Caddyfile and the play with ACME', () => {
       },
     ]);
     expect(composePlays(siteOf(SINGLE))[0]!.roles).toEqual(['docker', 'caddy']);
+  });
+
+  it('the certificate runbook points at the lego renewal, not at Caddy', () => {
+    const text = JSON.stringify(certificateExpiring(site).sections);
+    expect(text).toContain('systemctl start beelab-lego-renew.service');
+    expect(JSON.stringify(certificateExpiring(siteOf(SINGLE)).sections)).toContain('journalctl -u caddy');
   });
 
   it('the health check trusts the public roots (staging: the chain is not checked), not an exported root', () => {

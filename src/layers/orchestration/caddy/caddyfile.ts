@@ -1,5 +1,6 @@
 // The Caddyfile of each compose host: every app on it as https://<subdomain>.<domain>, proxied to the port the
-// app publishes on the host's address, with TLS from Caddy's internal CA (its root exported for the admin).
+// app publishes on the host's address, with TLS from Caddy's internal CA (its root exported for the admin), or
+// with site.acme from the Let's Encrypt certificates lego obtains by DNS-01 (lego.ts).
 import type { Site } from '../../../site/types.ts';
 import { commentLines, GENERATED_NOTICE } from '../../../tree/serialize/index.ts';
 import { type ComposeApp, composeApps } from '../compose/apps.ts';
