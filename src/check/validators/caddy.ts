@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../kernel/diagnostic.ts';
+import { selfSignedArgs } from '../../kernel/openssl.ts';
 import { runTool } from '../exec.ts';
 import type { Validator } from '../validator.ts';
 import { basename, unexplainedFailure } from './util.ts';
@@ -75,17 +76,12 @@ async function standInPair(
   const key = join(dir, 'stand-in.key');
   const r = await runTool(
     ctx,
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-noenc',
-      '-days',
-      '1',
-    ].concat(['-subj', '/CN=beelab stand-in for the lego certificates', '-keyout', key, '-out', crt]),
+    selfSignedArgs({
+      days: 1,
+      subject: '/CN=beelab stand-in for the lego certificates',
+      keyout: key,
+      out: crt,
+    }),
     { command: 'openssl' },
   );
   return r.exitCode === 0 ? { crt, key } : undefined;

@@ -4,6 +4,7 @@
 // openssl). `k8s/<cluster>/app-secrets.sh` prints them as YAML for `kubectl apply -f -`: the values reach the
 // cluster through a pipe, never a file in the repository.
 import { appSecretName, appSecretVar } from '../../../catalog/apps.ts';
+import { selfSignedArgs } from '../../../kernel/openssl.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import type { AppCluster, ClusterApp } from './apps.ts';
 import { appSecretObject, appTlsSecret } from './manifests.ts';
@@ -138,25 +139,11 @@ ${calls.join('\n')}
  * -out name the same file).
  */
 export function caToolArgs(out: string): string[] {
-  return [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-noenc',
-    '-days',
-    '3650',
-    '-subj',
-    '/CN=Beelab cluster apps CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE,pathlen:0',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-    '-keyout',
+  return selfSignedArgs({
+    days: 3650,
+    subject: '/CN=Beelab cluster apps CA',
+    extensions: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign'],
+    keyout: out,
     out,
-    '-out',
-    out,
-  ];
+  });
 }
