@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { needTool, requireTool } from '../../test/support/tools.ts';
 import { formatAlert, parseAlert } from '../init/alert-target.ts';
+import { parseSiteSpec } from '../project/spec.ts';
 import {
   checkAlertTarget,
   checkCalendar,
@@ -220,6 +221,7 @@ describe('checkCalendar', () => {
     '*-*-* *:00:00',
     'Friday 23:30',
     '2026-*-01 05:00',
+    'Sun *-*-01..07 04:00',
   ];
   const BAD = [
     'every tuesday-ish',
@@ -233,6 +235,25 @@ describe('checkCalendar', () => {
   it('accepts calendar events and refuses words that are none, saying which', () => {
     for (const v of GOOD) expect(checkCalendar(v), v).toBeUndefined();
     for (const v of BAD) expect(checkCalendar(v), v).toMatch(/is not a systemd calendar event \(".+" is no /);
+  });
+
+  it('backup.schedule and backup.cloneSchedule refuse a non-event where they are written', () => {
+    const text = readFileSync(new URL('../../examples/compact/beelab.yaml', import.meta.url), 'utf8').replace(
+      '  clonezilla: true\n',
+      '  clonezilla: true\n  cloneSchedule: first sunday-ish\n',
+    );
+    const bad = parseSiteSpec(text.replace('schedule: "*-*-* 02:00"', 'schedule: every tuesday-ish'));
+    const errors = bad.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((e) => [e.message.split(':')[0], e.location?.line])).toEqual([
+      [
+        'backup.schedule "every tuesday-ish"',
+        text.split('\n').findIndex((l) => l.includes('schedule: "*-*-*')) + 1,
+      ],
+      [
+        'backup.cloneSchedule "first sunday-ish"',
+        text.split('\n').findIndex((l) => l.includes('cloneSchedule')) + 1,
+      ],
+    ]);
   });
 
   it.runIf(needTool('systemd-analyze', 'apt-get install systemd'))(

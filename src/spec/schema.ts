@@ -577,7 +577,7 @@ export const specSchema = z
           .boolean()
           .optional()
           .describe(`Keep Clonezilla images of physical nodes. Default: ${DEFAULTS.backup.clonezilla}.`),
-        cloneSchedule: oneLineText(100)
+        cloneSchedule: checked(oneLineText(100), checkCalendar)
           .optional()
           .describe(
             `systemd calendar event of the primary's Clonezilla clone (a reboot into Clonezilla live after maintenance). Default: ${DEFAULTS.backup.cloneSchedule} (the first Sunday of the month at 04:00).`,
