@@ -30,9 +30,8 @@ describe('AI steps', () => {
       expect(r.after).toEqual([`ai/mac/${host}`]);
       expect(r.secrets).toEqual(['forgejo-runner-token']);
       expect(r.run.kind === 'shell' && r.run.script).toContain('< "$BEELAB_SECRET_FORGEJO_RUNNER_TOKEN"');
-      expect(r.run.kind === 'shell' && r.run.script).toContain(
-        `--labels macos-arm64:host,macos:host,${host}:host`,
-      );
+      // Its labels are the config's runner.labels (runners.test.ts checks the flags against the runner's CLI).
+      expect(r.run.kind === 'shell' && r.run.script).toContain(`--name ${host}`);
       expect(r.inputs).toContain(`ai/macs/${host}/forgejo-runner/com.beelab.forgejo-runner.plist`);
     }
     const gateway = steps.at(-1)!;

@@ -69,8 +69,7 @@ function runnerSteps(site: Site, files: FileTree): Step[] {
       url,
       '--name',
       node.host,
-      '--labels',
-      runnerLabels(node).join(','),
+      // No --labels: register takes the config's runner.labels over the flag (and warns that it ignores the flag).
     ].join(' ');
     const remote = [
       'set -e',
