@@ -48,7 +48,7 @@ const up = spawnPinned(
   -10,
   0,
   process.execPath,
-  ['--import', 'tsx', join(root, 'bench/gateway/upstream-server.ts'), String(upPort), '8'],
+  ['--import', 'tsx', join(root, 'src/gateway/testing/upstream-server.ts'), String(upPort), '8'],
   log,
 );
 const floor = spawnPinned(

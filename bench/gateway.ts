@@ -78,7 +78,7 @@ const upstream = spawnPinned(
   NICE,
   SERVER_CPU,
   process.execPath,
-  ['--import', 'tsx', join(root, 'bench/gateway/upstream-server.ts'), String(upPort), '8'],
+  ['--import', 'tsx', join(root, 'src/gateway/testing/upstream-server.ts'), String(upPort), '8'],
   log,
 );
 const beelab = spawnPinned(

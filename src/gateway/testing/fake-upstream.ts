@@ -23,6 +23,8 @@ export interface FakeUpstreamOptions {
   eventBytes?: number;
   /** What /health answers; 503 imitates llama.cpp loading a model. */
   healthStatus?: number;
+  /** Sent as `x-stand-in` on every answer, so a client behind a gateway can tell which server answered. */
+  name?: string;
 }
 
 /** The exact SSE bytes a stream of `n` chunks carries; tests compare the client's bytes with it. */
@@ -74,6 +76,8 @@ export class FakeUpstream {
   /** Stream events written so far, over all requests. */
   eventsWritten = 0;
   readonly #chunkDelayMs: number;
+  readonly #identity: Record<string, string>;
+  #host = '127.0.0.1';
   #port = 0;
 
   constructor(opts: FakeUpstreamOptions = {}) {
@@ -82,15 +86,18 @@ export class FakeUpstream {
     this.#eventBytes = opts.eventBytes ?? 0;
     this.#chunkDelayMs = opts.chunkDelayMs ?? 0;
     this.healthStatus = opts.healthStatus ?? 200;
+    this.#identity = opts.name ? { 'x-stand-in': opts.name } : {};
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.#handle(req, res));
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://${this.#host}:${this.#port}`;
   }
 
-  async listen(port = 0): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
+  /** Listens on loopback unless `host` names another address (a lab namespace's). */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.#host = host;
+    await new Promise<void>((r) => this.server.listen(port, host, r));
     this.#port = (this.server.address() as AddressInfo).port;
     return this.url;
   }
@@ -105,6 +112,7 @@ export class FakeUpstream {
     res.writeHead(status, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
+      ...this.#identity,
       ...extra,
     });
     res.end(body);
@@ -177,7 +185,10 @@ export class FakeUpstream {
       return;
     }
     if (mode.kind === 'die-before-body') {
-      res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
+      res.writeHead(200, {
+        'content-type': body.stream ? 'text/event-stream' : 'application/json',
+        ...this.#identity,
+      });
       res.flushHeaders();
       setTimeout(() => res.destroy(), 5);
       return;
@@ -207,7 +218,11 @@ export class FakeUpstream {
         this.#json(res, 200, completionBody(model));
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        ...this.#identity,
+      });
       const events = sseEvents(model, this.#chunks, this.#eventBytes);
       const dieAfter = mode.kind === 'die-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
       const stallAfter = mode.kind === 'stall-mid-stream' ? mode.afterChunks : Number.POSITIVE_INFINITY;
