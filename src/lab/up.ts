@@ -35,6 +35,11 @@ export interface UpOptions {
   machineTimeoutMs?: number;
   /** Aborted on Ctrl-C / SIGTERM: stop before the next step so the teardown sees everything started. */
   signal?: AbortSignal;
+  /**
+   * Ports of a VLAN's namespace its agent leaves free, on every address there, for the caller to run the real
+   * service (or its stand-in) in their place: a test of the AI gateway serves the gateway and model ports itself.
+   */
+  leaveFree?: { zone: string; proto: 'tcp' | 'udp'; port: number }[];
 }
 
 /** Builds the lab. On failure the caller tears it down (it knows the id before anything exists). */
@@ -82,6 +87,14 @@ export async function labUp(site: Site, opts: UpOptions): Promise<LabContext> {
   await startRouter(ctx.dir, plan.names.router, ctx.router);
   log(`lab ${opts.id}: router up (nftables, dnsmasq)`);
   const byNs = listenersByNamespace(plan.vlans, plan.names, ctx.listeners);
+  for (const f of opts.leaveFree ?? []) {
+    const ns = plan.vlans.find((v) => v.zone === f.zone)?.netns;
+    if (!ns) throw new Error(`lab: no VLAN ${f.zone} to leave ${f.proto}/${f.port} free in`);
+    byNs.set(
+      ns,
+      (byNs.get(ns) ?? []).filter((l) => l.proto !== f.proto || l.port !== f.port),
+    );
+  }
   await Promise.all([...ctx.sockets.keys()].map((ns) => startAgent(ctx.dir, ns, byNs.get(ns) ?? [])));
   const count = [...ctx.listeners.vlans.values()].reduce((n, l) => n + l.length, 0);
   log(

@@ -24,16 +24,19 @@ export function missingSecrets(site: Site, store: SecretStore): SecretDef[] {
 }
 
 /**
- * Generates and stores every missing secret: the names created, and those a missing tool could not make
- * (with why; the steps that need them fail until the tool is installed and apply runs again).
+ * Generates and stores every missing secret (or only the `only` ones, what some steps need): the names
+ * created, and those a missing tool could not make (with why; the steps that need them fail until the tool is
+ * installed and apply runs again).
  */
 export async function ensureSecrets(
   site: Site,
   store: SecretStore,
+  only?: readonly string[],
 ): Promise<{ created: string[]; skipped: { name: string; why: string }[] }> {
   const created: string[] = [];
   const skipped: { name: string; why: string }[] = [];
   for (const def of missingSecrets(site, store)) {
+    if (only && !only.includes(def.name)) continue;
     if (def.kind === 'issued') {
       skipped.push({
         name: def.name,
