@@ -290,8 +290,10 @@ beforeAll(async () => {
       .stdout.length > 0;
   for (const b of mesh) {
     const host = site.hosts.find((h) => h.name === b.host)!;
-    await waitFor(`the stand-in ${b.name} at ${host.address}:${b.port}`, () =>
-      listening(vlanOf(host.vlan).netns, host.address, b.port),
+    await waitFor(
+      `the stand-in ${b.name} at ${host.address}:${b.port}`,
+      () => listening(vlanOf(host.vlan).netns, host.address, b.port),
+      40_000,
     );
   }
 
