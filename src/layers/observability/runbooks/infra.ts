@@ -38,6 +38,7 @@ export function hostDown(site: Site): Runbook {
     ],
     automated: 'beelab rebuild HOST',
     drill: DRILL,
+    alertDrilled: 'HostDown',
   };
 }
 

@@ -14,7 +14,7 @@ import {
   pveNodeDown,
   siteLost,
 } from './infra.ts';
-import { type Runbook, renderRunbook, type ScenarioAlert, titleOf } from './runbook.ts';
+import { alertDrill, type Runbook, renderRunbook, type ScenarioAlert, titleOf } from './runbook.ts';
 import {
   aiBackendDown,
   aiHeadDown,
@@ -67,7 +67,11 @@ export function renderFailureModes(
     const names = alerts.filter((a) => a.scenario === rb.slug).map((a) => code(a.name));
     const link = `[${rb.slug}](${runbookPath(rb.slug).replace(/^docs\//, '')})`;
     const automated = rb.notHere ? 'does not apply' : rb.automated ? code(rb.automated) : 'no: by hand';
-    const drilled = rb.drill ? `yes: ${code(rb.drill)}` : 'no';
+    const alert = alertDrill(rb, alerts);
+    const drilled = [
+      rb.drill ? `yes: ${code(rb.drill)}` : alert ? 'yes' : 'no',
+      ...(alert ? [alert] : []),
+    ].join('; ');
     return [titleOf(rb.slug), ...(withAlerts ? [names.join(', ') || 'none'] : []), automated, link, drilled];
   });
   const drilled = runbooks.filter((r) => r.drill).length;

@@ -25,6 +25,18 @@ export interface Runbook {
   automated?: string;
   /** The lab drill that rehearses it and runs in CI, where one exists. */
   drill?: string;
+  /**
+   * Its alert that Beelab's CI rehearses end to end in the lab, where one is: it fires, Alertmanager delivers it
+   * with its runbook_url to a webhook, and it resolves (src/layers/observability/monitoring/monitoring.lab.test.ts).
+   */
+  alertDrilled?: string;
+}
+
+/** What the lab rehearses of a scenario's alert, for the failure-mode matrix; undefined when nothing. */
+export function alertDrill(rb: Runbook, alerts: readonly ScenarioAlert[]): string | undefined {
+  const name = rb.alertDrilled;
+  if (!name || !alerts.some((a) => a.name === name && a.scenario === rb.slug)) return undefined;
+  return `${code(name)} fired, delivered through Alertmanager and resolved`;
 }
 
 export const titleOf = (slug: FailureSlug): string => FAILURE_SCENARIOS.find((s) => s.slug === slug)!.title;
@@ -71,6 +83,11 @@ export function renderRunbook(site: Site, rb: Runbook, alerts: readonly Scenario
     ...(own.length > 0
       ? [
           `- Alert${own.length > 1 ? 's' : ''} ${own.join(', ')} (Prometheus, through Alertmanager to the alert channel).`,
+        ]
+      : []),
+    ...(alertDrill(rb, alerts)
+      ? [
+          `- ${code(rb.alertDrilled!)} is rehearsed end to end in the lab by Beelab's CI: a node exporter stops, the alert fires and reaches a webhook through Alertmanager with the link to this runbook, and resolves once the exporter is back.`,
         ]
       : []),
     ...rb.signs.map((s) => `- ${s}`),

@@ -1,5 +1,6 @@
 // The runbooks: one per failure scenario, with the site's real hosts, addresses, drives and files; the failure
 // modes matrix links each one, and what it calls drilled is a host the lab can really kill and rebuild.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exampleSite } from '../../../../test/support/example-sites.ts';
 import { notEmulable } from '../../../lab/machines/select.ts';
@@ -115,5 +116,19 @@ describe('docs/failure-modes.md', () => {
     expect(drilled).toBeGreaterThan(0);
     expect(md).toContain(`${drilled} of ${FAILURE_SCENARIOS.length} are drilled in the lab`);
     expect(md.match(/\| yes: /g)?.length).toBe(drilled);
+  });
+
+  it('says which alert the lab rehearses end to end, only where the monitoring lab test does', () => {
+    const alerts = [{ name: 'HostDown', scenario: 'host-down' as const }];
+    const files = renderRunbooks(site, alerts);
+    expect(files.get(FAILURE_MODES_DOC)!.content).toContain(
+      '| yes: `sudo beelab lab drill host-dies apps`; `HostDown` fired, delivered through Alertmanager and resolved |',
+    );
+    expect(files.get(runbookPath('host-down'))!.content).toContain('`HostDown` is rehearsed end to end');
+    // Without the monitoring part there is no alert to claim.
+    expect(renderRunbooks(site).get(FAILURE_MODES_DOC)!.content).not.toContain('through Alertmanager');
+    const lab = readFileSync(new URL('../monitoring/monitoring.lab.test.ts', import.meta.url), 'utf8');
+    for (const rb of siteRunbooks(site).filter((r) => r.alertDrilled))
+      expect(lab).toContain(`x.labels.alertname === '${rb.alertDrilled}'`);
   });
 });
