@@ -23,3 +23,27 @@ export function modelMemoryGb(model: string): number | undefined {
 
 /** Share of a Mac's unified memory the GPU may wire by default (macOS keeps the rest): about 75%. */
 export const GPU_MEMORY_SHARE = 0.75;
+
+/** An embedding model, by its name (nomic-embed-text, mxbai-embed-large): never a chat alias. */
+export function isEmbedding(model: string): boolean {
+  return /embed/i.test(model);
+}
+
+/**
+ * The gateway's model aliases for a mesh: `default` for the first chat model of the node with the most memory,
+ * `small` for that of the node with the least (when it differs), `embed` for the first embedder. Only the aliases
+ * the mesh can back exist; the spec rules and both gateways' configs read them from here.
+ */
+export function aliasesOf(
+  nodes: readonly { models: readonly string[]; memoryGb?: number }[],
+): Record<string, string> {
+  const chat = (n: { models: readonly string[] }) => n.models.find((m) => !isEmbedding(m));
+  const withModels = nodes.filter((n) => chat(n)).sort((a, b) => (b.memoryGb ?? 0) - (a.memoryGb ?? 0));
+  const out: Record<string, string> = {};
+  if (withModels[0]) out.default = chat(withModels[0])!;
+  const last = withModels.at(-1);
+  if (last && chat(last) !== out.default) out.small = chat(last)!;
+  const embed = nodes.flatMap((n) => n.models).find(isEmbedding);
+  if (embed) out.embed = embed;
+  return out;
+}

@@ -103,6 +103,11 @@ describe('ai.gateway: litellm', () => {
       model: 'openai/qwen3:235b-a22b',
       api_base: 'http://ai-head.lab.example.com:8081/v1',
     });
+    // Weighted by memory as gateway.yaml is: LiteLLM honours litellm_params.weight in simple-shuffle only.
+    expect(c.router_settings.routing_strategy).toBe('simple-shuffle');
+    expect(c.model_list.map((m: { litellm_params: { weight: number } }) => m.litellm_params.weight)).toEqual(
+      site!.ai.nodes.flatMap((n) => n.models.map(() => n.memoryGb)),
+    );
     expect(c.router_settings.model_group_alias.default).toBe('qwen3:235b-a22b');
     expect(c.router_settings.fallbacks).toEqual([{ 'qwen3:235b-a22b': ['qwen3:8b'] }]);
     expect(c.general_settings.master_key).toBe('os.environ/LITELLM_MASTER_KEY');

@@ -1,6 +1,7 @@
 // The gateway in front of the mesh, from the Site: Beelab's gateway.yaml, or LiteLLM's config.yaml (ai.gateway).
 import type { GatewayConfigInput } from '../../gateway/config-schema.ts';
 import type { AiNode, Site } from '../../site/types.ts';
+import { aliasesOf } from '../../spec/ai-models.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
 import { toYaml } from '../../tree/serialize/yaml.ts';
 import { BACKEND_PORTS } from './site.ts';
@@ -60,21 +61,7 @@ export function meshBackends(site: Site): MeshBackend[] {
 
 /** Aliases: `default` for the largest node's first model, `small` for the smallest's, `embed` for an embedder. */
 export function meshAliases(site: Site): Record<string, string> {
-  const withModels = site.ai.nodes
-    .filter((n) => n.models.some((m) => !isEmbedding(m)))
-    .sort((a, b) => (b.memoryGb ?? 0) - (a.memoryGb ?? 0));
-  const chat = (n: AiNode) => n.models.find((m) => !isEmbedding(m))!;
-  const out: Record<string, string> = {};
-  if (withModels[0]) out.default = chat(withModels[0]);
-  const last = withModels.at(-1);
-  if (last && chat(last) !== out.default) out.small = chat(last);
-  const embed = site.ai.nodes.flatMap((n) => n.models).find(isEmbedding);
-  if (embed) out.embed = embed;
-  return out;
-}
-
-function isEmbedding(model: string): boolean {
-  return /embed/i.test(model);
+  return aliasesOf(site.ai.nodes);
 }
 
 /** Beelab's gateway.yaml: listen on every address, admin listener on the LAN address, keys by hash file. */
@@ -136,7 +123,9 @@ export function litellmConfig(site: Site): Record<string, unknown> {
   return {
     model_list,
     router_settings: {
-      routing_strategy: 'least-busy',
+      // LiteLLM reads litellm_params.weight only in simple-shuffle (router_strategy/simple_shuffle.py): with any
+      // other strategy the memory weights would be ignored. Failed deployments cool down; num_retries moves on.
+      routing_strategy: 'simple-shuffle',
       num_retries: 2,
       timeout: 120,
       ...(Object.keys(aliases).length ? { model_group_alias: aliases } : {}),

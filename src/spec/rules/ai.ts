@@ -1,6 +1,6 @@
 // Spec rules of the AI mesh's tailnet: every tag a client selector names has an owner, the subnet router exists.
 import { closest } from '../../kernel/suggest.ts';
-import { BACKEND_PORTS, GPU_MEMORY_SHARE, modelMemoryGb } from '../ai-models.ts';
+import { aliasesOf, BACKEND_PORTS, GPU_MEMORY_SHARE, modelMemoryGb } from '../ai-models.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { ADMINS_GROUP, AI_TAGS } from '../tailnet-tags.ts';
 import { writtenHosts } from './hosts-of.ts';
@@ -94,15 +94,16 @@ function unknownGroup(path: Finding['path'], group: string): Finding {
   };
 }
 
-/** The aliases the gateway config defines (layers/ai/gateway-config.ts meshAliases). */
-const ALIASES = ['default', 'small', 'embed'];
-
 /** The gateway: keys name models the mesh serves, ports do not clash, LiteLLM gets no Beelab-only feature, models fit. */
 export function gatewayRules({ spec }: RuleContext): Finding[] {
   const out: Finding[] = [];
   const nodes = spec.ai?.nodes ?? [];
   if (nodes.length === 0) return out;
   const served = [...new Set(nodes.flatMap((n) => n.models ?? []))];
+  // The aliases this mesh backs: `small` needs a second chat model on a smaller node, `embed` an embedder.
+  const aliases = Object.keys(
+    aliasesOf(nodes.map((n) => ({ models: n.models ?? [], memoryGb: n.hardware?.memoryGb }))),
+  );
   const litellm = (spec.ai?.gateway ?? DEFAULTS.ai.gateway) === 'litellm';
   const names = new Set<string>();
   (spec.ai?.keys ?? []).forEach((k, i) => {
@@ -118,15 +119,22 @@ export function gatewayRules({ spec }: RuleContext): Finding[] {
       });
     names.add(k.name);
     (k.models ?? []).forEach((m, j) => {
-      if (!served.includes(m) && !ALIASES.includes(m)) {
+      if (!served.includes(m) && !aliases.includes(m)) {
+        const alias = ['default', 'small', 'embed'].includes(m);
         const guess = closest(m, served);
         out.push({
           code: 'ai/unserved-model',
           path: ['ai', 'keys', i, 'models', j],
-          message: `ai.keys[${i}].models[${j}] "${m}" is served by no node of the mesh`,
-          hint: guess
-            ? `did you mean \`${guess}\`? or add it to a node's models`
-            : "add it to a node's models, or use an alias (default, small, embed)",
+          message: alias
+            ? `ai.keys[${i}].models[${j}] "${m}" is an alias this mesh does not back (it has ${aliases.join(', ') || 'none'})`
+            : `ai.keys[${i}].models[${j}] "${m}" is served by no node of the mesh`,
+          hint: alias
+            ? m === 'embed'
+              ? "add an embedding model (e.g. nomic-embed-text) to a node's models"
+              : '`small` is the chat model of the node with the least memory: add a chat model to a second, smaller node'
+            : guess
+              ? `did you mean \`${guess}\`? or add it to a node's models`
+              : `add it to a node's models, or use an alias (${aliases.join(', ') || 'none yet'})`,
         });
       }
     });
