@@ -998,15 +998,16 @@ const hardening: Case[] = [
   {
     name: "gateway port on the head's Ollama port",
     yaml: `${BASE}ai:\n  gatewayPort: 11434\n`,
-    code: 'service/port-collision',
-    text: 'tcp/11434 on ai-head is used twice: by model-ollama',
+    // ai/port-clash only: the generic service/port-collision at the same place is superseded (said once).
+    code: 'ai/port-clash',
+    text: 'gatewayPort 11434 is the port of ollama on ai-head, which runs the gateway',
     at: '9:11434',
   },
   {
     name: "gateway port on the head's MLX port",
     yaml: `${BASE}ai:\n  gatewayPort: 8081\n  nodes:\n    - { name: m1, role: head, backends: [mlx] }\n`,
-    code: 'service/port-collision',
-    text: 'tcp/8081 on m1 is used twice: by model-mlx',
+    code: 'ai/port-clash',
+    text: 'gatewayPort 8081 is the port of mlx on m1, which runs the gateway',
     at: '9:8081',
   },
   {

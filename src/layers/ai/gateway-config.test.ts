@@ -154,6 +154,12 @@ describe('bad input, located, all at once', () => {
     expect(d.find((x) => x.code === 'ai/port-clash')?.message).toContain(
       'gatewayPort 11434 is the port of ollama on ai-head',
     );
+    // Said once, by the rule that knows the mesh: the generic service/port-collision at the same place is dropped.
+    const line = yaml.split('\n').indexOf('  gatewayPort: 11434') + 1;
+    const here = d.filter((x) => x.location?.line === line);
+    expect(here.map((x) => `${x.location?.line}:${x.location?.col} ${x.code}`)).toEqual([
+      `${line}:16 ai/port-clash`,
+    ]);
     const big = d.find((x) => x.code === 'ai/models-too-big');
     expect(big?.severity).toBe('warning');
     expect(big?.message).toMatch(/ai-agent1.*need about 49 GB.*32 GB leaves about 24 GB/);

@@ -157,6 +157,8 @@ export function gatewayRules({ spec }: RuleContext): Finding[] {
         if (BACKEND_PORTS[b] === p)
           out.push({
             code: 'ai/port-clash',
+            // The same two services on one port of one host: the generic port rule would say it again, less precisely.
+            supersedes: ['service/port-collision'],
             path:
               what === 'gatewayPort' && spec.ai?.gatewayPort !== undefined
                 ? ['ai', 'gatewayPort']

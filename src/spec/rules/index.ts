@@ -68,6 +68,8 @@ export function specRules(
   }
   const ctx = { raw, spec, plan, written: (path: readonly (string | number)[]) => locator.has(path) };
   const out: Diagnostic[] = [];
+  const superseded: { codes: readonly string[]; at: string }[] = [];
+  const place = (d: Diagnostic) => (d.location ? `${d.location.line}:${d.location.col}` : undefined);
   for (const rule of [...SPEC_RULES, ...(options.extraRules ?? [])]) {
     let findings: ReturnType<SpecRule>;
     try {
@@ -77,14 +79,17 @@ export function specRules(
       throw new SpecRuleBug(rule.name, err);
     }
     for (const f of findings) {
-      out.push({
+      const d: Diagnostic = {
         code: f.code,
         severity: f.severity ?? 'error',
         message: f.message,
         location: locator.locate(f.path, f.atKey),
         ...(f.hint ? { hint: f.hint } : {}),
-      });
+      };
+      out.push(d);
+      const at = place(d);
+      if (f.supersedes?.length && at) superseded.push({ codes: f.supersedes, at });
     }
   }
-  return out;
+  return out.filter((d) => !superseded.some((s) => s.codes.includes(d.code) && s.at === place(d)));
 }

@@ -12,6 +12,11 @@ export interface Finding {
   severity?: Severity;
   /** Point at the key rather than the value (unknown or duplicate names). */
   atKey?: boolean;
+  /**
+   * Codes of more general findings this one makes redundant at the same place (a gateway port on a model server's
+   * port is ai/port-clash, not also service/port-collision): the runner drops those, so the user reads one.
+   */
+  supersedes?: readonly string[];
 }
 
 export interface RuleContext {
