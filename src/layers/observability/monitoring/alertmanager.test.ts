@@ -76,6 +76,13 @@ describe('alertmanager.yml', () => {
       'ntfy-2-critical',
       'webhook-3',
     ]);
+    // Every channel hears when its alert resolves (the monitoring lab test sees it arrive).
+    const configs = am.receivers.flatMap((r: { email_configs?: unknown[]; webhook_configs?: unknown[] }) => [
+      ...(r.email_configs ?? []),
+      ...(r.webhook_configs ?? []),
+    ]);
+    expect(configs).toHaveLength(3);
+    for (const c of configs) expect(c).toMatchObject({ send_resolved: true });
     expect(am.route.routes.map((r: { matchers: string[] }) => r.matchers)).toEqual([
       ['severity="critical"'],
       ['severity="warning"'],

@@ -1,7 +1,8 @@
 // The monitoring proof in the lab (root): the reference build's `monitor` and `tpot` boot as lab machines; tpot
-// installs Debian's node exporter from the lab's apt repository; the real Prometheus and Alertmanager run in
-// monitor's network namespace with the GENERATED prometheus.yml, alert rules and alertmanager.yml, and Prometheus
-// scrapes tpot (security VLAN) from monitor (servers VLAN) through the lab router's generated firewall: up == 1.
+// installs Debian's node exporter from the lab's apt repository; the real Prometheus and Alertmanager (with the
+// alertmanager role's arguments) run in monitor's network namespace with the GENERATED prometheus.yml, alert rules
+// and alertmanager.yml, and Prometheus scrapes tpot (security VLAN) from monitor (servers VLAN) through the lab
+// router's generated firewall: up == 1.
 // Stopping the exporter makes HostDown pending, then firing; Alertmanager delivers it, with its runbook_url, to a
 // webhook receiver on the management VLAN (through the firewall again, by the flow the alert channel generates);
 // restarting the exporter delivers `resolved`.
@@ -136,6 +137,14 @@ async function until<T>(what: string, ms: number, f: () => Promise<T | undefined
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+}
+
+/** The arguments the alertmanager role gives Debian's service (its listen address is Debian's default, :9093). */
+function roleArgs(): string[] {
+  const defaults = parseYaml(
+    readFileSync(new URL('roles/alertmanager/defaults/main.yml', import.meta.url), 'utf8'),
+  ) as { alertmanager_args: string };
+  return defaults.alertmanager_args.split(/\s+/).filter(Boolean);
 }
 
 /** `text` with `from` replaced by `to`, failing when the generated file no longer has `from`. */
@@ -301,8 +310,7 @@ describe.skipIf(!run)('monitoring in the lab (root)', () => {
         'prometheus-alertmanager',
         `--config.file=${join(dir, 'alertmanager.yml')}`,
         `--storage.path=${join(dir, 'alertmanager-data')}`,
-        '--web.listen-address=127.0.0.1:9093',
-        '--cluster.listen-address=',
+        ...roleArgs(),
       ],
       { stdio: 'ignore' },
     );
@@ -334,6 +342,10 @@ describe.skipIf(!run)('monitoring in the lab (root)', () => {
       return d && d.activeAlertmanagers.length > 0 ? d.activeAlertmanagers : undefined;
     })) as { url: string }[];
     expect(ams.map((a) => a.url)).toEqual(['http://127.0.0.1:9093/api/v2/alerts']);
+    // And its own scrape job reaches it where the role makes it listen.
+    await until('up{job="alertmanager"} == 1', 20_000, async () =>
+      (await query('up{job="alertmanager"}')).some((s) => s.value[1] === '1') ? true : undefined,
+    );
 
     const stop = await onMachine(TARGET, 'systemctl stop prometheus-node-exporter');
     expect(stop.exitCode, stop.stderr).toBe(0);
