@@ -236,6 +236,14 @@ export const BUILTIN_VERSIONS: Versions = {
       'docker.io/wazuh/wazuh-dashboard:4.12.0@sha256:8f5b50fde67a0b1c4d2321aa26b12bbc5cef21269cf4f6225746f0b946458bd7',
     'wazuh-certs-generator':
       'docker.io/wazuh/wazuh-certs-generator:0.0.2@sha256:88c4b30ad9b8320ba29f0a891761ad8000866c15c844d27b04974f5cb427c8f0',
+    // The clusters' exporters (k8s/<cluster>/monitoring). node-exporter v1.9.1: the digest public NixOS
+    // configurations pin for quay.io/prometheus/node-exporter and prom/node-exporter alike, and a live cluster's
+    // kube_pod_container_info reports as its image_id; kube-state-metrics v2.19.1: the digest public Helm values,
+    // NixOS pullImage calls and rendered-manifest checks pin.
+    'node-exporter':
+      'quay.io/prometheus/node-exporter:v1.9.1@sha256:d00a542e409ee618a4edc67da14dd48c5da66726bbd5537ab2af9c1dfc442c8a',
+    'kube-state-metrics':
+      'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.19.1@sha256:85108987d044b18a098126732f98602df408888c0f7d456241f5abefb9744bc1',
   },
 };
 

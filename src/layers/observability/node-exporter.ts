@@ -10,6 +10,7 @@ export type NodeExporterInstall =
   | { by: 'base-role'; what: string }
   | { by: 'mac-bootstrap'; what: string }
   | { by: 'firewall-plugin'; what: string }
+  | { by: 'daemonset'; what: string }
   | { by: 'none'; why: string };
 
 /** The installer of a host's node exporter (the observability docs list the `none` cases). */
@@ -34,8 +35,8 @@ export function nodeExporterInstall(host: Host): NodeExporterInstall {
       };
     case 'talos':
       return {
-        by: 'none',
-        why: 'Talos has no packages: a node-exporter DaemonSet is not rendered yet, so Talos nodes are watched by ping and the cluster by kube-state-metrics',
+        by: 'daemonset',
+        what: 'the node-exporter DaemonSet on the host network (k8s/production/monitoring, applied by the talos/apps step): Talos has no packages',
       };
     case 'pfsense':
     case 'vyos':

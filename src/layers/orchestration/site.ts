@@ -14,6 +14,8 @@ import {
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
 import { specApps } from '../../spec/apps-of.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
+import type { AppCluster } from './kube/apps.ts';
+import { KUBE_STATE_METRICS_NODE_PORT, kubeStateMetricsService } from './kube/monitoring.ts';
 import { orchestrationSiteRules } from './site-rules.ts';
 
 export const orchestrationSite: SiteContribution = {
@@ -171,6 +173,26 @@ export const orchestrationSite: SiteContribution = {
           health: { port: 'https', path: '/readyz', scheme: 'https', expect: 401 },
         }),
       );
+    }
+    // kube-state-metrics of each cluster (kube/monitoring.ts), on its NodePort at the first control plane.
+    if (withRole('prometheus').length > 0) {
+      const ksm = (order: number, cluster: AppCluster, layer: string, node: string | undefined) => {
+        if (!node) return;
+        out.push(
+          service(order, {
+            name: kubeStateMetricsService(cluster),
+            kind: 'infra',
+            layer,
+            description: `kube-state-metrics of the ${cluster} cluster (its nodes' and workloads' state), on a NodePort`,
+            hosts: [node],
+            ports: [tcp('metrics', KUBE_STATE_METRICS_NODE_PORT)],
+            consumers: [monitor],
+            metrics: { port: 'metrics', path: '/metrics' },
+          }),
+        );
+      };
+      ksm(42, 'production', 'orchestration', withRole('talos_controlplane')[0]);
+      ksm(46, 'devops', 'devops', withRole('k3s_server')[0]);
     }
     out.push(...appServices(ctx));
     return out;

@@ -413,7 +413,13 @@ export function allAlertRules(site: Site): AlertRule[] {
           {
             metric: 'kube_node_status_condition',
             labels: {
-              ...target('kube-state-metrics-production', 'talos-api', 'vip', 'orchestration', 'servers'),
+              ...target(
+                'kube-state-metrics-production',
+                'talos-cp1',
+                'talos_controlplane',
+                'orchestration',
+                'servers',
+              ),
               cluster: 'production',
               node: 'talos-w1',
               condition: 'Ready',
@@ -426,7 +432,13 @@ export function allAlertRules(site: Site): AlertRule[] {
           {
             metric: 'kube_node_status_condition',
             labels: {
-              ...target('kube-state-metrics-production', 'talos-api', 'vip', 'orchestration', 'servers'),
+              ...target(
+                'kube-state-metrics-production',
+                'talos-cp1',
+                'talos_controlplane',
+                'orchestration',
+                'servers',
+              ),
               cluster: 'production',
               node: 'talos-w2',
               condition: 'Ready',

@@ -5,7 +5,7 @@
 // and the Macs' setup files.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { exampleNames, ROOT, renderExample } from '../../../../test/support/examples.ts';
 import { renderSite } from '../../../project/render-site.ts';
 import { parseSiteSpec } from '../../../project/spec.ts';
@@ -44,7 +44,7 @@ describe.each(NAMES)('%s', (name) => {
       nodeTargets.map((host) => nodeExporterInstall(site.hosts.find((x) => x.name === host)!).by),
     );
     if (name === 'reference')
-      expect([...kinds].sort()).toEqual(['base-role', 'firewall-plugin', 'mac-bootstrap']);
+      expect([...kinds].sort()).toEqual(['base-role', 'daemonset', 'firewall-plugin', 'mac-bootstrap']);
     for (const host of nodeTargets) {
       const h = site.hosts.find((x) => x.name === host)!;
       const how = nodeExporterInstall(h);
@@ -76,6 +76,19 @@ describe.each(NAMES)('%s', (name) => {
           expect(h.os).toBe('opnsense');
           expect(readFileSync(`${ROOT}/docs/observability.md`, 'utf8')).toContain('os-node_exporter');
           break;
+        case 'daemonset': {
+          // Talos: the DaemonSet of k8s/production/monitoring on the host network, applied by talos/talos.sh apps
+          expect(h.os).toBe('talos');
+          const ds = parseAllDocuments(text('k8s/production/monitoring/node-exporter.yaml'))
+            .map((d) => d.toJS())
+            .find((d) => d.kind === 'DaemonSet');
+          expect(ds?.spec.template.spec.hostNetwork).toBe(true);
+          expect(ds?.spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
+          expect(ds?.spec.template.spec.containers[0].ports[0].containerPort).toBe(9100);
+          expect(text('k8s/production/monitoring/kustomization.yaml')).toContain('- node-exporter.yaml');
+          expect(text('talos/talos.sh')).toContain('apply -k k8s/production/monitoring');
+          break;
+        }
         case 'none':
           expect.unreachable(`${host} is scraped but nothing installs its node exporter: ${how.why}`);
       }

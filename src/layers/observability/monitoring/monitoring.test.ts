@@ -110,13 +110,15 @@ describe('scrape jobs', () => {
 
   it('run a node exporter job over every host something installs one on, in the host’s own layer', () => {
     const nodes = job('node-exporter').targets;
-    // Plugs, KVMs and the Talos nodes (no DaemonSet yet) are watched by ping alone.
+    // Plugs and KVMs are watched by ping alone; the Talos nodes by their DaemonSet (k8s/production/monitoring).
     const unwatched = site.hosts.filter((h) => h.kind === 'appliance' && !h.roles.includes('firewall'));
     const talos = site.hosts.filter((h) => h.os === 'talos');
     expect(talos.length).toBeGreaterThan(0);
     expect(nodes.map((t) => t.labels.host)).toEqual(
-      site.hosts.filter((h) => !unwatched.includes(h) && !talos.includes(h)).map((h) => h.name),
+      site.hosts.filter((h) => !unwatched.includes(h)).map((h) => h.name),
     );
+    for (const h of talos)
+      expect(nodes.find((t) => t.labels.host === h.name)?.labels.layer).toBe('orchestration');
     const pve1 = nodes.find((t) => t.labels.host === 'pve1')!;
     expect(pve1.labels).toMatchObject({ layer: 'physical', role: 'pve_primary', behind_firewall: 'true' });
     // The monitor's own VLAN is not behind the firewall.

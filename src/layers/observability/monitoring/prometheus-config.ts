@@ -29,13 +29,6 @@ function scrapeConfig(j: ScrapeJob): Record<string, unknown> {
     ...(interval ? { scrape_interval: interval } : {}),
     ...(j.metricsPath !== '/metrics' ? { metrics_path: j.metricsPath } : {}),
     ...(j.params ? { params: j.params } : {}),
-    ...(j.kubernetes
-      ? {
-          scheme: 'https',
-          authorization: { credentials_file: j.kubernetes.tokenFile },
-          tls_config: { ca_file: j.kubernetes.caFile },
-        }
-      : {}),
     static_configs: j.targets.map((t) => ({ targets: [t.target], labels: t.labels })),
     relabel_configs: relabel,
   };

@@ -9,16 +9,8 @@ import { monitorReaches } from './reach.ts';
 /** The catalog service of the node exporters (observability/site.ts). */
 export const NODE_EXPORTER = 'node-exporter';
 
-/** The API services of the two clusters, by the cluster's name. */
-const KUBE_APIS = [
-  ['production', 'kubernetes-api'],
-  ['devops', 'k3s-api'],
-] as const;
-/** kube-state-metrics (its Service in kube-system, port http-metrics) through the API server's service proxy. */
-export const KUBE_STATE_METRICS_PATH =
-  '/api/v1/namespaces/kube-system/services/kube-state-metrics:http-metrics/proxy/metrics';
-/** Where the monitor keeps the credentials scrape jobs read (written by the monitoring role from secrets/). */
-export const SECRETS_DIR = '/etc/prometheus/secrets';
+/** kube-state-metrics of each cluster (orchestration's kube/monitoring.ts): its job gets a `cluster` label. */
+const KUBE_STATE_METRICS = /^kube-state-metrics-(production|devops)$/;
 
 /** One target with its labels (host, layer, role, vlan, and what it probes). */
 export interface ScrapeTarget {
@@ -30,13 +22,11 @@ export interface ScrapeTarget {
 export interface ScrapeJob {
   job: string;
   /** `service`: the service's own /metrics; the others query a backend per target from the monitor. */
-  source: 'service' | 'blackbox' | 'pve' | 'pbs' | 'nut' | 'kubernetes';
+  source: 'service' | 'blackbox' | 'pve' | 'pbs' | 'nut';
   metricsPath: string;
   params?: Record<string, string[]>;
   /** Multi-target exporters: the query parameter that carries the target, and the exporter's address. */
   via?: { param: string; exporter: string };
-  /** A cluster's API server: HTTPS with its CA and a read-only service account token (files on the monitor). */
-  kubernetes?: { caFile: string; tokenFile: string };
   /** Which target label becomes `instance` (default: the target itself). */
   instanceFrom?: string;
   targets: ScrapeTarget[];
@@ -92,7 +82,13 @@ export function scrapeJobs(site: Site): ScrapeJob[] {
       source: 'service',
       metricsPath: list[0]!.path ?? '/metrics',
       instanceFrom: 'host',
-      targets: list.map((p) => ({ target: `${p.address}:${p.port}`, labels: labelsFor(site, p) })),
+      targets: list.map((p) => {
+        const cluster = KUBE_STATE_METRICS.exec(name)?.[1];
+        return {
+          target: `${p.address}:${p.port}`,
+          labels: { ...labelsFor(site, p), ...(cluster ? { cluster } : {}) },
+        };
+      }),
     });
   const multi = (
     job: ScrapeJob['job'],
@@ -123,26 +119,6 @@ export function scrapeJobs(site: Site): ScrapeJob[] {
   });
   multi('pbs', 'pbs', 'pbs-api', '/metrics', 'target', (p) => `https://${p.address}:${p.port}`);
   multi('nut', 'nut', 'nut', '/ups_metrics', 'server', (p) => p.address, { ups: ['ups'] });
-  // Node conditions come from kube-state-metrics in each cluster, reached through its API server's proxy.
-  for (const [cluster, api] of KUBE_APIS) {
-    for (const p of ok.filter((x) => x.kind === 'http' && x.service?.name === api))
-      jobs.push({
-        job: `kube-state-metrics-${cluster}`,
-        source: 'kubernetes',
-        metricsPath: KUBE_STATE_METRICS_PATH,
-        kubernetes: {
-          caFile: `${SECRETS_DIR}/${cluster}-ca.crt`,
-          tokenFile: `${SECRETS_DIR}/${cluster}.token`,
-        },
-        instanceFrom: 'host',
-        targets: [
-          {
-            target: `${p.address}:${p.port}`,
-            labels: { ...labelsFor(site, { ...p, kind: 'metrics' }), cluster },
-          },
-        ],
-      });
-  }
   const blackbox = (job: string, kind: Probe['kind'], target: (p: Probe) => string, module?: string) => {
     const list = ok.filter((p) => p.kind === kind);
     if (list.length === 0) return;

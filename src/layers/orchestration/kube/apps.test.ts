@@ -60,14 +60,15 @@ describe('cluster apps of the examples', () => {
     const files = filesOf(exampleSite('reference'));
     const models = await checkWith(kubeModelsValidator, files);
     expect(where(models)).toEqual([]);
-    expect(models.files).toBe(10); // 4 per app, the LB-IPAM pools and Talos's local-path-provisioner
+    // 4 per app, the LB-IPAM pools, Talos's local-path-provisioner, the exporters (3 on Talos, 2 on k3s)
+    expect(models.files).toBe(15);
     const crd = await checkWith(crds, files);
     expect(where(crd)).toEqual([]);
     expect(crd.status).toBe('passed');
     const k = await checkWith(kustomizations, files);
     expect(where(k)).toEqual([]);
     expect(k.status).toBe('passed');
-    expect(k.files).toBe(4);
+    expect(k.files).toBe(6); // the apps' 4 and each cluster's monitoring/
   });
 });
 
@@ -82,7 +83,7 @@ describe('every pinned app on each cluster', () => {
       expect(where(models)).toEqual([]);
       const k = await checkWith(kustomizations, files);
       expect(where(k)).toEqual([]);
-      expect(k.files).toBe(PINNED.length + 1);
+      expect(k.files).toBe(PINNED.length + 1 + 2); // the apps', theirs, each cluster's monitoring/
     }
   });
 

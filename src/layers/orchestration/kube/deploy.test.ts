@@ -41,13 +41,17 @@ afterAll(() => {
 
 const stepsOf = (site: Site, tree: FileTree) => layers.flatMap((l) => l.steps?.(site, tree) ?? []);
 
-/** Every Deployment and StatefulSet under k8s/<cluster>/apps, read from the rendered manifests. */
+/** Every workload under k8s/<cluster>/apps and k8s/<cluster>/monitoring, read from the rendered manifests. */
 function workloadsIn(tree: FileTree, cluster: AppCluster): string[] {
   return tree
     .entries()
-    .filter(([p]) => p.startsWith(`k8s/${cluster}/apps/`) && !p.endsWith('kustomization.yaml'))
+    .filter(
+      ([p]) =>
+        (p.startsWith(`k8s/${cluster}/apps/`) || p.startsWith(`k8s/${cluster}/monitoring/`)) &&
+        !p.endsWith('kustomization.yaml'),
+    )
     .flatMap(([, f]) => parseAllDocuments(f.content).map((d) => d.toJS()))
-    .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet')
+    .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet' || d.kind === 'DaemonSet')
     .map(
       (d) =>
         `-n ${d.metadata.namespace} rollout status ${d.kind.toLowerCase()}/${d.metadata.name} --timeout=10m`,
@@ -104,6 +108,7 @@ describe('the apps steps of the reference', () => {
     const play = plays.find((p) => p.tags.includes(K3S_APPS_TAG))!;
     expect(play.hosts).toBe('k3s_server[0]');
     expect(play.tasks![0]!.vars.k3s_apps_workloads).toEqual([
+      { namespace: 'monitoring', workload: 'deployment/kube-state-metrics' },
       { namespace: 'jellyfin', workload: 'statefulset/server' },
     ]);
     // the play runs after Cilium's and MetalLB's
@@ -136,9 +141,12 @@ describe('the apps steps of the reference', () => {
     expect(s.run).toEqual({ kind: 'shell', script: `${TALOS_SCRIPT} apps` });
     expect(s.secrets).toEqual(['talos-secrets', CLUSTER_APPS_CA]);
     const script = (s.verify as { script: string }).script;
-    expect(script.startsWith('kubectl --context admin@beelab-production -n uptime-kuma rollout status')).toBe(
-      true,
-    );
+    expect(
+      script.startsWith(
+        'kubectl --context admin@beelab-production -n monitoring rollout status daemonset/node-exporter',
+      ),
+    ).toBe(true);
+    expect(script).toContain('kubectl --context admin@beelab-production -n uptime-kuma rollout status');
     expect(rollouts(script)).toEqual(workloadsIn(tree, 'production'));
     const talosSh = tree.get(TALOS_SCRIPT)!.content;
     const apps = talosSh.slice(talosSh.indexOf('  apps)'), talosSh.indexOf('  health)'));
@@ -150,12 +158,16 @@ describe('the apps steps of the reference', () => {
     );
   });
 
-  it('no apps step where no app runs on a cluster', () => {
+  it('where no app runs on a cluster, the step applies the exporters alone', () => {
     for (const tier of ['compact', 'single'] as const) {
       const s = exampleSite(tier);
-      const ids = stepsOf(s, renderSite(s)).map((x) => x.id);
-      expect(ids).not.toContain(CLUSTER_APPS_STEPS.devops);
-      expect(ids).not.toContain(CLUSTER_APPS_STEPS.production);
+      const steps = stepsOf(s, renderSite(s));
+      for (const id of [CLUSTER_APPS_STEPS.devops, CLUSTER_APPS_STEPS.production]) {
+        const step = steps.find((x) => x.id === id)!;
+        expect(step.title, `${tier} ${id}`).toContain('its exporters');
+        expect(step.title).not.toContain('the apps');
+        expect((step.secrets ?? []).filter((x) => x !== 'talos-secrets')).toEqual([]);
+      }
     }
   });
 });

@@ -1,6 +1,6 @@
-// The cluster apps' apply steps, one per cluster with apps: `kubectl apply -k k8s/<cluster>/apps`, then the Secrets
-// the manifests reference (k8s/<cluster>/app-secrets.sh piped to `kubectl apply -f -`), verified by every
-// Deployment and StatefulSet rolled out. On k3s through the orchestration playbook on the first server (`k3s
+// The cluster apps' apply steps, one per cluster with apps or exporters: `kubectl apply -k k8s/<cluster>/monitoring`
+// (the exporters Prometheus scrapes), `kubectl apply -k k8s/<cluster>/apps`, then the Secrets the manifests
+// reference (k8s/<cluster>/app-secrets.sh piped to `kubectl apply -f -`), verified by every workload rolled out. On k3s through the orchestration playbook on the first server (`k3s
 // kubectl`, as the k3s steps do); on Talos through talos/talos.sh with the kubeconfig talosctl writes from the
 // age-encrypted cluster secrets.
 import type { Site } from '../../../site/types.ts';
@@ -16,6 +16,7 @@ import { TALOS_CLUSTER_PATCH, TALOS_SCRIPT, TALOS_SECRET } from '../talos/script
 import { TALOS_STEPS } from '../talos/steps.ts';
 import { type AppCluster, type ClusterApp, clusterAppsDir } from './apps.ts';
 import { clusterWorkloads } from './manifests.ts';
+import { clusterMonitored, clusterMonitoringDir, monitoringWorkloads } from './monitoring.ts';
 import { deployedClusterApps } from './render.ts';
 import { appSecretsScriptPath, clusterAppsSecretNames } from './secrets.ts';
 
@@ -40,12 +41,38 @@ export function appsOn(site: Site, cluster: AppCluster): ClusterApp[] {
   return deployedClusterApps(site).filter((a) => a.cluster === cluster);
 }
 
-/** `kubectl … rollout status` of every workload of the apps, each with the timeout, joined by `&&`. */
-export function rolloutScript(apps: readonly ClusterApp[], kubectl: string): string {
-  return apps
-    .flatMap(clusterWorkloads)
+/** The workloads a cluster's apps step rolls out: its exporters (when monitored), then its apps'. */
+function stepWorkloads(site: Site, cluster: AppCluster): { namespace: string; workload: string }[] {
+  return [
+    ...(clusterMonitored(site, cluster) ? monitoringWorkloads(cluster) : []),
+    ...appsOn(site, cluster).flatMap(clusterWorkloads),
+  ];
+}
+
+/** `kubectl … rollout status` of every workload, each with the timeout, joined by `&&`. */
+export function rolloutScript(
+  workloads: readonly { namespace: string; workload: string }[],
+  kubectl: string,
+): string {
+  return workloads
     .map((w) => `${kubectl} -n ${w.namespace} rollout status ${w.workload} --timeout=${ROLLOUT_TIMEOUT}`)
     .join(' && ');
+}
+
+/** What a cluster's step deploys, for its title: the exporters, then the apps by name. */
+function stepWhat(site: Site, cluster: AppCluster): string {
+  const apps = appsOn(site, cluster);
+  const parts = [
+    ...(clusterMonitored(site, cluster)
+      ? [`its exporters (kubectl apply -k ${clusterMonitoringDir(cluster)})`]
+      : []),
+    ...(apps.length
+      ? [
+          `the apps ${apps.map((a) => a.app.name).join(', ')} (kubectl apply -k ${clusterAppsDir(cluster)}, their Secrets)`,
+        ]
+      : []),
+  ];
+  return `${parts.join(', then ')}, every workload rolled out`;
 }
 
 /** The files a cluster's apps step reads: its manifests and its secrets script, plus what runs them. */
@@ -54,7 +81,11 @@ function appInputs(files: FileTree, cluster: AppCluster, runners: (p: string) =>
     .entries()
     .map(([p]) => p)
     .filter(
-      (p) => p.startsWith(`${clusterAppsDir(cluster)}/`) || p === appSecretsScriptPath(cluster) || runners(p),
+      (p) =>
+        p.startsWith(`${clusterAppsDir(cluster)}/`) ||
+        p.startsWith(`${clusterMonitoringDir(cluster)}/`) ||
+        p === appSecretsScriptPath(cluster) ||
+        runners(p),
     )
     .sort();
 }
@@ -62,12 +93,13 @@ function appInputs(files: FileTree, cluster: AppCluster, runners: (p: string) =>
 export function clusterAppsSteps(site: Site, files: FileTree): Step[] {
   const out: Step[] = [];
   const devops = appsOn(site, 'devops');
-  if (devops.length > 0 && files.has(ORCHESTRATION_PLAYBOOK)) {
+  const devopsWorkloads = stepWorkloads(site, 'devops');
+  if (devopsWorkloads.length > 0 && files.has(ORCHESTRATION_PLAYBOOK)) {
     const kubectl = '/usr/local/bin/k3s kubectl';
     out.push({
       id: CLUSTER_APPS_STEPS.devops,
       layer: 'orchestration',
-      title: `The DevOps cluster's apps (${devops.map((a) => a.app.name).join(', ')}): kubectl apply -k ${clusterAppsDir('devops')}, their Secrets, every workload rolled out`,
+      title: `The DevOps cluster's ${stepWhat(site, 'devops')}`,
       hosts: site.devops.servers.slice(0, 1),
       run: {
         kind: 'ansible-playbook',
@@ -86,7 +118,7 @@ export function clusterAppsSteps(site: Site, files: FileTree): Step[] {
           p.startsWith('ansible/roles/k3s_server/'),
       ),
       after: [files.has('k3s/manifests/metallb.yaml') ? K3S_STEPS.metallb : K3S_STEPS.cilium],
-      secrets: clusterAppsSecretNames(devops),
+      secrets: devops.length ? clusterAppsSecretNames(devops) : [],
       // From the admin's machine the cluster answers only on the server (its kubeconfig is there): over SSH.
       verify: {
         kind: 'shell',
@@ -101,7 +133,7 @@ export function clusterAppsSteps(site: Site, files: FileTree): Step[] {
           '-m',
           'ansible.builtin.shell',
           '-a',
-          rolloutScript(devops, kubectl),
+          rolloutScript(devopsWorkloads, kubectl),
         ]
           .map(shellQuote)
           .join(' '),
@@ -111,19 +143,20 @@ export function clusterAppsSteps(site: Site, files: FileTree): Step[] {
     });
   }
   const production = appsOn(site, 'production');
-  if (production.length > 0 && files.has(TALOS_SCRIPT)) {
+  const productionWorkloads = stepWorkloads(site, 'production');
+  if (productionWorkloads.length > 0 && files.has(TALOS_SCRIPT)) {
     out.push({
       id: CLUSTER_APPS_STEPS.production,
       layer: 'orchestration',
-      title: `The production cluster's apps (${production.map((a) => a.app.name).join(', ')}): kubectl apply -k ${clusterAppsDir('production')}, their Secrets, every workload rolled out`,
+      title: `The production cluster's ${stepWhat(site, 'production')}`,
       hosts: site.production.controlPlanes.slice(0, 1),
       run: { kind: 'shell', script: `${TALOS_SCRIPT} apps` },
       inputs: appInputs(files, 'production', (p) => p === TALOS_SCRIPT || p === TALOS_CLUSTER_PATCH),
       after: [TALOS_STEPS.storage],
-      secrets: [TALOS_SECRET, ...clusterAppsSecretNames(production)],
+      secrets: [TALOS_SECRET, ...(production.length ? clusterAppsSecretNames(production) : [])],
       verify: {
         kind: 'shell',
-        script: rolloutScript(production, `kubectl --context admin@${talosClusterName(site)}`),
+        script: rolloutScript(productionWorkloads, `kubectl --context admin@${talosClusterName(site)}`),
       },
       rebuild: { phase: 'app' },
       notInLab: NOT_IN_LAB.production,

@@ -23,8 +23,9 @@ import { jsonSchemaValidator, type SchemaRule } from '../../../check/validators/
 import { locateInDocument, pointerToPath } from '../../../check/yaml-locate.ts';
 import type { Diagnostic } from '../../../kernel/diagnostic.ts';
 
-/** Every Kubernetes manifest Beelab renders: the k3s auto-deploy manifests and the clusters' apps. */
-export const KUBE_FILES = '{k3s/manifests/*.yaml,k8s/*/apps/**/*.yaml,k8s/*/manifests/*.yaml}';
+/** Every Kubernetes manifest Beelab renders: the k3s auto-deploy manifests, the clusters' apps and exporters. */
+export const KUBE_FILES =
+  '{k3s/manifests/*.yaml,k8s/*/apps/**/*.yaml,k8s/*/manifests/*.yaml,k8s/*/monitoring/*.yaml}';
 /** Kustomize's own file is not an object of the API. */
 const isKustomization = (file: string) => /(^|\/)kustomization\.yaml$/.test(file);
 
@@ -130,7 +131,8 @@ function matchesKube(file: string): boolean {
   return (
     /^k3s\/manifests\/[^/]+\.yaml$/.test(file) ||
     /^k8s\/[^/]+\/apps\/.+\.yaml$/.test(file) ||
-    /^k8s\/[^/]+\/manifests\/[^/]+\.yaml$/.test(file)
+    /^k8s\/[^/]+\/manifests\/[^/]+\.yaml$/.test(file) ||
+    /^k8s\/[^/]+\/monitoring\/[^/]+\.yaml$/.test(file)
   );
 }
 

@@ -4,6 +4,7 @@ import type { Site } from '../../../site/types.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { secretEnvName } from '../../step.ts';
 import { clusterAppsDir } from '../kube/apps.ts';
+import { clusterMonitoringDir } from '../kube/monitoring.ts';
 import { appSecretsScriptPath } from '../kube/secrets.ts';
 import {
   isControlPlane,
@@ -54,7 +55,8 @@ export function renderTalosScript(site: Site): string {
 #   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm, then its LB-IPAM pools
 #   talos/talos.sh health       wait until etcd, the API and every node are healthy
 #   talos/talos.sh storage      install local-path-provisioner, the cluster's default StorageClass
-#   talos/talos.sh apps         kubectl apply -k k8s/production/apps, then the Secrets they reference
+#   talos/talos.sh apps         kubectl apply -k k8s/production/monitoring (the exporters), then
+#                               k8s/production/apps and the Secrets they reference
 # The cluster secrets (talosctl gen secrets, made once by beelab apply) are secrets/${TALOS_SECRET}.age.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -137,11 +139,14 @@ case "\${1:-}" in
     kubectl --kubeconfig "$work/kubeconfig" apply -f ${TALOS_STORAGE_MANIFESTS}
     ;;
   apps)
+    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
+    if [[ -f ${clusterMonitoringDir('production')}/kustomization.yaml ]]; then
+      kubectl --kubeconfig "$work/kubeconfig" apply -k ${clusterMonitoringDir('production')}
+    fi
     if [[ ! -f ${clusterAppsDir('production')}/kustomization.yaml ]]; then
       echo "no apps on the production cluster"
       exit 0
     fi
-    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
     kubectl --kubeconfig "$work/kubeconfig" apply -k ${clusterAppsDir('production')}
     ${appSecretsScriptPath('production')} | kubectl --kubeconfig "$work/kubeconfig" apply -f -
     ;;
