@@ -28,8 +28,11 @@ describe('beelab apply / rebuild (command logic)', () => {
     const dir = await renderedSite();
     const c = capture();
     await runApply(dir, { dryRun: true }, { stdout: c.out, stdinIsTTY: false });
-    // 28 with the backup layer's three (its restore steps are for a rebuild only) and Talos's StorageClass
-    expect(c.text()).toMatch(/^Plan: 28 of 28 steps to run/);
+    // 30 with the backup layer's three (its restore steps are for a rebuild only), Talos's StorageClass and each
+    // cluster's apps step, which applies the exporters Prometheus scrapes even where no app runs on the cluster
+    expect(c.text()).toMatch(/^Plan: 30 of 30 steps to run/);
+    expect(c.text()).toContain('talos/apps');
+    expect(c.text()).toContain('k3s/apps');
     expect(c.text()).toContain('talos/storage');
     expect(c.text()).toContain('backup/pve-storage');
     expect(c.text()).not.toContain('backup/restore');
