@@ -8,7 +8,8 @@
 #   talos/talos.sh cilium       install or upgrade Cilium (the cluster's CNI) with Helm, then its LB-IPAM pools
 #   talos/talos.sh health       wait until etcd, the API and every node are healthy
 #   talos/talos.sh storage      install local-path-provisioner, the cluster's default StorageClass
-#   talos/talos.sh apps         kubectl apply -k k8s/production/apps, then the Secrets they reference
+#   talos/talos.sh apps         kubectl apply -k k8s/production/monitoring (the exporters), then
+#                               k8s/production/apps and the Secrets they reference
 # The cluster secrets (talosctl gen secrets, made once by beelab apply) are secrets/talos-secrets.age.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,11 +96,14 @@ case "${1:-}" in
     kubectl --kubeconfig "$work/kubeconfig" apply -f k8s/production/manifests/local-path-provisioner.yaml
     ;;
   apps)
+    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
+    if [[ -f k8s/production/monitoring/kustomization.yaml ]]; then
+      kubectl --kubeconfig "$work/kubeconfig" apply -k k8s/production/monitoring
+    fi
     if [[ ! -f k8s/production/apps/kustomization.yaml ]]; then
       echo "no apps on the production cluster"
       exit 0
     fi
-    talosctl -n "$FIRST_CONTROL_PLANE" kubeconfig --force "$work/kubeconfig"
     kubectl --kubeconfig "$work/kubeconfig" apply -k k8s/production/apps
     k8s/production/app-secrets.sh | kubectl --kubeconfig "$work/kubeconfig" apply -f -
     ;;
