@@ -2,7 +2,8 @@
 // installs Debian's node exporter from the lab's apt repository; the real Prometheus and Alertmanager (with the
 // alertmanager role's arguments) run in monitor's network namespace with the GENERATED prometheus.yml, alert rules
 // and alertmanager.yml, and Prometheus scrapes tpot (security VLAN) from monitor (servers VLAN) through the lab
-// router's generated firewall: up == 1.
+// router's generated firewall: up == 1; the blackbox exporter (generated blackbox.yml) pings every host of the site
+// across it.
 // Stopping the exporter makes HostDown pending, then firing; Alertmanager delivers it, with its runbook_url, to a
 // webhook receiver on the management VLAN (through the firewall again, by the flow the alert channel generates);
 // restarting the exporter delivers `resolved`.
@@ -35,6 +36,7 @@ import { inCidr } from '../../../net/ipam.ts';
 import { loadProject } from '../../../project/load.ts';
 import type { Site } from '../../../site/types.ts';
 import { ALERTMANAGER_FILE } from './alertmanager-config.ts';
+import { BLACKBOX_FILE } from './blackbox-config.ts';
 import { renderMonitoring } from './render.ts';
 import { RULES_FILE } from './rule-files.ts';
 
@@ -89,6 +91,7 @@ let id: string;
 let dir: string;
 let prometheus: ChildProcess | undefined;
 let alertmanager: ChildProcess | undefined;
+let blackbox: ChildProcess | undefined;
 let receiver: ChildProcess | undefined;
 const received: Notification[] = [];
 
@@ -139,12 +142,9 @@ async function until<T>(what: string, ms: number, f: () => Promise<T | undefined
   throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
 }
 
-/** The arguments the alertmanager role gives Debian's service (its listen address is Debian's default, :9093). */
-function roleArgs(): string[] {
-  const defaults = parseYaml(
-    readFileSync(new URL('roles/alertmanager/defaults/main.yml', import.meta.url), 'utf8'),
-  ) as { alertmanager_args: string };
-  return defaults.alertmanager_args.split(/\s+/).filter(Boolean);
+/** A monitoring role's defaults (the variables its templates fill Debian's service arguments with). */
+function roleDefaults(role: string): Record<string, string> {
+  return parseYaml(readFileSync(new URL(`roles/${role}/defaults/main.yml`, import.meta.url), 'utf8'));
 }
 
 /** `text` with `from` replaced by `to`, failing when the generated file no longer has `from`. */
@@ -178,7 +178,8 @@ beforeAll(async () => {
   }
   // The generated configuration, with only the timings shortened (see the header).
   for (const [path, f] of renderMonitoring(site).entries()) {
-    if (!path.startsWith('monitoring/prometheus/') && path !== ALERTMANAGER_FILE) continue;
+    if (!path.startsWith('monitoring/prometheus/') && path !== ALERTMANAGER_FILE && path !== BLACKBOX_FILE)
+      continue;
     let text = f.content;
     if (path.endsWith('prometheus.yml'))
       text = substitute(text, /^( {2}(scrape|evaluation)_interval:) 30s$/gm, '$1 2s');
@@ -192,14 +193,14 @@ beforeAll(async () => {
         /(- severity="critical"\n\s+group_wait:) 10s\n(\s+group_interval:) 1m\n/,
         '$1 1s\n$2 2s\n',
       );
-    const out = join(dir, path.replace(/^monitoring\/(prometheus|alertmanager)\//, ''));
+    const out = join(dir, path.replace(/^monitoring\/(prometheus|alertmanager|blackbox)\//, ''));
     mkdirSync(join(out, '..'), { recursive: true });
     writeFileSync(out, text);
   }
 }, 400_000);
 
 afterAll(async () => {
-  for (const p of [prometheus, alertmanager, receiver]) p?.kill('SIGTERM');
+  for (const p of [prometheus, alertmanager, blackbox, receiver]) p?.kill('SIGTERM');
   if (run && id) await labDown(id);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
@@ -310,7 +311,20 @@ describe.skipIf(!run)('monitoring in the lab (root)', () => {
         'prometheus-alertmanager',
         `--config.file=${join(dir, 'alertmanager.yml')}`,
         `--storage.path=${join(dir, 'alertmanager-data')}`,
-        ...roleArgs(),
+        // The role's arguments; the listen address stays Debian's default, :9093.
+        ...roleDefaults('alertmanager').alertmanager_args!.split(/\s+/).filter(Boolean),
+      ],
+      { stdio: 'ignore' },
+    );
+    blackbox = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        netnsOf('monitor'),
+        'prometheus-blackbox-exporter',
+        `--config.file=${join(dir, 'blackbox.yml')}`,
+        `--web.listen-address=${roleDefaults('blackbox_exporter').blackbox_exporter_listen}`,
       ],
       { stdio: 'ignore' },
     );
@@ -333,6 +347,29 @@ describe.skipIf(!run)('monitoring in the lab (root)', () => {
       (await query(`up{${sel}}`)).some((s) => s.value[1] === '1') ? true : undefined,
     );
     const scraped = (Date.now() - t0) / 1000;
+    // The ping half of HostDown: every host of the site answers the monitor's blackbox ICMP probe across the
+    // generated firewall (the lab holds every address: machines, or the VLANs' namespaces).
+    const icmpTargets = (
+      parseYaml(readFileSync(join(dir, 'prometheus.yml'), 'utf8')) as {
+        scrape_configs: { job_name: string; static_configs: { labels: { host: string } }[] }[];
+      }
+    ).scrape_configs
+      .find((j) => j.job_name === 'blackbox-icmp')!
+      .static_configs.map((s) => s.labels.host)
+      .sort();
+    expect(icmpTargets).toEqual(expect.arrayContaining([TARGET, 'fw', 'pve1']));
+    let answering: string[] = [];
+    await until(`every ping answered (${icmpTargets.length})`, 30_000, async () => {
+      const s = await query('probe_success{job="blackbox-icmp"} == 1');
+      answering = s.map((x) => x.metric.host!).sort();
+      return answering.length === icmpTargets.length ? true : undefined;
+    }).catch((err: Error) => {
+      throw new Error(
+        `${err.message}; silent: ${icmpTargets.filter((h) => !answering.includes(h)).join(', ')}`,
+      );
+    });
+    expect(answering).toEqual(icmpTargets);
+    const pinged = (Date.now() - t0) / 1000;
     expect((await query(`node_uname_info{${sel}}`)).length).toBe(1);
     // Prometheus sends to the Alertmanager its rendered `alerting:` section names.
     const ams = (await until('Alertmanager discovered', 20_000, async () => {
@@ -383,7 +420,7 @@ describe.skipIf(!run)('monitoring in the lab (root)', () => {
     expect(resolved.n.from).toBe(monitor.address);
     expect(resolved.a.annotations.runbook_url).toBe(hostDown.annotations!.runbook_url);
     process.stderr.write(
-      `figures: first scrape up after ${scraped.toFixed(1)} s, HostDown firing ${((tFiring - t0) / 1000).toFixed(1)} s after start, at the webhook ${((tDelivered - tFiring) / 1000).toFixed(1)} s after firing, resolved at the webhook ${((Date.now() - tRestart) / 1000).toFixed(1)} s after the exporter's restart; ${received.length} notifications in all\n`,
+      `figures: first scrape up after ${scraped.toFixed(1)} s, all ${icmpTargets.length} hosts answering pings after ${pinged.toFixed(1)} s, HostDown firing ${((tFiring - t0) / 1000).toFixed(1)} s after start, at the webhook ${((tDelivered - tFiring) / 1000).toFixed(1)} s after firing, resolved at the webhook ${((Date.now() - tRestart) / 1000).toFixed(1)} s after the exporter's restart; ${received.length} notifications in all\n`,
     );
   });
 });
