@@ -14,7 +14,7 @@ import {
 import type { Endpoint, LbPool, Service } from '../../site/types.ts';
 import { specApps } from '../../spec/apps-of.ts';
 import { DEFAULTS } from '../../spec/defaults.ts';
-import type { AppCluster } from './kube/apps.ts';
+import { type AppCluster, appMetricsNodePort, appMetricsService } from './kube/apps.ts';
 import { KUBE_STATE_METRICS_NODE_PORT, kubeStateMetricsService } from './kube/monitoring.ts';
 import { orchestrationSiteRules } from './site-rules.ts';
 
@@ -185,6 +185,7 @@ export const orchestrationSite: SiteContribution = {
             layer,
             description: `kube-state-metrics of the ${cluster} cluster (its nodes' and workloads' state), on a NodePort`,
             hosts: [node],
+            placement: cluster,
             ports: [tcp('metrics', KUBE_STATE_METRICS_NODE_PORT)],
             consumers: [monitor],
             metrics: { port: 'metrics', path: '/metrics' },
@@ -195,6 +196,28 @@ export const orchestrationSite: SiteContribution = {
       ksm(46, 'devops', 'devops', withRole('k3s_server')[0]);
     }
     out.push(...appServices(ctx));
+    // A cluster app with metrics: its NodePort at the cluster's first node (kube/manifests.ts, metrics.yaml).
+    if (withRole('prometheus').length > 0)
+      for (const e of specApps(ctx.spec)) {
+        const app = findApp(e.name);
+        const cluster = e.on ?? DEFAULTS.appPlacement;
+        if (!app?.metrics || (cluster !== 'production' && cluster !== 'devops')) continue;
+        const node = withRole(cluster === 'production' ? 'talos_controlplane' : 'k3s_server')[0];
+        if (!node) continue;
+        out.push(
+          service(101, {
+            name: appMetricsService(app),
+            kind: 'infra',
+            layer: 'orchestration',
+            description: `${app.description}: its metrics on the ${cluster} cluster, on a NodePort`,
+            hosts: [node],
+            placement: cluster,
+            ports: [tcp('metrics', appMetricsNodePort(app))],
+            consumers: [monitor],
+            metrics: { port: 'metrics', path: app.metrics.path },
+          }),
+        );
+      }
     return out;
   },
 

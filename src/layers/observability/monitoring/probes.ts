@@ -57,7 +57,7 @@ export function probes(input: ProbeInput): Probe[] {
       const address = addressOf(input, target);
       if (!address) continue;
       const port = (name: string) => s.ports.find((p) => p.name === name);
-      // A VIP fronts a cluster's ingress: its pods' metrics belong to the cluster's own monitoring.
+      // A VIP fronts a cluster's ingress: a cluster app's metrics are its own service, on a NodePort (orchestration).
       if (s.metrics && !isVip(target)) {
         const p = port(s.metrics.port);
         if (p)

@@ -9,9 +9,6 @@ import { monitorReaches } from './reach.ts';
 /** The catalog service of the node exporters (observability/site.ts). */
 export const NODE_EXPORTER = 'node-exporter';
 
-/** kube-state-metrics of each cluster (orchestration's kube/monitoring.ts): its job gets a `cluster` label. */
-const KUBE_STATE_METRICS = /^kube-state-metrics-(production|devops)$/;
-
 /** One target with its labels (host, layer, role, vlan, and what it probes). */
 export interface ScrapeTarget {
   target: string;
@@ -83,7 +80,9 @@ export function scrapeJobs(site: Site): ScrapeJob[] {
       metricsPath: list[0]!.path ?? '/metrics',
       instanceFrom: 'host',
       targets: list.map((p) => {
-        const cluster = KUBE_STATE_METRICS.exec(name)?.[1];
+        // A service in a cluster (kube-state-metrics, an app's metrics NodePort) says which one.
+        const placement = p.service!.placement;
+        const cluster = placement === 'production' || placement === 'devops' ? placement : undefined;
         return {
           target: `${p.address}:${p.port}`,
           labels: { ...labelsFor(site, p), ...(cluster ? { cluster } : {}) },

@@ -60,8 +60,9 @@ describe('cluster apps of the examples', () => {
     const files = filesOf(exampleSite('reference'));
     const models = await checkWith(kubeModelsValidator, files);
     expect(where(models)).toEqual([]);
-    // 4 per app, the LB-IPAM pools, Talos's local-path-provisioner, the exporters (3 on Talos, 2 on k3s)
-    expect(models.files).toBe(15);
+    // 4 per app, uptime-kuma's metrics Service, the LB-IPAM pools, Talos's local-path-provisioner, the exporters
+    // (3 on Talos, 2 on k3s)
+    expect(models.files).toBe(16);
     const crd = await checkWith(crds, files);
     expect(where(crd)).toEqual([]);
     expect(crd.status).toBe('passed');

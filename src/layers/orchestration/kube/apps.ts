@@ -1,6 +1,6 @@
 // The cluster apps of a Site: each app service placed on the production (Talos) or DevOps (k3s) cluster, with its
 // catalog entry, the cluster's ingress VIP and its folder k8s/<cluster>/apps/<app>/.
-import { type CatalogApp, findApp } from '../../../catalog/apps.ts';
+import { APP_CATALOG, type CatalogApp, findApp } from '../../../catalog/apps.ts';
 import type { Service, Site, Vip } from '../../../site/types.ts';
 
 /** The clusters apps can run on, by their key in the Site (and their folder under k8s/). */
@@ -47,3 +47,19 @@ export function clusterApps(site: Site): ClusterApp[] {
 export function l4Ports(a: Pick<ClusterApp, 'app'>) {
   return a.app.ports.filter((p) => p.name !== a.app.web);
 }
+
+/** The first NodePort of the apps' metrics Services; each app's is this plus its place in the catalog. */
+export const APP_METRICS_NODE_PORT_BASE = 31000;
+
+/**
+ * The NodePort of an app's metrics Service on a cluster (only apps with `metrics`): fixed per catalog entry, so
+ * Prometheus outside the cluster knows it and two apps never share one.
+ */
+export function appMetricsNodePort(app: Pick<CatalogApp, 'name'>): number {
+  const i = APP_CATALOG.findIndex((a) => a.name === app.name);
+  if (i < 0) throw new Error(`appMetricsNodePort: ${app.name} is no catalog app`);
+  return APP_METRICS_NODE_PORT_BASE + i;
+}
+
+/** The catalog service Prometheus scrapes for a cluster app's metrics (its NodePort at the first node). */
+export const appMetricsService = (app: Pick<CatalogApp, 'name'>) => `${app.name}-metrics`;

@@ -1,7 +1,8 @@
 // One cluster app as plain Kubernetes objects: its namespace, a StatefulSet for each container that keeps data
 // (one replica, its directories on PersistentVolumeClaims) and a Deployment for the others, a Service per container
 // (the companions headless, so `database` resolves as on the Compose network), the Ingress for its name on the
-// cluster's shared Cilium ingress, and a LoadBalancer Service sharing the ingress VIP for any other port.
+// cluster's shared Cilium ingress, a LoadBalancer Service sharing the ingress VIP for any other port, and for an app
+// with metrics a NodePort Service that Prometheus on the monitor scrapes.
 import {
   type AppContainer,
   type AppPort,
@@ -11,7 +12,7 @@ import {
 } from '../../../catalog/apps.ts';
 import type { Site } from '../../../site/types.ts';
 import type { ClusterApp } from './apps.ts';
-import { l4Ports } from './apps.ts';
+import { appMetricsNodePort, l4Ports } from './apps.ts';
 import { ingressServiceMeta } from './ingress.ts';
 
 /** The Secret holding the app's secrets, one key per `.env` variable (DB_PASSWORD); made at deploy time, never rendered. */
@@ -256,6 +257,35 @@ export function clusterAppManifests(a: ClusterApp, site: Site): [string, object[
               targetPort: owner.ports![p.name]!,
               protocol: p.protocol.toUpperCase(),
             })),
+          },
+        },
+      ],
+    ]);
+  }
+  // Prometheus runs outside the cluster: the app's metrics port on a fixed NodePort of every node.
+  if (a.app.metrics) {
+    const name = a.app.metrics.port;
+    const owner = a.app.containers.find((c) => c.ports?.[name] !== undefined);
+    if (!owner) throw new Error(`catalog: no container of ${a.app.name} serves its metrics port ${name}`);
+    files.push([
+      'metrics.yaml',
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: meta(a, `${a.app.name}-metrics`, owner),
+          spec: {
+            type: 'NodePort',
+            selector: selectorOf(a, owner),
+            ports: [
+              {
+                name: 'metrics',
+                port: portOf(a.app, name).port,
+                targetPort: owner.ports![name]!,
+                nodePort: appMetricsNodePort(a.app),
+                protocol: 'TCP',
+              },
+            ],
           },
         },
       ],

@@ -2,12 +2,15 @@
 // network (host /proc, /sys and / read-only, a privileged namespace for Pod Security admission), on both clusters
 // kube-state-metrics behind a NodePort with upstream's RBAC; every object passes kubernetes-models and the
 // kustomization check, a planted error is found at its line; Prometheus scrapes each Talos node's exporter and each
-// cluster's kube-state-metrics through flows the firewall has; the apps steps apply them before the apps.
+// cluster's kube-state-metrics through flows the firewall has; the apps steps apply them before the apps. A cluster
+// app with metrics gets a NodePort Service and its own job.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkWith, removeSites, where } from '../../../../test/support/check-site.ts';
+import { PINNED, withApps } from '../../../../test/support/cluster-apps.ts';
 import { exampleSite } from '../../../../test/support/example-sites.ts';
+import { APP_CATALOG } from '../../../catalog/apps.ts';
 import { BUILTIN_VERSIONS, parseImageRef } from '../../../catalog/versions.ts';
 import { renderSite } from '../../../project/render-site.ts';
 import { layers } from '../../index.ts';
@@ -15,6 +18,7 @@ import { monitorReaches } from '../../observability/monitoring/reach.ts';
 import { monitorHost, scrapeJobs } from '../../observability/monitoring/scrape-jobs.ts';
 import { ORCHESTRATION_PLAYBOOK } from '../playbook.ts';
 import { TALOS_SCRIPT } from '../talos/script.ts';
+import { appMetricsNodePort, appMetricsService } from './apps.ts';
 import { kustomizationValidator } from './kustomization.ts';
 import {
   clusterMonitoringDir,
@@ -266,5 +270,72 @@ describe('the apps steps apply them, before the apps', () => {
     const play = plays.find((p) => p.tags.includes(K3S_APPS_TAG))!;
     expect(play.tasks[0].vars.k3s_kustomizations).toEqual(['monitoring']);
     expect(play.tasks[0].vars.k3s_apps_with_secrets).toBe(false);
+  });
+});
+
+describe("cluster apps' own metrics", () => {
+  it('reference: uptime-kuma (metrics on its web port) gets a NodePort Service and a job at the first control plane, through a flow', () => {
+    const path = 'k8s/production/apps/uptime-kuma/metrics.yaml';
+    const [svc] = parseAllDocuments(tree.get(path)!.content).map((d) => d.toJS()) as Obj[];
+    const kuma = APP_CATALOG.find((a) => a.name === 'uptime-kuma')!;
+    expect(kuma.metrics).toEqual({ port: 'http', path: '/metrics' });
+    expect(svc.spec.type).toBe('NodePort');
+    expect(svc.spec.ports).toEqual([
+      { name: 'metrics', port: 3001, targetPort: 3001, nodePort: appMetricsNodePort(kuma), protocol: 'TCP' },
+    ]);
+    // the selector is the server's, whose Deployment or StatefulSet carries those labels
+    const server = parseAllDocuments(tree.get('k8s/production/apps/uptime-kuma/server.yaml')!.content)
+      .map((d) => d.toJS())
+      .find((d: Obj) => d.kind === 'StatefulSet' || d.kind === 'Deployment');
+    expect(server.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+    expect(tree.get('k8s/production/apps/uptime-kuma/kustomization.yaml')!.content).toContain(
+      '- metrics.yaml',
+    );
+    const job = scrapeJobs(site).find((j) => j.job === appMetricsService(kuma))!;
+    const cp1 = site.hosts.find((h) => h.name === site.production.controlPlanes[0])!;
+    expect(job.metricsPath).toBe('/metrics');
+    expect(job.targets).toEqual([
+      {
+        target: `${cp1.address}:${appMetricsNodePort(kuma)}`,
+        labels: expect.objectContaining({ host: cp1.name, cluster: 'production', layer: 'orchestration' }),
+      },
+    ]);
+    expect(
+      monitorReaches(site, site.flows, monitorHost(site)!, cp1.name, 'tcp', appMetricsNodePort(kuma)),
+    ).toBe(true);
+    // jellyfin on the DevOps cluster has no metrics: no Service, no job
+    expect(tree.has('k8s/devops/apps/jellyfin/metrics.yaml')).toBe(false);
+    expect(scrapeJobs(site).some((j) => j.job === 'jellyfin-metrics')).toBe(false);
+  });
+
+  it('every pinned app with metrics, on the DevOps cluster: its own NodePort, a job through the firewall, valid objects', async () => {
+    const apps = withApps(PINNED.map((a) => `${a}@devops`));
+    const t = renderSite(apps);
+    const withMetrics = APP_CATALOG.filter((a) => a.metrics && PINNED.includes(a.name));
+    expect(withMetrics.map((a) => a.name).sort()).toEqual(['forgejo', 'immich', 'uptime-kuma']);
+    const ports = withMetrics.map(appMetricsNodePort);
+    expect(new Set([...ports, KUBE_STATE_METRICS_NODE_PORT]).size).toBe(ports.length + 1);
+    for (const p of ports) expect(p).toBeGreaterThanOrEqual(30000);
+    for (const p of ports) expect(p).toBeLessThanOrEqual(32767);
+    const jobs = scrapeJobs(apps);
+    const server = apps.hosts.find((h) => h.name === apps.devops.servers[0])!;
+    for (const a of withMetrics) {
+      expect(t.has(`k8s/devops/apps/${a.name}/metrics.yaml`), a.name).toBe(true);
+      const job = jobs.find((j) => j.job === appMetricsService(a))!;
+      expect(job.targets.map((x) => x.target)).toEqual([`${server.address}:${appMetricsNodePort(a)}`]);
+      expect(job.targets[0]!.labels.cluster).toBe('devops');
+      expect(
+        monitorReaches(apps, apps.flows, monitorHost(apps)!, server.name, 'tcp', appMetricsNodePort(a)),
+      ).toBe(true);
+    }
+    const files = Object.fromEntries(
+      t
+        .entries()
+        .filter(([p]) => p.endsWith('/metrics.yaml'))
+        .map(([p, e]) => [p, e.content]),
+    );
+    const models = await checkWith(kubeModelsValidator, files);
+    expect(where(models)).toEqual([]);
+    expect(models.files).toBe(3);
   });
 });
