@@ -33,11 +33,14 @@ export interface Versions {
   ollama: string;
   llamaCpp: string;
   mlxLm: string;
+  /** LiteLLM's proxy on PyPI: the gateway on the head when the site chooses `ai.gateway: litellm`. */
+  litellm: string;
   /** Forgejo Actions runner on the agent Macs, built from its source archive (code.forgejo.org forgejo/runner). */
   forgejoRunner: string;
   /**
    * sha256 (hex) of what the AI Macs' bootstrap downloads for the version of the same name: Ollama's
-   * ollama-darwin.tgz, llama.cpp's llama-<tag>-bin-macos-arm64.tar.gz, MLX LM's wheel. versions.yaml holds each
+   * ollama-darwin.tgz, llama.cpp's llama-<tag>-bin-macos-arm64.tar.gz, MLX LM's wheel, LiteLLM's source
+   * distribution (litellm-<version>.tar.gz). versions.yaml holds each
    * right below its version (`ollama-sha256`), where Renovate updates the two together.
    */
   checksums: Record<ChecksummedVersion, string>;
@@ -60,7 +63,7 @@ export interface Versions {
 export type ScalarVersion = Exclude<keyof Versions, 'checksums' | 'cloudImages' | 'collections' | 'images'>;
 
 /** The versions whose download the bootstrap verifies against a pinned sha256. */
-export type ChecksummedVersion = 'ollama' | 'llamaCpp' | 'mlxLm' | 'forgejoRunner';
+export type ChecksummedVersion = 'ollama' | 'llamaCpp' | 'mlxLm' | 'litellm' | 'forgejoRunner';
 
 /** Where Renovate looks a version up: its datasource, package and (for Helm) the chart repository. */
 export interface VersionSource {
@@ -112,6 +115,7 @@ export const VERSION_SOURCES: Record<
   },
   // PyPI has no digest lookup in Renovate: its pull request carries a note to paste the new wheel's sha256.
   mlxLm: { key: 'mlx-lm', source: { datasource: 'pypi', depName: 'mlx-lm' }, checksum: 'mlx-lm-sha256' },
+  litellm: { key: 'litellm', source: { datasource: 'pypi', depName: 'litellm' }, checksum: 'litellm-sha256' },
   pveExporter: { key: 'pve-exporter', source: { datasource: 'pypi', depName: 'prometheus-pve-exporter' } },
   pbsExporter: {
     key: 'pbs-exporter',
@@ -149,6 +153,7 @@ export const BUILTIN_VERSIONS: Versions = {
   ollama: 'v0.13.3',
   llamaCpp: 'b9860',
   mlxLm: '0.31.3',
+  litellm: '1.79.1',
   forgejoRunner: 'v13.1.0',
   checksums: {
     // The sha256 public repositories pin for these exact files (found through code search, each named here).
@@ -158,6 +163,9 @@ export const BUILTIN_VERSIONS: Versions = {
     llamaCpp: '35a2e8c3528adc71db5044e7ad7de8d8b96a4221e737958915e31538a005f1d9',
     // mlx_lm-0.31.3-py3-none-any.whl: the same digest in two Homebrew formulae's resources and a Nix fetchurl.
     mlxLm: '758cfddf1180053b7613db76fad3d246a331a2a905808e1164a275621fc983b8',
+    // litellm-1.79.1.tar.gz (the sdist; no published digest of its wheel was found): the litellm resource of
+    // Homebrew/homebrew-core Formula/r/rawdog.rb, which brew checks on every install of that formula.
+    litellm: 'c1cf0232c01e7ad4b8442d2cdd78973ce74dfda37ad1d9f0ec3c911510e26523',
     // code.forgejo.org/forgejo/runner/archive/v13.1.0.tar.gz: Homebrew/homebrew-core Formula/f/forgejo-runner.rb.
     forgejoRunner: 'bdece01a00354bb29de4e36b6c72afae9ed571ed1fba1905d01bc8961de41819',
   },

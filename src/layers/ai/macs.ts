@@ -1,7 +1,8 @@
 // Mac setup per AI node (ai/macs/<host>/): a Brewfile, a bootstrap script (pmset for a server, the model servers at
 // their pinned versions, a service account) and one launchd plist per model server, bound to the address the
-// gateway reaches it at, with its logs and KeepAlive. The head also gets the gateway's LaunchDaemon; every Mac the
-// node exporter's.
+// gateway reaches it at, with its logs and KeepAlive. The head also gets the gateway's LaunchDaemon (Beelab's, or
+// LiteLLM's proxy from a pinned, verified source distribution when the site chooses ai.gateway: litellm); every Mac
+// the node exporter's.
 import { DEFAULT_ENTRY, renderLaunchdPlist } from '../../gateway/service-files.ts';
 import type { AiNode, Site } from '../../site/types.ts';
 import type { AiBackend } from '../../spec/schema.ts';
@@ -47,6 +48,15 @@ export function serverLabel(kind: AiBackend): string {
 /** Label of the job that pulls Ollama's models once it is up. */
 export const OLLAMA_PULL_LABEL = 'com.beelab.ollama-pull';
 export const GATEWAY_LABEL = 'com.beelab.gateway';
+/** LiteLLM's proxy (ai.gateway: litellm): loaded by apply once its config and master key are installed. */
+export const LITELLM_LABEL = 'com.beelab.litellm';
+/** LiteLLM's config.yaml and the master-key file apply writes from the secrets, readable by the service account only. */
+export const LITELLM_ETC = '/usr/local/etc/beelab-litellm';
+/** The launcher that reads the master key into LITELLM_MASTER_KEY and runs the proxy (installed by the bootstrap). */
+export const LITELLM_LAUNCHER = `${MAC_PATHS.libexec}/run-litellm.sh`;
+/** The head's LiteLLM files in its setup folder, beside (not in) launchd/: the bootstrap does not load them. */
+export const litellmDir = (host: string) => `${macDir(host)}/litellm`;
+
 /** Homebrew's node_exporter as a LaunchDaemon: Prometheus scrapes every Mac (observability/node-exporter.ts). */
 export const NODE_EXPORTER_LABEL = 'com.beelab.node-exporter';
 
@@ -209,6 +219,78 @@ export function llamaCppAsset(tag: string): string {
   return `llama-${tag}-bin-macos-arm64.${build < 7956 ? 'zip' : 'tar.gz'}`;
 }
 
+/** LiteLLM's source distribution on PyPI: the file whose sha256 versions.yaml pins. */
+export function litellmSdist(version: string): string {
+  return `litellm-${version}.tar.gz`;
+}
+
+/** Where the bootstrap makes LiteLLM's virtual environment. */
+export function litellmVenv(site: Site): string {
+  return `${MAC_PATHS.opt}/litellm/${site.versions.litellm}`;
+}
+
+/**
+ * LiteLLM's LaunchDaemon: the launcher with LiteLLM's own CLI flags (litellm --config --host --port --num_workers).
+ * It listens on every address at ai.gatewayPort like Beelab's gateway (listen.host 0.0.0.0): the tailnet's clients
+ * and the site's (through the firewall) reach the same port. One worker: without Redis each worker would keep its
+ * own cooldowns of failed backends. No key in here: the launcher reads it from LITELLM_ETC/master-key.
+ */
+export function litellmPlist(site: Site): string {
+  const home = `${MAC_PATHS.state}/litellm`;
+  return toPlist(
+    {
+      Label: LITELLM_LABEL,
+      ProgramArguments: [
+        '/bin/bash',
+        LITELLM_LAUNCHER,
+        '--config',
+        `${LITELLM_ETC}/config.yaml`,
+        '--host',
+        '0.0.0.0',
+        '--port',
+        String(site.ai.gatewayPort),
+        '--num_workers',
+        '1',
+      ],
+      UserName: SERVICE_USER,
+      EnvironmentVariables: {
+        HOME: home,
+        // The model prices LiteLLM ships with, not a fetch of the newest list from GitHub at every start.
+        LITELLM_LOCAL_MODEL_COST_MAP: 'True',
+      },
+      WorkingDirectory: home,
+      RunAtLoad: true,
+      KeepAlive: true,
+      ThrottleInterval: 10,
+      ProcessType: 'Interactive',
+      SoftResourceLimits: { NumberOfFiles: 65536 },
+      StandardOutPath: `${MAC_PATHS.logs}/litellm.log`,
+      StandardErrorPath: `${MAC_PATHS.logs}/litellm.log`,
+    },
+    { header: GENERATED_NOTICE },
+  );
+}
+
+/** The launcher: the master key from the file apply installs, into the environment LiteLLM's config names. */
+function litellmLauncher(site: Site): string {
+  return `#!/bin/bash
+# ${GENERATED_NOTICE}
+# Runs LiteLLM's proxy (launchd: ${LITELLM_LABEL}) with LITELLM_MASTER_KEY, which config.yaml reads as
+# os.environ/LITELLM_MASTER_KEY, from the file beelab apply writes from the age-encrypted secret
+# gateway-key-operators: the key is in neither the plist nor the repository.
+set -euo pipefail
+
+key_file=${LITELLM_ETC}/master-key
+if [[ ! -s $key_file ]]; then
+  echo "run-litellm.sh: $key_file is missing; beelab apply --only ai/gateway installs it" >&2
+  exit 1
+fi
+LITELLM_MASTER_KEY=$(<"$key_file")
+export LITELLM_MASTER_KEY
+exec ${litellmVenv(site)}/bin/litellm "$@"
+`;
+}
+
 /** MLX LM's wheel (pure Python, one for every platform). */
 export function mlxLmWheel(version: string): string {
   return `mlx_lm-${version}-py3-none-any.whl`;
@@ -222,7 +304,7 @@ function managedServers(node: AiNode): { kind: Managed; models: string[] }[] {
 }
 
 /** Homebrew Bundle: what the bootstrap needs from Homebrew. The servers come pinned from their releases. */
-function brewfile(node: AiNode, gateway: boolean, runner: boolean): string {
+function brewfile(node: AiNode, gateway: boolean, runner: boolean, litellm: boolean): string {
   const kinds = managedServers(node).map((s) => s.kind);
   const lines = [
     `# ${GENERATED_NOTICE}`,
@@ -232,8 +314,10 @@ function brewfile(node: AiNode, gateway: boolean, runner: boolean): string {
     '# Host metrics for Prometheus (LaunchDaemon com.beelab.node-exporter).',
     'brew "node_exporter"',
   ];
-  if (kinds.includes('mlx'))
-    lines.push('# MLX LM runs from its own virtual environment, made with uv.', 'brew "uv"');
+  if (kinds.includes('mlx')) lines.push('# MLX LM runs from its own virtual environment, made with uv.');
+  if (litellm)
+    lines.push("# LiteLLM's proxy (the gateway) runs from its own virtual environment, made with uv.");
+  if (kinds.includes('mlx') || litellm) lines.push('brew "uv"');
   if (gateway) lines.push('# The gateway (beelab gateway) runs on Node.js.', 'brew "node"');
   if (runner)
     lines.push(
@@ -247,7 +331,7 @@ function brewfile(node: AiNode, gateway: boolean, runner: boolean): string {
 }
 
 /** The bootstrap script: run once as an admin (sudo), then again after a version bump; safe to repeat. */
-function bootstrap(site: Site, node: AiNode, gateway: boolean): string {
+function bootstrap(site: Site, node: AiNode, gateway: boolean, litellm: boolean): string {
   const v = site.versions;
   const servers = managedServers(node);
   const kinds = servers.map((s) => s.kind);
@@ -281,6 +365,26 @@ function bootstrap(site: Site, node: AiNode, gateway: boolean): string {
   VIRTUAL_ENV="${venv}" uv pip install "$tmp/${wheel}"
   rm -rf "$tmp"
 fi`);
+  }
+  if (litellm) {
+    const venv = litellmVenv(site);
+    const sdist = litellmSdist(v.litellm);
+    install.push(`# LiteLLM's proxy (ai.gateway: litellm), as its docs install it: pip install 'litellm[proxy]', here into a uv
+# environment from the verified source distribution; the proxy's own dependencies come from PyPI.
+if [[ ! -x "${venv}/bin/litellm" ]]; then
+  tmp=$(mktemp -d)
+  # PyPI's stable address of a source distribution: /packages/source/<first letter>/<project>/<file>.
+  fetch_verified "https://files.pythonhosted.org/packages/source/l/litellm/${sdist}" \\
+    ${sums.litellm} "$tmp/${sdist}"
+  uv venv --python 3.12 "${venv}"
+  VIRTUAL_ENV="${venv}" uv pip install "litellm[proxy] @ file://$tmp/${sdist}"
+  # The service account's: the proxy arranges its admin UI's files inside its package when it starts.
+  chown -R ${SERVICE_USER} "${venv}"
+  rm -rf "$tmp"
+fi
+install -m 0755 litellm/run-litellm.sh ${LITELLM_LAUNCHER}
+install -d -m 0700 -o ${SERVICE_USER} ${LITELLM_ETC}
+install -d -m 0750 -o ${SERVICE_USER} ${MAC_PATHS.state}/litellm`);
   }
   return `#!/bin/bash
 # ${GENERATED_NOTICE}
@@ -376,9 +480,15 @@ export function renderMacs(site: Site): Map<string, string> {
   for (const node of site.ai.nodes) {
     const dir = macDir(node.host);
     const gateway = site.ai.gatewayHost === node.host && site.ai.gateway === 'beelab';
+    const litellm = site.ai.gatewayHost === node.host && site.ai.gateway === 'litellm';
     const runner = runnerBootstrap(site, node) !== '';
-    out.set(`${dir}/Brewfile`, brewfile(node, gateway, runner));
-    out.set(`${dir}/bootstrap.sh`, bootstrap(site, node, gateway));
+    out.set(`${dir}/Brewfile`, brewfile(node, gateway, runner, litellm));
+    out.set(`${dir}/bootstrap.sh`, bootstrap(site, node, gateway, litellm));
+    if (litellm) {
+      // Not under launchd/: apply loads LiteLLM once its config and master key are in place.
+      out.set(`${litellmDir(node.host)}/${LITELLM_LABEL}.plist`, litellmPlist(site));
+      out.set(`${litellmDir(node.host)}/run-litellm.sh`, litellmLauncher(site));
+    }
     for (const { kind, models } of managedServers(node))
       out.set(`${dir}/launchd/${serverLabel(kind)}.plist`, serverPlist(site, node, kind, models));
     out.set(`${dir}/launchd/${NODE_EXPORTER_LABEL}.plist`, nodeExporterPlist());

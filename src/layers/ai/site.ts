@@ -99,6 +99,8 @@ export const aiSite: SiteContribution = {
       );
     }
     if (gatewayHost) {
+      // LiteLLM (ai.gateway: litellm) has its readiness probe, no admin listener and no state of its own.
+      const litellm = spec.ai?.gateway === 'litellm';
       const consumers: Endpoint[] = [mgmt, { kind: 'tailnet' }];
       // What calls the gateway: compose apps, CI jobs in the DevOps cluster, the production cluster's apps.
       // The agent runners' CI jobs call it over the tailnet.
@@ -115,23 +117,26 @@ export const aiSite: SiteContribution = {
           hosts: [gatewayHost],
           ports: [tcp('http', spec.ai?.gatewayPort ?? DEFAULTS.ai.gatewayPort)],
           consumers,
-          health: { port: 'http', path: '/readyz' },
+          health: { port: 'http', path: litellm ? '/health/readiness' : '/readyz' },
           fqdn: `ai.${spec.site.domain}`,
-          volumes: ['/var/lib/beelab-gateway'],
-        }),
-        // /metrics and /status live on a separate admin listener (docs/gateway.md): never open to API clients.
-        service(76, {
-          name: 'ai-gateway-admin',
-          kind: 'infra',
-          layer: 'ai',
-          description: 'Admin listener of the AI gateway: /metrics and /status',
-          hosts: [gatewayHost],
-          ports: [tcp('admin', DEFAULTS.ai.adminPort)],
-          consumers: [mgmt, monitor],
-          health: { port: 'admin' },
-          metrics: { port: 'admin', path: '/metrics' },
+          ...(litellm ? {} : { volumes: ['/var/lib/beelab-gateway'] }),
         }),
       );
+      if (!litellm)
+        out.push(
+          // /metrics and /status live on a separate admin listener (docs/gateway.md): never open to API clients.
+          service(76, {
+            name: 'ai-gateway-admin',
+            kind: 'infra',
+            layer: 'ai',
+            description: 'Admin listener of the AI gateway: /metrics and /status',
+            hosts: [gatewayHost],
+            ports: [tcp('admin', DEFAULTS.ai.adminPort)],
+            consumers: [mgmt, monitor],
+            health: { port: 'admin' },
+            metrics: { port: 'admin', path: '/metrics' },
+          }),
+        );
     }
     return out;
   },

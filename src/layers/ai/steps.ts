@@ -1,14 +1,30 @@
 // The AI layer's apply steps: per Mac over SSH, copy its setup folder and run bootstrap.sh (which installs the
 // servers and loads their LaunchDaemons), verified by each model server's health URL; the gateway last: its
-// bundle, gateway.yaml and the keys' hashes from the secrets, verified by one completion with the smoke-test key.
+// bundle, gateway.yaml and the keys' hashes from the secrets, verified by one completion with the smoke-test key
+// (or, with ai.gateway: litellm, LiteLLM's config.yaml and master key, verified with that key).
 
 import { DEFAULT_ENTRY } from '../../gateway/service-files.ts';
 import type { Site } from '../../site/types.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
 import { ansibleAccess } from '../devops/ansible-access.ts';
 import { type Step, secretEnvName, shellQuote } from '../step.ts';
-import { GATEWAY_CONFIG_PATH, GATEWAY_ETC, keyHashFile, keySecret, meshBackends } from './gateway-config.ts';
-import { GATEWAY_LABEL, MAC_PATHS, macDir } from './macs.ts';
+import {
+  GATEWAY_CONFIG_PATH,
+  GATEWAY_ETC,
+  keyHashFile,
+  keySecret,
+  LITELLM_CONFIG_PATH,
+  meshBackends,
+} from './gateway-config.ts';
+import {
+  GATEWAY_LABEL,
+  LITELLM_ETC,
+  LITELLM_LABEL,
+  litellmDir,
+  MAC_PATHS,
+  macDir,
+  SERVICE_USER,
+} from './macs.ts';
 import {
   forgejoUrl,
   RUNNER_LABEL,
@@ -114,6 +130,80 @@ function runnerSteps(site: Site, files: FileTree): Step[] {
 
 export const runnerStep = (host: string) => `ai/runner/${host}`;
 
+/** The secret whose plaintext is LiteLLM's master key: the admins' key (LiteLLM has no other keys without a database). */
+export const LITELLM_MASTER_SECRET = keySecret('operators');
+
+/** One chat completion through the gateway with the key in `keyFile`: a reply with `choices` or the step fails. */
+function completionCheck(url: string, model: string, keyFile: string): string[] {
+  const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 8 });
+  return [
+    `key=$(cat "${keyFile}")`,
+    `reply=$(curl -fsS --max-time 120 -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data ${shellQuote(body)} ${shellQuote(url)})`,
+    // A completion has a choice with a message; anything else is printed for the log.
+    `printf '%s' "$reply" | grep -q '"choices"' || { echo "no completion: $reply" >&2; exit 1; }`,
+  ];
+}
+
+/**
+ * ai.gateway: litellm. LiteLLM's config.yaml and its master key (the secret gateway-key-operators) installed for the
+ * service account only, its LaunchDaemon installed and (re)loaded; verified by LiteLLM's readiness probe and one
+ * completion with the master key: without a database LiteLLM has no virtual keys, so the smoke-test key is Beelab's.
+ */
+function litellmStep(site: Site, files: FileTree, after: string[]): Step | undefined {
+  const gw = site.ai.gatewayHost;
+  if (!gw) return undefined;
+  const plist = `${litellmDir(gw)}/${LITELLM_LABEL}.plist`;
+  if (!files.has(LITELLM_CONFIG_PATH) || !files.has(plist)) return undefined;
+  const h = site.hosts.find((x) => x.name === gw)!;
+  const daemon = `${MAC_PATHS.daemons}/${LITELLM_LABEL}.plist`;
+  const secret = `$${secretEnvName(LITELLM_MASTER_SECRET)}`;
+  const script = [
+    'work=$(mktemp -d)',
+    'trap \'rm -rf "$work"\' EXIT',
+    `cp ${shellQuote(LITELLM_CONFIG_PATH)} "$work/config.yaml"`,
+    `cp ${shellQuote(plist)} "$work/${LITELLM_LABEL}.plist"`,
+    `cp "${secret}" "$work/master-key"`,
+    `tar -C "$work" -cf - . | ${SSH} ${target(site, gw)} ${shellQuote(
+      [
+        'set -e',
+        'tmp=$(mktemp -d)',
+        'trap \'rm -rf "$tmp"\' EXIT',
+        'tar -C "$tmp" -xf -',
+        `sudo -n install -d -m 0700 -o ${SERVICE_USER} ${LITELLM_ETC}`,
+        `sudo -n install -m 0600 -o ${SERVICE_USER} "$tmp/config.yaml" ${LITELLM_ETC}/config.yaml`,
+        `sudo -n install -m 0600 -o ${SERVICE_USER} "$tmp/master-key" ${LITELLM_ETC}/master-key`,
+        `sudo -n install -m 0644 -o root -g wheel "$tmp/${LITELLM_LABEL}.plist" ${daemon}`,
+        `sudo -n plutil -lint ${daemon} >/dev/null`,
+        // bootout + bootstrap: a changed plist or config takes effect (kickstart would keep the loaded plist).
+        `sudo -n launchctl bootout system/${LITELLM_LABEL} 2>/dev/null || true`,
+        `sudo -n launchctl bootstrap system ${daemon}`,
+      ].join('\n'),
+    )}`,
+  ].join('\n');
+  const base = `http://${h.address}:${site.ai.gatewayPort}`;
+  const smoke = site.ai.keys.find((k) => k.name === SMOKE_KEY);
+  return {
+    id: GATEWAY_STEP,
+    layer: 'ai',
+    title: `LiteLLM's proxy on ${gw}: config.yaml, the master key from the secrets, its LaunchDaemon; a completion through it with the master key`,
+    hosts: [gw],
+    run: { kind: 'shell', script },
+    // The launcher names the venv of the pinned version: a version bump restarts LiteLLM on the new one.
+    inputs: [LITELLM_CONFIG_PATH, plist, `${litellmDir(gw)}/run-litellm.sh`],
+    after,
+    secrets: [LITELLM_MASTER_SECRET],
+    verify: {
+      kind: 'shell',
+      script: [
+        // LiteLLM's readiness probe (no key): 200 once the proxy has loaded its config and router.
+        until200(`${base}/health/readiness`, 30),
+        ...completionCheck(`${base}/v1/chat/completions`, smoke?.models?.[0] ?? 'small', secret),
+      ].join('\n'),
+    },
+    rebuild: { phase: 'app' },
+  };
+}
+
 export function aiSteps(site: Site, files: FileTree): Step[] {
   const out: Step[] = [];
   const backends = meshBackends(site);
@@ -150,6 +240,9 @@ export function aiSteps(site: Site, files: FileTree): Step[] {
     });
   }
   out.push(...runnerSteps(site, files));
+  const macs = out.filter((s) => s.id.startsWith('ai/mac/')).map((s) => s.id);
+  const litellm = out.length > 0 ? litellmStep(site, files, macs) : undefined;
+  if (litellm) out.push(litellm);
   const gw = site.ai.gatewayHost;
   if (gw && files.has(GATEWAY_CONFIG_PATH) && out.length > 0) {
     const smoke = site.ai.keys.find((k) => k.name === SMOKE_KEY)!;
@@ -183,18 +276,9 @@ export function aiSteps(site: Site, files: FileTree): Step[] {
       )}`,
     ].join('\n');
     const url = `http://${h.address}:${site.ai.gatewayPort}/v1/chat/completions`;
-    const model = smoke.models?.[0] ?? 'small';
-    const body = JSON.stringify({
-      model,
-      messages: [{ role: 'user', content: 'Say OK.' }],
-      max_tokens: 8,
-    });
     const verify = [
       until200(`http://${h.address}:${site.ai.gatewayPort}/readyz`, 30),
-      `key=$(cat "$${secretEnvName(keySecret(SMOKE_KEY))}")`,
-      `reply=$(curl -fsS --max-time 120 -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data ${shellQuote(body)} ${shellQuote(url)})`,
-      // A completion has a choice with a message; anything else is printed for the log.
-      `printf '%s' "$reply" | grep -q '"choices"' || { echo "no completion: $reply" >&2; exit 1; }`,
+      ...completionCheck(url, smoke.models?.[0] ?? 'small', `$${secretEnvName(keySecret(SMOKE_KEY))}`),
     ].join('\n');
     out.push({
       id: GATEWAY_STEP,
@@ -203,7 +287,7 @@ export function aiSteps(site: Site, files: FileTree): Step[] {
       hosts: [gw],
       run: { kind: 'shell', script },
       inputs: [GATEWAY_CONFIG_PATH],
-      after: out.filter((s) => s.id.startsWith('ai/mac/')).map((s) => s.id),
+      after: macs,
       secrets: keys.map(keySecret),
       verify: { kind: 'shell', script: verify },
       rebuild: { phase: 'app' },

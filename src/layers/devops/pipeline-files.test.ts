@@ -104,6 +104,7 @@ describe('renovate.json', () => {
         'versions.yaml github-release-attachments ollama/ollama v0.13.3@f2fd093b044b4',
         'versions.yaml github-release-attachments ggml-org/llama.cpp b9860@35a2e8c3528ad',
         'versions.yaml pypi mlx-lm 0.31.3@758cfddf11800',
+        'versions.yaml pypi litellm 1.79.1@c1cf0232c01e7',
         'versions.yaml pypi prometheus-pve-exporter 3.10.2',
         'versions.yaml github-releases natrontech/pbs-exporter v0.9.3',
         'versions.yaml github-releases DRuggeri/nut_exporter v3.2.5',

@@ -104,6 +104,14 @@ function packageRules(site: Site): Record<string, unknown>[] {
     },
     {
       description:
+        'PyPI gives Renovate no digest: the source distribution sha256 under litellm is updated by hand',
+      matchDepNames: ['litellm'],
+      prBodyNotes: [
+        "Before merging: set `litellm-sha256` in versions.yaml to the sha256 of `litellm-{{{newVersion}}}.tar.gz` (https://pypi.org/project/litellm/{{{newVersion}}}/#files). The AI head's bootstrap refuses a file that does not match it.",
+      ],
+    },
+    {
+      description:
         'Forgejo gives Renovate no digest of a source archive: forgejo-runner-sha256 is updated by hand',
       matchDepNames: ['forgejo/runner'],
       prBodyNotes: [

@@ -54,6 +54,7 @@ export const SCALAR_SCOPES: Record<ScalarVersion, string> = {
   ollama: 'ai',
   llamaCpp: 'ai',
   mlxLm: 'ai',
+  litellm: 'ai',
   // The monitor's exporters: their versions are the observability playbook's play variables.
   pveExporter: 'ansible',
   pbsExporter: 'ansible',

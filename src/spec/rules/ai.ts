@@ -152,7 +152,8 @@ export function gatewayRules({ spec }: RuleContext): Finding[] {
     for (const b of n.backends ?? [DEFAULTS.ai.backend])
       for (const [what, p] of [
         ['gatewayPort', port],
-        ['admin port', DEFAULTS.ai.adminPort],
+        // LiteLLM has no admin listener of its own.
+        ...(litellm ? [] : [['admin port', DEFAULTS.ai.adminPort] as const]),
       ] as const)
         if (BACKEND_PORTS[b] === p)
           out.push({

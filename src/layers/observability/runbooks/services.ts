@@ -117,10 +117,12 @@ export function aiHeadDown(site: Site): Runbook {
   const head = host(site, site.ai.gatewayHost);
   if (!head) return none('ai-head-down', 'it has no AI mesh.');
   const others = site.ai.nodes.filter((n) => n.host !== head.name).map((n) => n.host);
+  // The gateway's own health URL: Beelab's /readyz, or LiteLLM's readiness probe (ai.gateway: litellm).
+  const ready = `http://${head.address}:${site.ai.gatewayPort}${site.services.find((s) => s.name === 'ai-gateway')?.health?.path ?? '/readyz'}`;
   return {
     slug: 'ai-head-down',
     impact: `The OpenAI-compatible gateway on ${named(head)} (port ${site.ai.gatewayPort}) is gone: every client of the AI mesh fails, although ${others.length > 0 ? others.join(', ') : 'no other node'} may still serve models.`,
-    signs: [`\`curl http://${head.address}:${site.ai.gatewayPort}/readyz\` fails.`],
+    signs: [`\`curl ${ready}\` fails.`],
     sections: [
       steps(
         'Is the Mac up? `ping`, then SSH; a Mac that hangs needs its power button (or the plug of a Pi watchdog, when one watches it).',
@@ -129,7 +131,7 @@ export function aiHeadDown(site: Site): Runbook {
       ),
       sh(
         `ssh ${login(head)} 'launchctl list | grep -i beelab'`,
-        `curl -fsS http://${head.address}:${site.ai.gatewayPort}/readyz`,
+        `curl -fsS ${ready}`,
         `beelab rebuild ${head.name}`,
       ),
     ],
