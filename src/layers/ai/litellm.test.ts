@@ -138,6 +138,36 @@ describe('ai.gateway: litellm', () => {
     expect(where(r)).toEqual([]);
   });
 
+  it('passes LiteLLM only flags its proxy CLI declares (test/reference/litellm, from proxy_cli.py)', (ctx) => {
+    requireTool(ctx, 'python3', 'apt-get install python3');
+    const declared = new Set(
+      readFileSync(new URL('../../../test/reference/litellm/proxy-cli-options.txt', import.meta.url), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('--'))
+        .map((l) => l.split(' ')[0]!),
+    );
+    expect(declared.size).toBeGreaterThan(40);
+    const args: string[] = JSON.parse(
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          'import json,plistlib,sys; print(json.dumps(plistlib.loads(sys.stdin.buffer.read())["ProgramArguments"]))',
+        ],
+        {
+          input: text(plistPath),
+        },
+      ).toString(),
+    );
+    // After the launcher, what it hands to litellm unchanged ("$@").
+    const flags = (a: string[]) => a.slice(2).filter((x) => x.startsWith('--'));
+    const unknown = (a: string[]) => flags(a).filter((f) => !declared.has(f));
+    expect(flags(args)).toEqual(['--config', '--host', '--port', '--num_workers']);
+    expect(unknown(args)).toEqual([]);
+    // The check bites: a flag spelt as another server spells it is not LiteLLM's.
+    expect(unknown([...args, '--workers', '1'])).toEqual(['--workers']);
+  });
+
   it('the launcher exports the master key from its file and runs LiteLLM with the plist’s arguments; no file, no start', (ctx) => {
     requireTool(ctx, 'bash', 'apt-get install bash');
     const root = makeSite({ 'etc/master-key': 'sk-from-the-secret\n' });
