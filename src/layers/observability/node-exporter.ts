@@ -10,6 +10,7 @@ export type NodeExporterInstall =
   | { by: 'base-role'; what: string }
   | { by: 'mac-bootstrap'; what: string }
   | { by: 'firewall-plugin'; what: string }
+  | { by: 'firewall-package'; what: string }
   | { by: 'daemonset'; what: string }
   | { by: 'none'; why: string };
 
@@ -39,10 +40,14 @@ export function nodeExporterInstall(host: Host): NodeExporterInstall {
         what: 'the node-exporter DaemonSet on the host network (k8s/production/monitoring, applied by the talos/apps step): Talos has no packages',
       };
     case 'pfsense':
+      return {
+        by: 'firewall-package',
+        what: "Netgate's pfSense package node_exporter, installed by hand (System → Package Manager); its settings come from the rendered config.xml (installedpackages/nodeexporter: on, the management interface, port 9100)",
+      };
     case 'vyos':
       return {
         by: 'none',
-        why: `Beelab does not render a node exporter for ${host.os} yet: the firewall is watched by ping`,
+        why: 'VyOS 1.4, which network/vyos/configure.vbash is written for, has no node exporter (VyOS 1.5 adds `set service monitoring prometheus node-exporter`): the firewall is watched by ping',
       };
     default:
       return { by: 'none', why: 'Beelab does not manage this host over SSH' };

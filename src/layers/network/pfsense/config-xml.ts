@@ -1,4 +1,5 @@
-// pfSense config.xml: interfaces, VLANs, aliases, rules, NAT, DHCP server and DNS resolver (restored by area).
+// pfSense config.xml: interfaces, VLANs, aliases, rules, NAT, DHCP server, DNS resolver (restored by area), and the
+// settings of Netgate's node_exporter package, which the package reads once installed.
 import type { Site } from '../../../site/types.ts';
 import { GENERATED_NOTICE } from '../../../tree/serialize/header.ts';
 import { toXml } from '../../../tree/serialize/xml.ts';
@@ -74,9 +75,41 @@ function unbound(addressing: Addressing): Record<string, unknown> {
   };
 }
 
+/** The node exporter's port, as on every other host Prometheus scrapes. */
+export const PFSENSE_NODE_EXPORTER_PORT = '9100';
+/** The package's default collectors (node_exporter.inc NODE_EXPORTER_DEFAULT_COLLECTORS). */
+export const PFSENSE_NODE_EXPORTER_COLLECTORS =
+  'boottime,cpu,exec,filesystem,loadavg,meminfo,netdev,textfile,time';
+
+/**
+ * Settings of the pfSense package node_exporter (pfSense-pkg-node_exporter, Netgate's), read from
+ * installedpackages/nodeexporter/config by its node_exporter.inc: on, listening on the interface that carries the
+ * firewall's own address (the one Prometheus scrapes), port 9100. None when no interface carries that address.
+ */
+function nodeExporterPackage(
+  site: Site,
+  assignments: readonly Assignment[],
+): Record<string, unknown> | undefined {
+  const address = site.hosts.find((h) => h.name === site.firewall.host)?.address;
+  const iface = assignments.find((a) => a.zone.kind === 'vlan' && a.zone.gateway === address);
+  if (!iface) return undefined;
+  return {
+    nodeexporter: {
+      config: {
+        enable: 'on',
+        listen_iface: iface.key,
+        listen_port: PFSENSE_NODE_EXPORTER_PORT,
+        collectors: PFSENSE_NODE_EXPORTER_COLLECTORS,
+        extra_flags: '--log.level=warn',
+      },
+    },
+  };
+}
+
 /** Renders config.xml for pfSense CE 2.7+/Plus; restore it by area (see docs/network.md). Pure. */
 export function renderPfsenseConfig(site: Site, policy: Policy, addressing: Addressing): string {
   const assignments = pfsenseAssignments(site, policy);
+  const packages = nodeExporterPackage(site, assignments);
   const doc = {
     pfsense: {
       version: PFSENSE_CONFIG_VERSION,
@@ -103,6 +136,7 @@ export function renderPfsenseConfig(site: Site, policy: Policy, addressing: Addr
       filter: { rule: pfRules(policy, assignments) },
       dhcpd: dhcpd(addressing, assignments),
       unbound: unbound(addressing),
+      ...(packages ? { installedpackages: packages } : {}),
     },
   };
   return toXml(doc, { header: GENERATED_NOTICE });

@@ -1,10 +1,11 @@
 // pfSense output: stable unique trackers, rules grouped per interface in policy order, DHCP and DNS content.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { referenceSite } from '../../../../test/support/example-sites.ts';
-import { children, field, parseXml } from '../equivalence/xml.ts';
+import { childNames, children, field, parseXml } from '../equivalence/xml.ts';
 import { compileAddressing } from '../policy/addressing.ts';
 import { compilePolicy } from '../policy/compile.ts';
-import { renderPfsenseConfig } from './config-xml.ts';
+import { PFSENSE_NODE_EXPORTER_PORT, renderPfsenseConfig } from './config-xml.ts';
 
 describe('pfSense config.xml', () => {
   const site = referenceSite();
@@ -37,5 +38,34 @@ describe('pfSense config.xml', () => {
     const hosts = children(children(root, 'unbound')[0]!, 'hosts').map((h) => field(h, 'host'));
     for (const h of site.hosts) if (h.name !== site.firewall.host) expect(hosts).toContain(h.name);
     expect(hosts).not.toContain(site.firewall.host);
+  });
+
+  it("configures Netgate's node_exporter package: on, on the interface with the firewall's address, port 9100, only the package's own fields", () => {
+    const config = children(
+      children(children(root, 'installedpackages')[0]!, 'nodeexporter')[0]!,
+      'config',
+    )[0]!;
+    expect(field(config, 'enable')).toBe('on');
+    expect(field(config, 'listen_port')).toBe(PFSENSE_NODE_EXPORTER_PORT);
+    const fw = site.hosts.find((h) => h.name === site.firewall.host)!;
+    const iface = children(children(root, 'interfaces')[0]!, field(config, 'listen_iface'))[0]!;
+    expect(field(iface, 'ipaddr')).toBe(fw.address);
+    // the package's form (pfsense/FreeBSD-ports, test/reference/pfsense/node_exporter.xml) names every key and collector
+    const form = parseXml(
+      readFileSync(new URL('../../../../test/reference/pfsense/node_exporter.xml', import.meta.url), 'utf8'),
+    ).packagegui![0]!;
+    const fields = children(children(form, 'fields')[0]!, 'field');
+    const names = fields.map((f) => field(f, 'fieldname'));
+    expect(childNames(config).sort()).toEqual([
+      'collectors',
+      'enable',
+      'extra_flags',
+      'listen_iface',
+      'listen_port',
+    ]);
+    for (const k of childNames(config)) expect(names, k).toContain(k);
+    const collectors = fields.find((f) => field(f, 'fieldname') === 'collectors')!;
+    const options = children(children(collectors, 'options')[0]!, 'option').map((o) => field(o, 'value'));
+    for (const c of field(config, 'collectors').split(',')) expect(options, c).toContain(c);
   });
 });

@@ -76,6 +76,17 @@ describe.each(NAMES)('%s', (name) => {
           expect(h.os).toBe('opnsense');
           expect(readFileSync(`${ROOT}/docs/observability.md`, 'utf8')).toContain('os-node_exporter');
           break;
+        case 'firewall-package': {
+          // pfSense: Netgate's package reads installedpackages/nodeexporter from the rendered config.xml
+          expect(h.os).toBe('pfsense');
+          const xml = text('network/pfsense/config.xml');
+          expect(xml).toMatch(/<installedpackages>\s*<nodeexporter>\s*<config>\s*<enable>on<\/enable>/);
+          expect(xml).toContain('<listen_port>9100</listen_port>');
+          expect(readFileSync(`${ROOT}/docs/observability.md`, 'utf8')).toContain(
+            'pfSense-pkg-node_exporter',
+          );
+          break;
+        }
         case 'daemonset': {
           // Talos: the DaemonSet of k8s/production/monitoring on the host network, applied by talos/talos.sh apps
           expect(h.os).toBe('talos');
