@@ -355,6 +355,8 @@ export interface Site {
     alerts: AlertChannel[];
     /** The mail relay of e-mail channels; absent: the monitor's own MTA on localhost:25. */
     smtp?: { smarthost: string; from: string; username?: string };
+    /** The repository's web address for files (observability.runbooks): alerts' runbook_url links under it. */
+    runbooks?: string;
     securityNode?: string;
     honeypot?: string;
     monitor: string;

@@ -8,6 +8,7 @@ import {
   checkCalendar,
   checkDomain,
   checkEmail,
+  checkHttpUrl,
   checkIpv4,
   checkMac,
   checkNic,
@@ -588,6 +589,11 @@ export const specSchema = z
       .strictObject({
         alerts: z.array(alertChannel).optional(),
         smtp: smtp.optional(),
+        runbooks: checked(z.string(), checkHttpUrl)
+          .optional()
+          .describe(
+            "The web address of this repository's files on your forge, e.g. https://git.example.com/ops/rack/src/branch/main/ (Forgejo) or https://github.com/me/rack/blob/main/: every alert's runbook_url becomes a link to its runbook there. Default: the runbook's path in the repository, docs/runbooks/<scenario>.md.",
+          ),
         securityNode: z.boolean().optional().describe('Run Wazuh. Default: from tier.'),
         honeypot: z.boolean().optional().describe('Run T-Pot in the security VLAN. Default: from tier.'),
       })

@@ -33,3 +33,8 @@ export type FailureSlug = (typeof FAILURE_SCENARIOS)[number]['slug'];
 export function runbookPath(slug: FailureSlug): string {
   return `docs/runbooks/${slug}.md`;
 }
+
+/** What an alert's runbook_url says: a link under the repository's web address when the site gives one, else the path. */
+export function runbookUrl(slug: FailureSlug, base?: string): string {
+  return base ? new URL(runbookPath(slug), base.endsWith('/') ? base : `${base}/`).href : runbookPath(slug);
+}

@@ -152,6 +152,7 @@ export const observabilitySite: SiteContribution = {
               },
             }
           : {}),
+        ...(spec.observability?.runbooks ? { runbooks: spec.observability.runbooks } : {}),
         ...(securityNode ? { securityNode } : {}),
         ...(honeypot ? { honeypot } : {}),
         monitor: withRole('prometheus')[0] ?? '',

@@ -2,7 +2,7 @@
 // that must fire it and a series that must not (rendered as promtool unit tests next to the rules). An alert
 // exists only when a job of the site scrapes what its expression reads.
 import type { Site } from '../../../site/types.ts';
-import { type FailureSlug, runbookPath } from '../failure-scenarios.ts';
+import { type FailureSlug, runbookPath, runbookUrl } from '../failure-scenarios.ts';
 import { backupMaxAgeSeconds } from './backup-age.ts';
 import { type ScrapeJob, scrapeJobs } from './scrape-jobs.ts';
 
@@ -706,9 +706,9 @@ export function alertRules(site: Site, jobs: readonly ScrapeJob[]): AlertRule[] 
   return allAlertRules(site).filter((r) => r.jobs.some((j) => scraped.has(j)));
 }
 
-/** An alert's annotations: summary, description and its scenario's runbook. */
-export function annotations(r: AlertRule): Labels {
-  return { summary: r.summary, description: r.description, runbook_url: runbookPath(r.scenario) };
+/** An alert's annotations: summary, description and its scenario's runbook (a link under `runbooks`, if given). */
+export function annotations(r: AlertRule, runbooks?: string): Labels {
+  return { summary: r.summary, description: r.description, runbook_url: runbookUrl(r.scenario, runbooks) };
 }
 
 /** The labels a rule adds to its alerts. */

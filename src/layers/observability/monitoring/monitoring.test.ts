@@ -177,6 +177,16 @@ describe('a service of yours with metrics', () => {
     expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('a runbooks address that is not an http(s) URL is a located error', () => {
+    const text = base.replace('  alerts:\n', '  runbooks: git.example.com/rack\n  alerts:\n');
+    expect(text).not.toBe(base);
+    const errors = parseSiteSpec(text).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain('is not an http(s) URL');
+    const line = text.split('\n').findIndex((l) => l.includes('runbooks:')) + 1;
+    expect(formatLocation(errors[0]!.location)).toBe(`beelab.yaml:${line}:13`);
+  });
+
   it.each([
     ['no target', '    - type: ntfy\n', 'observability.alerts[0].target is required'],
     ['an empty target', "    - type: webhook\n      target: ''\n", 'observability.alerts[0].target'],
@@ -203,6 +213,29 @@ describe.runIf(needTool('promtool', 'apt-get install prometheus'))(
       },
       120_000,
     );
+
+    it('with observability.runbooks, every runbook_url is a link under it, and the rule tests expect that link', async () => {
+      const site = exampleSite('single');
+      const base = 'https://git.example.com/ops/rack/src/branch/main';
+      const f = Object.fromEntries(
+        [
+          ...renderMonitoring({
+            ...site,
+            observability: { ...site.observability, runbooks: base },
+          }).entries(),
+        ].map(([p, file]) => [p, file.content]),
+      );
+      const groups = parse(f[`${DIR}/rules/alerts.yml`]!).groups as {
+        name: string;
+        rules: { annotations: Record<string, string> }[];
+      }[];
+      expect(groups.length).toBeGreaterThan(0);
+      for (const g of groups)
+        for (const r of g.rules) expect(r.annotations.runbook_url).toBe(`${base}/docs/runbooks/${g.name}.md`);
+      const r = await checkWith(promtool, f);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.status).toBe('passed');
+    }, 120_000);
 
     it('a rule that no longer fires fails its own unit test, located at the test', async () => {
       const f = files('reference');

@@ -38,12 +38,18 @@ export function renderMonitoring(site: Site): FileTree {
     )
     .add(
       `${PROMETHEUS_DIR}/${RULES_FILE}`,
-      yaml(ruleFile(rules), 'Alert rules, one group per failure scenario; runbook_url names its runbook'),
+      yaml(
+        ruleFile(rules, site.observability.runbooks),
+        'Alert rules, one group per failure scenario; runbook_url names its runbook',
+      ),
       'observability',
     )
     .add(
       `${PROMETHEUS_DIR}/${RULE_TESTS_FILE}`,
-      yaml(ruleTestFile(rules), 'Unit tests of every alert rule: promtool test rules tests/alerts.test.yml'),
+      yaml(
+        ruleTestFile(rules, site.observability.runbooks),
+        'Unit tests of every alert rule: promtool test rules tests/alerts.test.yml',
+      ),
       'observability',
     )
     .add(

@@ -8,7 +8,7 @@ export const RULES_FILE = 'rules/alerts.yml';
 export const RULE_TESTS_FILE = 'tests/alerts.test.yml';
 
 /** The rule file object: groups in scenario order, rules in catalog order. */
-export function ruleFile(rules: readonly AlertRule[]): Record<string, unknown> {
+export function ruleFile(rules: readonly AlertRule[], runbooks?: string): Record<string, unknown> {
   const groups = FAILURE_SCENARIOS.map((s) => ({
     name: s.slug,
     rules: rules
@@ -18,7 +18,7 @@ export function ruleFile(rules: readonly AlertRule[]): Record<string, unknown> {
         expr: r.expr,
         ...(r.for !== '0m' ? { for: r.for } : {}),
         labels: ruleLabels(r),
-        annotations: annotations(r),
+        annotations: annotations(r, runbooks),
       })),
   })).filter((g) => g.rules.length > 0);
   return { groups };
@@ -53,7 +53,7 @@ export function firingLabels(r: AlertRule): Labels {
 }
 
 /** The promtool test file: one test per alert, loading the rule file by its path relative to the test file. */
-export function ruleTestFile(rules: readonly AlertRule[]): Record<string, unknown> {
+export function ruleTestFile(rules: readonly AlertRule[], runbooks?: string): Record<string, unknown> {
   return {
     rule_files: [`../${RULES_FILE}`],
     evaluation_interval: '1m',
@@ -79,7 +79,7 @@ export function ruleTestFile(rules: readonly AlertRule[]): Record<string, unknow
               {
                 exp_labels: expLabels,
                 exp_annotations: Object.fromEntries(
-                  Object.entries(annotations(r)).map(([k, v]) => [k, fill(v, labels)]),
+                  Object.entries(annotations(r, runbooks)).map(([k, v]) => [k, fill(v, labels)]),
                 ),
               },
             ],
