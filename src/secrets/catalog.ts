@@ -164,11 +164,17 @@ export function siteSecrets(site: Site): SecretDef[] {
     });
   }
   for (const k of site.ai.gatewayHost ? site.ai.keys : []) {
+    // LiteLLM (ai.gateway: litellm) knows one key without its database: the master key, the admins' key.
+    const litellm = site.ai.gateway === 'litellm';
     out.push({
       name: `gateway-key-${k.name}`,
       kind: 'api-key',
       description: `API key "${k.name}" of the AI gateway, for ${k.holder}`,
-      usedBy: `${k.holder}; its hash is installed on ${site.ai.gatewayHost}`,
+      usedBy: !litellm
+        ? `${k.holder}; its hash is installed on ${site.ai.gatewayHost}`
+        : k.name === 'operators'
+          ? `${k.holder}; LiteLLM's master key (LITELLM_MASTER_KEY) on ${site.ai.gatewayHost}`
+          : `${k.holder}; not known to LiteLLM without its database (use the operators key, or make one with /key/generate)`,
     });
   }
   if (forgejoUrl(site) && runnerNodes(site).length > 0) {

@@ -14,6 +14,7 @@ import { graphProblems } from '../../apply/graph.ts';
 import { plistValidator } from '../../check/validators/plist.ts';
 import { shellcheck } from '../../check/validators/shellcheck.ts';
 import { parseSiteSpec } from '../../project/spec.ts';
+import { siteSecrets } from '../../secrets/catalog.ts';
 import { resolveSite } from '../index.ts';
 import { aiHeadDown } from '../observability/runbooks/services.ts';
 import { LITELLM_CONFIG_PATH } from './gateway-config.ts';
@@ -69,6 +70,12 @@ describe('ai.gateway: litellm', () => {
     const gw = site.services.find((s) => s.name === 'ai-gateway')!;
     expect(gw.health).toMatchObject({ path: '/health/readiness' });
     expect(site.services.some((s) => s.name === 'ai-gateway-admin')).toBe(false);
+    // The secrets say which key LiteLLM knows: the operators key is its master key.
+    const secrets = siteSecrets(site);
+    expect(secrets.find((x) => x.name === 'gateway-key-operators')?.usedBy).toContain("LiteLLM's master key");
+    expect(secrets.find((x) => x.name === 'gateway-key-smoke-test')?.usedBy).toContain(
+      'not known to LiteLLM',
+    );
     // The runbook of a dead head names the URL that answers.
     expect(JSON.stringify(aiHeadDown(site))).toContain(`:${site.ai.gatewayPort}/health/readiness`);
     expect(JSON.stringify(aiHeadDown(site))).not.toContain('/readyz');
