@@ -85,6 +85,8 @@ describe.each(NAMES)('%s', (name) => {
           expect(readFileSync(`${ROOT}/docs/observability.md`, 'utf8')).toContain(
             'pfSense-pkg-node_exporter',
           );
+          // a rebuilt firewall gets it back: the runbook installs the package after the restore
+          expect(text('docs/runbooks/firewall-down.md')).toContain('install `node_exporter` again');
           break;
         }
         case 'daemonset': {

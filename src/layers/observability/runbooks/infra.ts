@@ -245,6 +245,7 @@ export function firewallDown(site: Site): Runbook {
     pfsense: [
       'Install pfSense from its installer image (USB), assign the WAN and LAN ports as before, and open the web UI from a laptop on the LAN port.',
       `Diagnostics › Backup & Restore: restore ${code(FIREWALL_FILES.pfsense)} from this repository; it reboots with every VLAN, rule and DHCP range.`,
+      'System › Package Manager: install `node_exporter` again; it reads its settings from the restored configuration (the management interface, port 9100) and starts: Prometheus scrapes it.',
     ],
     vyos: [
       'Install VyOS from its image (`install image`), log in on the console.',
