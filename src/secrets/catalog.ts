@@ -15,6 +15,7 @@ import { SMTP_PASSWORD_SECRET } from '../layers/observability/monitoring/alertma
 import { proxiedByHost } from '../layers/orchestration/caddy/caddyfile.ts';
 import { clusterApps } from '../layers/orchestration/kube/apps.ts';
 import { CLUSTER_APPS_CA, caToolArgs } from '../layers/orchestration/kube/secrets.ts';
+import { honeypotHost, TPOT_WEB_SECRET, TPOT_WEB_USER } from '../layers/security/tpot.ts';
 import type { Site } from '../site/types.ts';
 
 /**
@@ -256,6 +257,15 @@ export function siteSecrets(site: Site): SecretDef[] {
         usedBy: `Wazuh API on ${node}`,
       },
     );
+  }
+  const honeypot = honeypotHost(site);
+  if (honeypot) {
+    out.push({
+      name: TPOT_WEB_SECRET,
+      kind: 'password',
+      description: `Password of T-Pot's web user ${TPOT_WEB_USER} (landing page, Kibana, attack map), hashed into its .env as htpasswd apr1`,
+      usedBy: `T-Pot on ${honeypot.name}`,
+    });
   }
   for (const s of site.services) {
     if (s.kind !== 'app' || s.placement !== 'compose') continue;

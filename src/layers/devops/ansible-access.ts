@@ -1,6 +1,7 @@
 // How Ansible reaches each kind of host: its SSH user, or why it is not managed over SSH at all.
 import type { Host } from '../../site/types.ts';
 import { firewallBackends } from '../network/backends.ts';
+import { TPOT_SSH_PORT } from '../security/tpot.ts';
 
 /** Ansible connection facts for one host. */
 export type AnsibleAccess =
@@ -34,7 +35,10 @@ export function ansibleAccess(host: Host): AnsibleAccess {
     case 'ubuntu':
       return { ssh: true, user: 'ubuntu' };
     case 'debian':
-      // PiKVM runs Arch-based PiKVM OS with root SSH; everything else Debian uses the cloud-init user.
+      // PiKVM runs Arch-based PiKVM OS with root SSH; everything else Debian uses the cloud-init user. The
+      // honeypot's sshd moves to T-Pot's SSH port (the base role moves it; Cowrie takes 22).
+      if (host.roles.includes('honeypot'))
+        return { ssh: true, user: 'debian', vars: { ansible_port: String(TPOT_SSH_PORT) } };
       return { ssh: true, user: host.roles.includes('pikvm') ? 'root' : 'debian' };
   }
 }

@@ -210,6 +210,13 @@ function linuxHostVars(site: Site, host: Host): { vars: Record<string, unknown>;
       'base_firewall_allow: exactly the flows of docs/flows.md that end on this host, plus SSH from management.',
     );
   }
+  // A host reached on another SSH port (the honeypot: T-Pot's Cowrie takes 22) has the base role move sshd there.
+  const access = ansibleAccess(host);
+  const sshPort = access.ssh ? access.vars?.ansible_port : undefined;
+  if (sshPort) {
+    vars.base_ssh_port = Number(sshPort);
+    notes.push(`base_ssh_port: sshd listens on ${sshPort} alone, the inventory's ansible_port.`);
+  }
   if (site.ups && host.roles.includes('nut_client')) {
     const delay = NUT_DELAY.find((d) => host.roles.includes(d.role));
     vars.nut_shutdown_after_s = delay?.seconds ?? 0;
@@ -270,11 +277,29 @@ function playbook(site: Site): Play[] {
     hosts: 'debian',
     become: true,
     tags: ['base'],
+    // Facts are gathered once the host answers: a new VM boots first, and a host whose sshd the base role
+    // moves (base_ssh_port) still answers on 22 until it has run once.
+    gather_facts: false,
     pre_tasks: [
+      {
+        name: 'Look for sshd on its moved port',
+        'ansible.builtin.wait_for': { host: '{{ ansible_host }}', port: '{{ ansible_port }}', timeout: 10 },
+        delegate_to: 'localhost',
+        become: false,
+        register: 'base_ssh_moved',
+        ignore_errors: true,
+        when: '(base_ssh_port | default(22) | int) != 22',
+      },
+      {
+        name: 'Reach it on 22 until the base role has moved it',
+        'ansible.builtin.set_fact': { ansible_port: 22 },
+        when: 'base_ssh_moved is failed',
+      },
       {
         name: 'Wait for the host (a new VM boots and runs cloud-init first)',
         'ansible.builtin.wait_for_connection': { timeout: 300 },
       },
+      { name: 'Gather facts', 'ansible.builtin.setup': {} },
     ],
     roles: ['base', 'chrony'],
   });

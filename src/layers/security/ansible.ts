@@ -1,10 +1,12 @@
-// The security playbook: the Wazuh manager on the security node, then the agent on every Debian-family host.
+// The security playbook: the Wazuh manager on the security node, the agent on every Debian-family host, T-Pot on
+// the honeypot.
 import { imageOf } from '../../catalog/versions.ts';
 import type { Site } from '../../site/types.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import { GENERATED_NOTICE } from '../../tree/serialize/index.ts';
 import { ansibleYaml, roleFiles } from '../ansible-roles.ts';
 import { fimPaths, roleAgents } from './agents.ts';
+import { honeypotHost, tpotPlay } from './tpot.ts';
 import { wazuhManagerHost } from './wazuh/compose.ts';
 
 export const SECURITY_PLAYBOOK = 'ansible/playbooks/security.yml';
@@ -17,16 +19,24 @@ export function agentVersion(site: Site): string {
 }
 
 function plays(site: Site): unknown[] {
+  const honeypot = honeypotHost(site);
+  const tpot = honeypot ? [tpotPlay(site, honeypot)] : [];
+  return [...wazuhPlays(site), ...tpot];
+}
+
+function wazuhPlays(site: Site): unknown[] {
   const manager = wazuhManagerHost(site);
   if (!manager)
-    return [
-      {
-        name: 'Security: nothing to install on this site',
-        hosts: 'localhost',
-        gather_facts: false,
-        tasks: [],
-      },
-    ];
+    return honeypotHost(site)
+      ? []
+      : [
+          {
+            name: 'Security: nothing to install on this site',
+            hosts: 'localhost',
+            gather_facts: false,
+            tasks: [],
+          },
+        ];
   const agents = roleAgents(site);
   return [
     {
@@ -58,15 +68,15 @@ function plays(site: Site): unknown[] {
 
 export function renderSecurityAnsible(site: Site): FileTree {
   const tree = new FileTree();
-  if (wazuhManagerHost(site))
+  if (wazuhManagerHost(site) || honeypotHost(site))
     for (const [path, content] of roleFiles(ROLES)) tree.add(`ansible/roles/${path}`, content, 'security');
   tree.add(
     SECURITY_PLAYBOOK,
     ansibleYaml(
       plays(site),
-      `${GENERATED_NOTICE}\n\nSecurity: the Wazuh manager on the security node, then the agent on every Debian-family host.\n` +
-        'Run: beelab apply --only security (it decrypts the Wazuh secrets), or ansible-playbook playbooks/security.yml with\n' +
-        'BEELAB_SECRET_WAZUH_* pointing at files that hold them.',
+      `${GENERATED_NOTICE}\n\nSecurity: the Wazuh manager on the security node, the agent on every Debian-family host,\n` +
+        'T-Pot on the honeypot. Run: beelab apply --only security (it decrypts the secrets), or ansible-playbook\n' +
+        'playbooks/security.yml with BEELAB_SECRET_WAZUH_* and BEELAB_SECRET_TPOT_WEB_PASSWORD pointing at files that hold them.',
     ),
     'security',
   );

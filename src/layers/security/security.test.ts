@@ -16,7 +16,7 @@ import { renderSite } from '../../project/render-site.ts';
 import { siteSecrets } from '../../secrets/catalog.ts';
 import { FIM_BASE, fimPaths, roleAgents } from './agents.ts';
 import { SECURITY_PLAYBOOK } from './ansible.ts';
-import { securitySteps, WAZUH_SECRETS, WAZUH_STEP } from './steps.ts';
+import { securitySteps, TPOT_STEP, WAZUH_SECRETS, WAZUH_STEP } from './steps.ts';
 import { WAZUH_CERTS_COMPOSE, WAZUH_COMPOSE } from './wazuh/compose.ts';
 
 afterAll(removeSites);
@@ -94,7 +94,7 @@ describe('reference build: the agents', () => {
 
   it('enroll with the manager at its Site address, at the manager version, watching what each role changes', () => {
     const manager = site.hosts.find((h) => h.roles.includes('wazuh_manager'))!;
-    expect(plays.map((p) => p.hosts)).toEqual([manager.name, 'wazuh_agent:&debian']);
+    expect(plays.map((p) => p.hosts)).toEqual([manager.name, 'wazuh_agent:&debian', 'tpot']);
     const vars = plays[1]!.vars!;
     expect(vars.wazuh_agent_manager).toBe(manager.address);
     expect(vars.wazuh_agent_version).toBe('4.12.0-1');
@@ -121,7 +121,7 @@ describe('reference build: the agents', () => {
 
   it('the step runs the playbook with the three Wazuh secrets, which the site declares', () => {
     const steps = securitySteps(site, files);
-    expect(steps.map((s) => s.id)).toEqual([WAZUH_STEP]);
+    expect(steps.map((s) => s.id)).toEqual([WAZUH_STEP, TPOT_STEP]);
     expect(steps[0]!.secrets).toEqual(WAZUH_SECRETS);
     const declared = siteSecrets(site).map((s) => s.name);
     for (const s of WAZUH_SECRETS) expect(declared).toContain(s);

@@ -9,6 +9,7 @@ import {
   vmRequest,
 } from '../../site/contribution.ts';
 import type { Host, HostRole, Service } from '../../site/types.ts';
+import { TPOT_HIVE_MIN, TPOT_WEB_PORT } from './tpot.ts';
 
 /** Operating systems a Wazuh agent runs on (Talos has no packages, VyOS and plugs none we install). */
 const AGENT_OS: ReadonlySet<Host['os']> = new Set([
@@ -69,7 +70,7 @@ export const securitySite: SiteContribution = {
           ['honeypot'],
           ['security'],
           'debian',
-          { cores: 4, memoryGb: 16, diskGb: 128 },
+          { cores: 4, memoryGb: TPOT_HIVE_MIN.memoryGb, diskGb: TPOT_HIVE_MIN.diskGb },
           'tpot',
         ),
       );
@@ -124,7 +125,7 @@ export const securitySite: SiteContribution = {
           layer: 'security',
           description: 'T-Pot honeypot; its web UI is reachable from management only',
           hosts: honeypot,
-          ports: [tcp('web', 64297)],
+          ports: [tcp('web', TPOT_WEB_PORT)],
           consumers: [mgmt],
           health: { port: 'web', path: '/', scheme: 'https' },
         }),
