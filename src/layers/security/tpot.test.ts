@@ -137,7 +137,7 @@ describe('the tpot role on the release files (real ansible-playbook)', () => {
           tpot_manage_service: false,
           tpot_timezone: 'Europe/Berlin',
         },
-        tasks: ['compose.yml', 'env.yml'].map((t) => ({
+        tasks: ['compose-file.yml', 'env.yml'].map((t) => ({
           name: t,
           'ansible.builtin.include_role': { name: 'tpot', tasks_from: t },
         })),
