@@ -449,6 +449,48 @@ export function allAlertRules(site: Site): AlertRule[] {
         ],
       },
     },
+    {
+      // KubeNodeNotReady reads kube-state-metrics: while it does not answer, a NotReady node goes unnoticed.
+      alert: 'KubeStateMetricsDown',
+      scenario: 'k8s-node-not-ready',
+      severity: 'warning',
+      level: 'service',
+      expr: 'up{job=~"kube-state-metrics-.+"} == 0',
+      for: '10m',
+      summary:
+        'kube-state-metrics of the {{ $labels.cluster }} cluster does not answer on {{ $labels.host }}',
+      description:
+        'Prometheus has not scraped kube-state-metrics (NodePort {{ $labels.instance }}) for 10 minutes: KubeNodeNotReady cannot fire for the {{ $labels.cluster }} cluster. `kubectl -n monitoring get pods,svc` says why.',
+      jobs: ['kube-state-metrics-production', 'kube-state-metrics-devops'],
+      test: {
+        fire: [
+          {
+            metric: 'up',
+            labels: {
+              ...target(
+                'kube-state-metrics-production',
+                'talos-cp1',
+                'talos_controlplane',
+                'orchestration',
+                'servers',
+              ),
+              cluster: 'production',
+            },
+            values: '0x60',
+          },
+        ],
+        calm: [
+          {
+            metric: 'up',
+            labels: {
+              ...target('kube-state-metrics-devops', 'k3s-s1', 'k3s_server', 'devops', 'devops'),
+              cluster: 'devops',
+            },
+            values: '1x60',
+          },
+        ],
+      },
+    },
     hostRule('AiHeadDown', 'ai-head-down', '="ai_head"', 'The AI head', {
       role: 'ai_head',
       host: 'ai-head',

@@ -81,7 +81,10 @@ export function k8sNodeNotReady(site: Site): Runbook {
     slug: 'k8s-node-not-ready',
     impact:
       'Its pods are evicted after five minutes and rescheduled where there is room; nothing new is placed on it.',
-    signs: ['`kubectl get nodes` shows NotReady; the kubelet stopped posting its status.'],
+    signs: [
+      '`kubectl get nodes` shows NotReady; the kubelet stopped posting its status.',
+      "`KubeStateMetricsDown` instead: kube-state-metrics does not answer, so `KubeNodeNotReady` is blind. `kubectl -n monitoring get pods,svc` (kube-state-metrics and its NodePort, from `k8s/<cluster>/monitoring/`); `kubectl -n monitoring rollout restart deployment/kube-state-metrics`, or apply the folder again (`beelab apply` runs the cluster's apps step).",
+    ],
     sections: [
       table(
         ['cluster', 'nodes'],
