@@ -127,7 +127,8 @@ export const securitySite: SiteContribution = {
           hosts: honeypot,
           ports: [tcp('web', TPOT_WEB_PORT)],
           consumers: [mgmt],
-          health: { port: 'web', path: '/', scheme: 'https' },
+          // T-Pot's nginx asks every request for its web user (auth_basic on /): 401 is the healthy answer.
+          health: { port: 'web', path: '/', scheme: 'https', expect: 401 },
         }),
       );
     }

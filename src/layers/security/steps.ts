@@ -7,7 +7,7 @@ import { PHYSICAL_STEPS } from '../physical/steps.ts';
 import { DEFAULT_INVENTORY, type Step } from '../step.ts';
 import { roleAgents } from './agents.ts';
 import { SECURITY_PLAYBOOK } from './ansible.ts';
-import { honeypotHost, TPOT_WEB_SECRET } from './tpot.ts';
+import { honeypotHost, TPOT_WEB_PORT, TPOT_WEB_SECRET } from './tpot.ts';
 import { wazuhManagerHost } from './wazuh/compose.ts';
 
 export const WAZUH_STEP = 'security/wazuh';
@@ -72,6 +72,13 @@ export function securitySteps(site: Site, files: FileTree): Step[] {
         (p) => p.startsWith('ansible/roles/tpot/') || p === `ansible/host_vars/${honeypot.name}.yml`,
       ),
       after,
+      // T-Pot's nginx answers its web UI with 401 until its web user logs in: it runs.
+      verify: {
+        kind: 'http',
+        url: `https://${honeypot.address}:${TPOT_WEB_PORT}/`,
+        expectStatus: [401],
+        insecure: true,
+      },
       secrets: [TPOT_WEB_SECRET],
       rebuild: { phase: 'app' },
       notInLab:

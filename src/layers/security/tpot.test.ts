@@ -68,6 +68,14 @@ describe('reference build: T-Pot on the honeypot', () => {
     expect(step.inputs).toContain('ansible/roles/tpot/templates/env.j2');
     expect(step.inputs).toContain(`ansible/host_vars/${tpot.name}.yml`);
     expect(step.notInLab).toMatch(/internet/);
+    expect(step.verify).toEqual({
+      kind: 'http',
+      url: `https://${tpot.address}:${TPOT_WEB_PORT}/`,
+      expectStatus: [401],
+      insecure: true,
+    });
+    // The status probe and Prometheus's HTTP probe take T-Pot's login prompt for health too.
+    expect(site.services.find((s) => s.name === 't-pot')!.health).toMatchObject({ expect: 401 });
     expect(siteSecrets(site).map((s) => s.name)).toContain(TPOT_WEB_SECRET);
     expect(files.get('ansible/roles/tpot/defaults/main.yml')!.content).toContain(
       secretEnvName(TPOT_WEB_SECRET),
