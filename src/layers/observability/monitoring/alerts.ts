@@ -170,6 +170,11 @@ export function allAlertRules(site: Site): AlertRule[] {
     service: name,
   });
   const ups = target('nut', 'pve1', 'pve_primary', 'physical');
+  // The production cluster's kube-state-metrics, scraped at its first control plane.
+  const ksmProduction = {
+    ...target('kube-state-metrics-production', 'talos-cp1', 'talos_controlplane', 'orchestration', 'servers'),
+    cluster: 'production',
+  };
   return [
     hostRule('HostDown', 'host-down', `!~"${HOST_LEVEL_ROLES.join('|')}"`, 'Host', {
       role: 'docker',
@@ -413,14 +418,7 @@ export function allAlertRules(site: Site): AlertRule[] {
           {
             metric: 'kube_node_status_condition',
             labels: {
-              ...target(
-                'kube-state-metrics-production',
-                'talos-cp1',
-                'talos_controlplane',
-                'orchestration',
-                'servers',
-              ),
-              cluster: 'production',
+              ...ksmProduction,
               node: 'talos-w1',
               condition: 'Ready',
               status: 'true',
@@ -432,14 +430,7 @@ export function allAlertRules(site: Site): AlertRule[] {
           {
             metric: 'kube_node_status_condition',
             labels: {
-              ...target(
-                'kube-state-metrics-production',
-                'talos-cp1',
-                'talos_controlplane',
-                'orchestration',
-                'servers',
-              ),
-              cluster: 'production',
+              ...ksmProduction,
               node: 'talos-w2',
               condition: 'Ready',
               status: 'true',
@@ -467,14 +458,7 @@ export function allAlertRules(site: Site): AlertRule[] {
           {
             metric: 'up',
             labels: {
-              ...target(
-                'kube-state-metrics-production',
-                'talos-cp1',
-                'talos_controlplane',
-                'orchestration',
-                'servers',
-              ),
-              cluster: 'production',
+              ...ksmProduction,
             },
             values: '0x60',
           },
