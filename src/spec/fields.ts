@@ -304,9 +304,9 @@ export const checkSmarthost: Check<string> = (v) => {
   return host.includes('.') ? checkDomain(host) : checkDnsName(host);
 };
 
-/** An http(s) URL with a host and no whitespace or control characters. */
-export const checkHttpUrl: Check<string> = (v) => {
-  const bad = `${shown(v)} is not an http(s) URL: write it like https://ntfy.sh/my-lab-alerts`;
+/** An http(s) URL with a host and no whitespace or control characters; `example` is the hint's model. */
+function httpUrl(v: string, example: string): string | undefined {
+  const bad = `${shown(v)} is not an http(s) URL: write it like ${example}`;
   if (controlChar(v) || /\s/.test(v)) return `${bad} (it contains whitespace or a control character)`;
   try {
     const url = new URL(v);
@@ -316,6 +316,22 @@ export const checkHttpUrl: Check<string> = (v) => {
   } catch {
     return bad;
   }
+  return undefined;
+}
+
+/** An http(s) URL with a host and no whitespace or control characters. */
+export const checkHttpUrl: Check<string> = (v) => httpUrl(v, 'https://ntfy.sh/my-lab-alerts');
+
+/** The web address of the repository's files on a forge: paths are appended to it, so no query or fragment. */
+export const checkRepoFilesUrl: Check<string> = (v) => {
+  const example = 'https://git.example.com/ops/rack/src/branch/main/';
+  if (v.length > 2000)
+    return `${shown(v)} is ${v.length} characters; a forge address has at most 2000: write it like ${example}`;
+  const bad = httpUrl(v, example);
+  if (bad) return bad;
+  const url = new URL(v);
+  if (url.search || url.hash || v.includes('?') || v.includes('#'))
+    return `${shown(v)} has a query or fragment: runbook paths are appended to it, so end it at the branch, like ${example}`;
   return undefined;
 };
 

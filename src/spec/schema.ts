@@ -8,12 +8,12 @@ import {
   checkCalendar,
   checkDomain,
   checkEmail,
-  checkHttpUrl,
   checkIpv4,
   checkMac,
   checkNic,
   checkPoolName,
   checkRelayHost,
+  checkRepoFilesUrl,
   checkSmarthost,
   checkSshKey,
   checkTimezone,
@@ -589,7 +589,7 @@ export const specSchema = z
       .strictObject({
         alerts: z.array(alertChannel).optional(),
         smtp: smtp.optional(),
-        runbooks: checked(z.string(), checkHttpUrl)
+        runbooks: checked(z.string(), checkRepoFilesUrl)
           .optional()
           .describe(
             "The web address of this repository's files on your forge, e.g. https://git.example.com/ops/rack/src/branch/main/ (Forgejo) or https://github.com/me/rack/blob/main/: every alert's runbook_url becomes a link to its runbook there. Default: the runbook's path in the repository, docs/runbooks/<scenario>.md.",

@@ -177,12 +177,22 @@ describe('a service of yours with metrics', () => {
     expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it('a runbooks address that is not an http(s) URL is a located error', () => {
-    const text = base.replace('  alerts:\n', '  runbooks: git.example.com/rack\n  alerts:\n');
+  it.each([
+    [
+      'not an http(s) URL',
+      'git.example.com/rack',
+      'is not an http(s) URL: write it like https://git.example.com/',
+    ],
+    ['a query', 'https://git.example.com/ops/rack/src/branch/main?x=1', 'has a query or fragment'],
+    ['a fragment', 'https://git.example.com/ops/rack/src/branch/main#top', 'has a query or fragment'],
+    ['a template', 'https://git.example.com/{{ .Value }}/', 'contains whitespace'],
+    ['5000 characters', `https://git.example.com/${'a'.repeat(4976)}`, 'is 5000 characters'],
+  ])('a runbooks address with %s is a located error', (_what, value, message) => {
+    const text = base.replace('  alerts:\n', `  runbooks: "${value}"\n  alerts:\n`);
     expect(text).not.toBe(base);
     const errors = parseSiteSpec(text).diagnostics.filter((d) => d.severity === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toContain('is not an http(s) URL');
+    expect(errors[0]!.message).toContain(message);
     const line = text.split('\n').findIndex((l) => l.includes('runbooks:')) + 1;
     expect(formatLocation(errors[0]!.location)).toBe(`beelab.yaml:${line}:13`);
   });
